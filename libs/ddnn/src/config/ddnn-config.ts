@@ -1,0 +1,104 @@
+import { z } from 'zod';
+
+export const AGGREGATION_SCHEMES = ['MP', 'AP', 'CC'] as const;
+export type AggregationScheme = (typeof AGGREGATION_SCHEMES)[number];
+
+const convStack = z.object({
+  /** ConvP blocks: conv 3x3 -> max-pool 3x3 (pad 1, stride poolStride) -> BatchNorm -> activation. */
+  blocks: z.number().int().min(1).max(3),
+  filters: z.number().int().min(1).max(256),
+  poolStride: z.number().int().min(1).max(4),
+  /** sign weights and sign activations (straight-through estimator) or float with ReLU. */
+  binary: z.boolean(),
+});
+
+export const ddnnConfigSchema = z
+  .object({
+    numDevices: z.number().int().min(1).max(16),
+    /** [height, width, channels] of one device's view. */
+    inputShape: z
+      .tuple([
+        z.number().int().min(4).max(256),
+        z.number().int().min(4).max(256),
+        z.number().int().min(1).max(16),
+      ])
+      .default([32, 32, 3]),
+    numClasses: z.number().int().min(2).max(1000),
+    device: convStack,
+    localAggregator: z.enum(AGGREGATION_SCHEMES),
+    /** Optional edge tier between devices and cloud: aggregates the devices' feature maps. */
+    edge: convStack
+      .extend({ aggregator: z.enum(AGGREGATION_SCHEMES) })
+      .nullable()
+      .default(null),
+    /** How the cloud combines the devices' feature maps (ignored when an edge tier feeds it). */
+    cloudAggregator: z.enum(AGGREGATION_SCHEMES),
+    cloud: convStack,
+  })
+  .strict();
+
+export type ConvStackConfig = z.infer<typeof convStack>;
+export type DdnnConfig = z.infer<typeof ddnnConfigSchema>;
+export type DdnnConfigInput = z.input<typeof ddnnConfigSchema>;
+
+export class DdnnConfigError extends Error {
+  constructor(
+    /** Dotted path of the first offending field, e.g. "device.filters". */
+    readonly field: string,
+    message: string,
+    readonly issues: { field: string; message: string }[],
+  ) {
+    super(message);
+    this.name = 'DdnnConfigError';
+  }
+}
+
+/** Validates a config object; every problem is reported, each naming its field. */
+export function parseDdnnConfig(input: unknown): DdnnConfig {
+  const result = ddnnConfigSchema.safeParse(input);
+  if (!result.success) {
+    const issues = result.error.issues.map((issue) => ({
+      field: issue.path.map(String).join('.') || '(root)',
+      message: issue.message,
+    }));
+    const text = issues.map((i) => `${i.field}: ${i.message}`).join('; ');
+    throw new DdnnConfigError(issues[0].field, `invalid DDNN config: ${text}`, issues);
+  }
+  const config = result.data;
+  checkSpatialSizes(config);
+  return config;
+}
+
+function pooledSize(size: number, stride: number): number {
+  // max-pool 3x3 with padding 1
+  return Math.floor((size + 2 - 3) / stride) + 1;
+}
+
+/** Spatial size after a stack of ConvP blocks. */
+export function stackOutputSize(size: number, stack: ConvStackConfig): number {
+  let s = size;
+  for (let b = 0; b < stack.blocks; b++) {
+    s = pooledSize(s, stack.poolStride);
+  }
+  return s;
+}
+
+function checkSpatialSizes(config: DdnnConfig): void {
+  const [h, w] = config.inputShape;
+  const stacks: [string, ConvStackConfig][] = [['device', config.device]];
+  if (config.edge) stacks.push(['edge', config.edge]);
+  stacks.push(['cloud', config.cloud]);
+  let sh = h;
+  let sw = w;
+  for (const [name, stack] of stacks) {
+    sh = stackOutputSize(sh, stack);
+    sw = stackOutputSize(sw, stack);
+    if (sh < 1 || sw < 1) {
+      throw new DdnnConfigError(
+        `${name}.poolStride`,
+        `invalid DDNN config: ${name}.poolStride/blocks shrink the ${h}x${w} input to nothing`,
+        [{ field: `${name}.poolStride`, message: 'feature map shrinks below 1x1' }],
+      );
+    }
+  }
+}

@@ -1,0 +1,96 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { ABSENT_VIEW_LABEL, MultiViewData, viewSize } from './multi-view-data';
+
+/**
+ * Data rearranged once for fast batching: one contiguous float32 array per device
+ * ([N, H, W, C]), labels as given. Validates shapes and labels against the model.
+ */
+export class PreparedData {
+  readonly numSamples: number;
+  readonly numViews: number;
+  readonly viewShape: readonly [number, number, number];
+  readonly perDevice: Float32Array[];
+  readonly viewLabels: Int32Array;
+  readonly labels: Int32Array;
+
+  constructor(data: MultiViewData, numClasses: number) {
+    const { numSamples: n, numViews: v } = data;
+    const size = viewSize(data);
+    if (data.pixels.length !== n * v * size) {
+      throw new Error(
+        `pixels has ${data.pixels.length} values, expected N*V*H*W*C = ${n}*${v}*${size}`,
+      );
+    }
+    if (data.viewLabels.length !== n * v) {
+      throw new Error(`viewLabels has ${data.viewLabels.length} values, expected N*V = ${n * v}`);
+    }
+    if (data.labels.length !== n) {
+      throw new Error(`labels has ${data.labels.length} values, expected N = ${n}`);
+    }
+    for (const label of data.labels) {
+      if (!(label >= 0 && label < numClasses)) {
+        throw new Error(`global label ${label} is outside 0..${numClasses - 1}`);
+      }
+    }
+    for (const label of data.viewLabels) {
+      if (label !== ABSENT_VIEW_LABEL && !(label >= 0 && label < numClasses)) {
+        throw new Error(`view label ${label} is outside 0..${numClasses - 1} (or -1 for absent)`);
+      }
+    }
+    this.numSamples = n;
+    this.numViews = v;
+    this.viewShape = data.viewShape;
+    this.viewLabels = data.viewLabels;
+    this.labels = data.labels;
+    const scale = data.pixels instanceof Uint8Array ? 1 / 255 : 1;
+    this.perDevice = [];
+    for (let d = 0; d < v; d++) {
+      const out = new Float32Array(n * size);
+      for (let i = 0; i < n; i++) {
+        const src = (i * v + d) * size;
+        for (let k = 0; k < size; k++) {
+          const value = data.pixels[src + k] * scale;
+          if (!Number.isFinite(value)) {
+            throw new Error(`pixel of sample ${i}, view ${d} is not a finite number`);
+          }
+          out[i * size + k] = value;
+        }
+      }
+      this.perDevice.push(out);
+    }
+  }
+
+  /** Device inputs for the given samples, [B, H, W, C] each. */
+  deviceInputs(indices: ArrayLike<number>): tf.Tensor4D[] {
+    const size = this.viewShape[0] * this.viewShape[1] * this.viewShape[2];
+    const b = indices.length;
+    return this.perDevice.map((all) => {
+      const out = new Float32Array(b * size);
+      for (let i = 0; i < b; i++) {
+        const s = indices[i];
+        out.set(all.subarray(s * size, (s + 1) * size), i * size);
+      }
+      return tf.tensor4d(out, [b, ...this.viewShape]);
+    });
+  }
+
+  globalLabels(indices: ArrayLike<number>): Int32Array {
+    const out = new Int32Array(indices.length);
+    for (let i = 0; i < indices.length; i++) out[i] = this.labels[indices[i]];
+    return out;
+  }
+
+  deviceLabels(device: number, indices: ArrayLike<number>): Int32Array {
+    const out = new Int32Array(indices.length);
+    for (let i = 0; i < indices.length; i++) {
+      out[i] = this.viewLabels[indices[i] * this.numViews + device];
+    }
+    return out;
+  }
+}
+
+export function rangeIndices(start: number, end: number): Int32Array {
+  const out = new Int32Array(Math.max(0, end - start));
+  for (let i = 0; i < out.length; i++) out[i] = start + i;
+  return out;
+}

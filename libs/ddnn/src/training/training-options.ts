@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+export const exitWeightsSchema = z
+  .object({
+    device: z.number().min(0).default(1),
+    local: z.number().min(0).default(1),
+    edge: z.number().min(0).default(1),
+    cloud: z.number().min(0).default(1),
+  })
+  .strict();
+
+export const trainingHyperparametersSchema = z
+  .object({
+    epochs: z.number().int().min(1).max(10000),
+    batchSize: z.number().int().min(2).max(100000),
+    learningRate: z.number().gt(0).max(1),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1),
+    exitWeights: exitWeightsSchema.default({ device: 1, local: 1, edge: 1, cloud: 1 }),
+  })
+  .strict();
+
+export type ExitWeights = z.infer<typeof exitWeightsSchema>;
+export type TrainingHyperparameters = z.infer<typeof trainingHyperparametersSchema>;
+
+export interface EpochProgress {
+  /** 1-based epoch just finished. */
+  epoch: number;
+  epochs: number;
+  /** Mean loss per exit ('device0'.., 'local', 'edge', 'cloud') and 'total'. */
+  losses: Record<string, number>;
+  /** Training accuracy per exit (device exits over present views only). */
+  accuracies: Record<string, number>;
+  elapsedMs: number;
+  etaMs: number;
+}
+
+export interface TrainOptions extends z.input<typeof trainingHyperparametersSchema> {
+  onEpoch?: (progress: EpochProgress) => void | Promise<void>;
+  /** Checked between steps; training stops at the next step boundary and reports cancelled. */
+  signal?: AbortSignal;
+  /** Called after every epoch with a checkpoint from which training resumes exactly. */
+  onCheckpoint?: (checkpoint: Uint8Array, epoch: number) => void | Promise<void>;
+  resumeFrom?: Uint8Array;
+}
+
+export interface TrainSummary {
+  epochsRun: number;
+  cancelled: boolean;
+  history: EpochProgress[];
+  elapsedMs: number;
+}
