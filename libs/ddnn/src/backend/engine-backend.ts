@@ -12,6 +12,7 @@ const PREFERENCE: EngineBackendName[] = ['tensorflow', 'wasm', 'cpu'];
 function tryLoadNativeBackend(): boolean {
   try {
     // Optional dependency: its install downloads libtensorflow, which fails on many machines.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     require('@tensorflow/tfjs-node');
     return true;
   } catch {
