@@ -1,0 +1,12 @@
+export * from './generated/client';
+export { createPrismaClient } from './prisma-client';
+export {
+  migrateDatabase,
+  readMigrations,
+  MigrationChecksumError,
+  type Migration,
+  type MigrationResult,
+} from './migrations/migration-runner';
+export { findMigrationsDir } from './migrations/find-migrations-dir';
+export { ensureDatabase, dropDatabase, databaseName, withDatabase } from './database-admin';
+export { createTestDatabase, type TestDatabase } from './testing/test-database';
