@@ -1,0 +1,4 @@
+export * from './config/platform-config';
+export * from './queues/queue-name';
+export * from './queues/job-payloads';
+export * from './queues/job-options';

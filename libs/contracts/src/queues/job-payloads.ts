@@ -1,0 +1,29 @@
+import { JobName } from './queue-name';
+
+/**
+ * The payload is only a reference: the training job row in PostgreSQL holds the parameters,
+ * so a duplicated or retried queue job always trains what the API recorded.
+ */
+export interface TrainModelPayload {
+  trainingJobId: string;
+}
+
+/** Payload type of each job name, so producers and processors are checked at compile time. */
+export interface JobPayloadMap {
+  [JobName.TrainModel]: TrainModelPayload;
+}
+
+export type JobPayload<N extends JobName> = JobPayloadMap[N];
+
+/** What a training job reports through BullMQ job progress after every epoch. */
+export interface TrainingProgressEvent {
+  trainingJobId: string;
+  epoch: number;
+  epochs: number;
+  /** 0..1 */
+  progress: number;
+  losses: Record<string, number>;
+  accuracies: Record<string, number>;
+  elapsedMs: number;
+  etaMs: number;
+}
