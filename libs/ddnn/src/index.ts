@@ -2,8 +2,27 @@ export * from './backend/engine-backend';
 export * from './config/ddnn-config';
 export * from './config/presets';
 export * from './data/multi-view-data';
+export { PreparedData } from './data/prepared-data';
 export { DdnnModel } from './model/ddnn-model';
 export type { ExitName, ForwardOutput } from './model/ddnn-model';
+export { deviceFeatureShape, cloudFeatureShape, edgeFeatureShape } from './model/model-parameters';
 export { serializeModel, deserializeModel } from './model/model-serialization';
 export * from './training/training-options';
 export { trainModel } from './training/train-model';
+export * from './inference/entropy';
+export * from './inference/exit-decision';
+export * from './inference/exit-probabilities';
+export * from './inference/infer-hierarchy';
+export * from './inference/cloud-from-features';
+export * from './evaluation/communication';
+export * from './evaluation/threshold-analysis';
+export * from './evaluation/evaluate-model';
+export * from './partition/cut-partitions';
+export { PartitionedModel } from './partition/partitioned-model';
+export { partitionRefs } from './partition/partition-layout';
+
+/** Creates a model from a config (validated; errors name the field) with seeded weights. */
+import { DdnnModel as Model } from './model/ddnn-model';
+export function createModel(config: unknown, seed: number): Model {
+  return Model.create(config, seed);
+}

@@ -64,9 +64,7 @@ export function parseDdnnConfig(input: unknown): DdnnConfig {
     const text = issues.map((i) => `${i.field}: ${i.message}`).join('; ');
     throw new DdnnConfigError(issues[0].field, `invalid DDNN config: ${text}`, issues);
   }
-  const config = result.data;
-  checkSpatialSizes(config);
-  return config;
+  return result.data;
 }
 
 function pooledSize(size: number, stride: number): number {
@@ -81,24 +79,4 @@ export function stackOutputSize(size: number, stack: ConvStackConfig): number {
     s = pooledSize(s, stack.poolStride);
   }
   return s;
-}
-
-function checkSpatialSizes(config: DdnnConfig): void {
-  const [h, w] = config.inputShape;
-  const stacks: [string, ConvStackConfig][] = [['device', config.device]];
-  if (config.edge) stacks.push(['edge', config.edge]);
-  stacks.push(['cloud', config.cloud]);
-  let sh = h;
-  let sw = w;
-  for (const [name, stack] of stacks) {
-    sh = stackOutputSize(sh, stack);
-    sw = stackOutputSize(sw, stack);
-    if (sh < 1 || sw < 1) {
-      throw new DdnnConfigError(
-        `${name}.poolStride`,
-        `invalid DDNN config: ${name}.poolStride/blocks shrink the ${h}x${w} input to nothing`,
-        [{ field: `${name}.poolStride`, message: 'feature map shrinks below 1x1' }],
-      );
-    }
-  }
 }

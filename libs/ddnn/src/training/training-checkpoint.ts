@@ -33,7 +33,8 @@ export async function encodeCheckpoint(
       data: Float32Array.from(await slots[i].tensor.data()),
     });
   }
-  for (const s of slots) s.tensor.dispose();
+  // slot 0 is a fresh iteration-count scalar; the others are the optimizer's own variables
+  slots[0]?.tensor.dispose();
   const meta: CheckpointMeta = {
     epoch,
     config: model.config,

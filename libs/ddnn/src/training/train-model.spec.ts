@@ -1,0 +1,117 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { initEngineBackend } from '../backend/engine-backend';
+import { DdnnModel } from '../model/ddnn-model';
+import { serializeModel } from '../model/model-serialization';
+import { TOY_CONFIG, toyData } from '../testing/toy-data';
+import { trainModel } from './train-model';
+import type { EpochProgress } from './training-options';
+
+const hp = { batchSize: 16, learningRate: 0.01, seed: 7 };
+
+function weightsOf(model: DdnnModel): Float32Array[] {
+  return [...model.variables.values()].map((v) => v.dataSync() as Float32Array);
+}
+
+beforeAll(async () => {
+  await initEngineBackend('wasm');
+});
+
+describe('trainModel', () => {
+  const data = toyData(120, 1);
+
+  it('learns the toy task at every exit and reports progress per epoch', async () => {
+    const model = DdnnModel.create(TOY_CONFIG, 3);
+    const seen: EpochProgress[] = [];
+    const summary = await trainModel(model, data, {
+      ...hp,
+      epochs: 8,
+      onEpoch: (p) => {
+        seen.push(p);
+      },
+    });
+    expect(summary.cancelled).toBe(false);
+    expect(seen.map((p) => p.epoch)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    const last = seen[seen.length - 1];
+    expect(Object.keys(last.losses).sort()).toEqual(
+      ['cloud', 'device0', 'device1', 'device2', 'local', 'total'].sort(),
+    );
+    expect(last.losses.total).toBeLessThan(seen[0].losses.total);
+    expect(last.accuracies.local).toBeGreaterThan(0.85);
+    expect(last.accuracies.cloud).toBeGreaterThan(0.85);
+    expect(last.etaMs).toBe(0);
+    model.dispose();
+  });
+
+  it('is deterministic: same seed and data give the same weights', async () => {
+    const a = DdnnModel.create(TOY_CONFIG, 3);
+    const b = DdnnModel.create(TOY_CONFIG, 3);
+    await trainModel(a, data, { ...hp, epochs: 2 });
+    await trainModel(b, data, { ...hp, epochs: 2 });
+    expect(serializeModel(a)).toEqual(serializeModel(b));
+    const c = DdnnModel.create(TOY_CONFIG, 4);
+    await trainModel(c, data, { ...hp, epochs: 2 });
+    expect(serializeModel(c)).not.toEqual(serializeModel(a));
+    [a, b, c].forEach((m) => m.dispose());
+  });
+
+  it('resumes from an epoch-k checkpoint to exactly the weights of an uninterrupted run', async () => {
+    const straight = DdnnModel.create(TOY_CONFIG, 5);
+    await trainModel(straight, data, { ...hp, epochs: 4 });
+
+    const checkpoints = new Map<number, Uint8Array>();
+    const first = DdnnModel.create(TOY_CONFIG, 5);
+    const controller = new AbortController();
+    const partial = await trainModel(first, data, {
+      ...hp,
+      epochs: 4,
+      signal: controller.signal,
+      onCheckpoint: (bytes, epoch) => {
+        checkpoints.set(epoch, bytes);
+        if (epoch === 2) controller.abort();
+      },
+    });
+    expect(partial.cancelled).toBe(true);
+    expect(partial.epochsRun).toBe(2);
+    first.dispose();
+
+    // a fresh process would build the model from scratch (another seed even) and resume
+    const resumed = DdnnModel.create(TOY_CONFIG, 99);
+    const summary = await trainModel(resumed, data, {
+      ...hp,
+      epochs: 4,
+      resumeFrom: checkpoints.get(2),
+    });
+    expect(summary.epochsRun).toBe(2);
+    expect(summary.history.map((h) => h.epoch)).toEqual([1, 2, 3, 4]);
+    const w1 = weightsOf(straight);
+    const w2 = weightsOf(resumed);
+    w1.forEach((w, i) => expect(Array.from(w2[i])).toEqual(Array.from(w)));
+    straight.dispose();
+    resumed.dispose();
+  });
+
+  it('does not leak tensors across training steps', async () => {
+    const model = DdnnModel.create(TOY_CONFIG, 3);
+    await trainModel(model, data, { ...hp, epochs: 1 });
+    const before = tf.memory().numTensors;
+    await trainModel(model, data, { ...hp, epochs: 2, onCheckpoint: () => undefined });
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+
+  it('rejects data that does not fit the model with a clear message', async () => {
+    const model = DdnnModel.create(TOY_CONFIG, 3);
+    await expect(trainModel(model, toyData(10, 1, 2), { ...hp, epochs: 1 })).rejects.toThrow(
+      /2 views but the model has 3 devices/,
+    );
+    const bad = { ...toyData(10, 1), labels: new Int32Array(10).fill(5) };
+    await expect(trainModel(model, bad, { ...hp, epochs: 1 })).rejects.toThrow(
+      /global label 5 is outside 0..2/,
+    );
+    const nan = toyData(10, 1);
+    (nan.pixels as Float32Array)[3] = NaN;
+    await expect(trainModel(model, nan, { ...hp, epochs: 1 })).rejects.toThrow(/not a finite/);
+    await expect(trainModel(model, data, { ...hp, epochs: 0 })).rejects.toThrow(/epochs/);
+    model.dispose();
+  });
+});

@@ -1,0 +1,3 @@
+export * from './bit-pack';
+export * from './partition-manifest';
+export * from './partition-file';
