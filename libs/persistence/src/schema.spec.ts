@@ -35,11 +35,15 @@ describe('migrated database vs schema.prisma', () => {
         testSize: 5,
         sizeBytes: data.byteLength,
         sha256: sha(data),
-        data,
+        viewShape: [32, 32, 3],
+        trainData: data,
+        testData: data.subarray(1),
       },
     });
     const readDataset = await prisma.dataset.findUniqueOrThrow({ where: { id: dataset.id } });
-    expect(Array.from(readDataset.data)).toEqual([1, 2, 3, 250]);
+    expect(Array.from(readDataset.trainData)).toEqual([1, 2, 3, 250]);
+    expect(Array.from(readDataset.testData)).toEqual([2, 3, 250]);
+    expect(readDataset.viewShape).toEqual([32, 32, 3]);
     expect(readDataset.classNames).toEqual(['car', 'bus', 'person']);
     expect(
       (await prisma.dataset.update({ where: { id: dataset.id }, data: { status: 'FAILED' } }))
@@ -189,7 +193,8 @@ describe('migrated database vs schema.prisma', () => {
         testSize: 1,
         sizeBytes: 1,
         sha256: sha(data),
-        data,
+        trainData: data,
+        testData: data,
       },
     });
     const model = await prisma.model.create({ data: { name: 'm2', config: {} } });

@@ -19,8 +19,8 @@ export * as $Enums from './enums'
 export * from './enums';
 /**
  * Model Dataset
- * A multi-view dataset. `data` holds the encoded dataset (libs/datasets encodeDataset) so a
- * worker on another machine needs nothing but DATABASE_URL to train on it.
+ * A multi-view dataset. trainData/testData hold the encoded splits (libs/datasets
+ * encodeDataset) so a worker on another machine needs nothing but DATABASE_URL to train on it.
  */
 export type Dataset = Prisma.DatasetModel
 /**

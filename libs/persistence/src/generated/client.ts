@@ -41,8 +41,8 @@ export { Prisma }
 
 /**
  * Model Dataset
- * A multi-view dataset. `data` holds the encoded dataset (libs/datasets encodeDataset) so a
- * worker on another machine needs nothing but DATABASE_URL to train on it.
+ * A multi-view dataset. trainData/testData hold the encoded splits (libs/datasets
+ * encodeDataset) so a worker on another machine needs nothing but DATABASE_URL to train on it.
  */
 export type Dataset = Prisma.DatasetModel
 /**

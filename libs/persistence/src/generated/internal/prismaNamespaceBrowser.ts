@@ -86,11 +86,13 @@ export const DatasetScalarFieldEnum = {
   viewCount: 'viewCount',
   viewNames: 'viewNames',
   classNames: 'classNames',
+  viewShape: 'viewShape',
   trainSize: 'trainSize',
   testSize: 'testSize',
   sizeBytes: 'sizeBytes',
   sha256: 'sha256',
-  data: 'data',
+  trainData: 'trainData',
+  testData: 'testData',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
 } as const

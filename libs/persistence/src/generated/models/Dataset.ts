@@ -14,8 +14,8 @@ import type * as Prisma from "../internal/prismaNamespace"
 
 /**
  * Model Dataset
- * A multi-view dataset. `data` holds the encoded dataset (libs/datasets encodeDataset) so a
- * worker on another machine needs nothing but DATABASE_URL to train on it.
+ * A multi-view dataset. trainData/testData hold the encoded splits (libs/datasets
+ * encodeDataset) so a worker on another machine needs nothing but DATABASE_URL to train on it.
  */
 export type DatasetModel = runtime.Types.Result.DefaultSelection<Prisma.$DatasetPayload>
 
@@ -29,6 +29,7 @@ export type AggregateDataset = {
 
 export type DatasetAvgAggregateOutputType = {
   viewCount: number | null
+  viewShape: number | null
   trainSize: number | null
   testSize: number | null
   sizeBytes: number | null
@@ -36,6 +37,7 @@ export type DatasetAvgAggregateOutputType = {
 
 export type DatasetSumAggregateOutputType = {
   viewCount: number | null
+  viewShape: number[]
   trainSize: number | null
   testSize: number | null
   sizeBytes: number | null
@@ -51,7 +53,8 @@ export type DatasetMinAggregateOutputType = {
   testSize: number | null
   sizeBytes: number | null
   sha256: string | null
-  data: runtime.Bytes | null
+  trainData: runtime.Bytes | null
+  testData: runtime.Bytes | null
   createdAt: Date | null
   updatedAt: Date | null
 }
@@ -66,7 +69,8 @@ export type DatasetMaxAggregateOutputType = {
   testSize: number | null
   sizeBytes: number | null
   sha256: string | null
-  data: runtime.Bytes | null
+  trainData: runtime.Bytes | null
+  testData: runtime.Bytes | null
   createdAt: Date | null
   updatedAt: Date | null
 }
@@ -79,11 +83,13 @@ export type DatasetCountAggregateOutputType = {
   viewCount: number
   viewNames: number
   classNames: number
+  viewShape: number
   trainSize: number
   testSize: number
   sizeBytes: number
   sha256: number
-  data: number
+  trainData: number
+  testData: number
   createdAt: number
   updatedAt: number
   _all: number
@@ -92,6 +98,7 @@ export type DatasetCountAggregateOutputType = {
 
 export type DatasetAvgAggregateInputType = {
   viewCount?: true
+  viewShape?: true
   trainSize?: true
   testSize?: true
   sizeBytes?: true
@@ -99,6 +106,7 @@ export type DatasetAvgAggregateInputType = {
 
 export type DatasetSumAggregateInputType = {
   viewCount?: true
+  viewShape?: true
   trainSize?: true
   testSize?: true
   sizeBytes?: true
@@ -114,7 +122,8 @@ export type DatasetMinAggregateInputType = {
   testSize?: true
   sizeBytes?: true
   sha256?: true
-  data?: true
+  trainData?: true
+  testData?: true
   createdAt?: true
   updatedAt?: true
 }
@@ -129,7 +138,8 @@ export type DatasetMaxAggregateInputType = {
   testSize?: true
   sizeBytes?: true
   sha256?: true
-  data?: true
+  trainData?: true
+  testData?: true
   createdAt?: true
   updatedAt?: true
 }
@@ -142,11 +152,13 @@ export type DatasetCountAggregateInputType = {
   viewCount?: true
   viewNames?: true
   classNames?: true
+  viewShape?: true
   trainSize?: true
   testSize?: true
   sizeBytes?: true
   sha256?: true
-  data?: true
+  trainData?: true
+  testData?: true
   createdAt?: true
   updatedAt?: true
   _all?: true
@@ -246,11 +258,13 @@ export type DatasetGroupByOutputType = {
   viewCount: number
   viewNames: string[]
   classNames: string[]
+  viewShape: number[]
   trainSize: number
   testSize: number
   sizeBytes: number
   sha256: string
-  data: runtime.Bytes
+  trainData: runtime.Bytes
+  testData: runtime.Bytes
   createdAt: Date
   updatedAt: Date
   _count: DatasetCountAggregateOutputType | null
@@ -286,11 +300,13 @@ export type DatasetWhereInput = {
   viewCount?: Prisma.IntFilter<"Dataset"> | number
   viewNames?: Prisma.StringNullableListFilter<"Dataset">
   classNames?: Prisma.StringNullableListFilter<"Dataset">
+  viewShape?: Prisma.IntNullableListFilter<"Dataset">
   trainSize?: Prisma.IntFilter<"Dataset"> | number
   testSize?: Prisma.IntFilter<"Dataset"> | number
   sizeBytes?: Prisma.IntFilter<"Dataset"> | number
   sha256?: Prisma.StringFilter<"Dataset"> | string
-  data?: Prisma.BytesFilter<"Dataset"> | runtime.Bytes
+  trainData?: Prisma.BytesFilter<"Dataset"> | runtime.Bytes
+  testData?: Prisma.BytesFilter<"Dataset"> | runtime.Bytes
   createdAt?: Prisma.DateTimeFilter<"Dataset"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Dataset"> | Date | string
   trainingJobs?: Prisma.TrainingJobListRelationFilter
@@ -305,11 +321,13 @@ export type DatasetOrderByWithRelationInput = {
   viewCount?: Prisma.SortOrder
   viewNames?: Prisma.SortOrder
   classNames?: Prisma.SortOrder
+  viewShape?: Prisma.SortOrder
   trainSize?: Prisma.SortOrder
   testSize?: Prisma.SortOrder
   sizeBytes?: Prisma.SortOrder
   sha256?: Prisma.SortOrder
-  data?: Prisma.SortOrder
+  trainData?: Prisma.SortOrder
+  testData?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   trainingJobs?: Prisma.TrainingJobOrderByRelationAggregateInput
@@ -327,11 +345,13 @@ export type DatasetWhereUniqueInput = Prisma.AtLeast<{
   viewCount?: Prisma.IntFilter<"Dataset"> | number
   viewNames?: Prisma.StringNullableListFilter<"Dataset">
   classNames?: Prisma.StringNullableListFilter<"Dataset">
+  viewShape?: Prisma.IntNullableListFilter<"Dataset">
   trainSize?: Prisma.IntFilter<"Dataset"> | number
   testSize?: Prisma.IntFilter<"Dataset"> | number
   sizeBytes?: Prisma.IntFilter<"Dataset"> | number
   sha256?: Prisma.StringFilter<"Dataset"> | string
-  data?: Prisma.BytesFilter<"Dataset"> | runtime.Bytes
+  trainData?: Prisma.BytesFilter<"Dataset"> | runtime.Bytes
+  testData?: Prisma.BytesFilter<"Dataset"> | runtime.Bytes
   createdAt?: Prisma.DateTimeFilter<"Dataset"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Dataset"> | Date | string
   trainingJobs?: Prisma.TrainingJobListRelationFilter
@@ -346,11 +366,13 @@ export type DatasetOrderByWithAggregationInput = {
   viewCount?: Prisma.SortOrder
   viewNames?: Prisma.SortOrder
   classNames?: Prisma.SortOrder
+  viewShape?: Prisma.SortOrder
   trainSize?: Prisma.SortOrder
   testSize?: Prisma.SortOrder
   sizeBytes?: Prisma.SortOrder
   sha256?: Prisma.SortOrder
-  data?: Prisma.SortOrder
+  trainData?: Prisma.SortOrder
+  testData?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   _count?: Prisma.DatasetCountOrderByAggregateInput
@@ -371,11 +393,13 @@ export type DatasetScalarWhereWithAggregatesInput = {
   viewCount?: Prisma.IntWithAggregatesFilter<"Dataset"> | number
   viewNames?: Prisma.StringNullableListFilter<"Dataset">
   classNames?: Prisma.StringNullableListFilter<"Dataset">
+  viewShape?: Prisma.IntNullableListFilter<"Dataset">
   trainSize?: Prisma.IntWithAggregatesFilter<"Dataset"> | number
   testSize?: Prisma.IntWithAggregatesFilter<"Dataset"> | number
   sizeBytes?: Prisma.IntWithAggregatesFilter<"Dataset"> | number
   sha256?: Prisma.StringWithAggregatesFilter<"Dataset"> | string
-  data?: Prisma.BytesWithAggregatesFilter<"Dataset"> | runtime.Bytes
+  trainData?: Prisma.BytesWithAggregatesFilter<"Dataset"> | runtime.Bytes
+  testData?: Prisma.BytesWithAggregatesFilter<"Dataset"> | runtime.Bytes
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Dataset"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"Dataset"> | Date | string
 }
@@ -388,11 +412,13 @@ export type DatasetCreateInput = {
   viewCount: number
   viewNames?: Prisma.DatasetCreateviewNamesInput | string[]
   classNames?: Prisma.DatasetCreateclassNamesInput | string[]
+  viewShape?: Prisma.DatasetCreateviewShapeInput | number[]
   trainSize: number
   testSize: number
   sizeBytes: number
   sha256: string
-  data: runtime.Bytes
+  trainData: runtime.Bytes
+  testData: runtime.Bytes
   createdAt?: Date | string
   updatedAt?: Date | string
   trainingJobs?: Prisma.TrainingJobCreateNestedManyWithoutDatasetInput
@@ -407,11 +433,13 @@ export type DatasetUncheckedCreateInput = {
   viewCount: number
   viewNames?: Prisma.DatasetCreateviewNamesInput | string[]
   classNames?: Prisma.DatasetCreateclassNamesInput | string[]
+  viewShape?: Prisma.DatasetCreateviewShapeInput | number[]
   trainSize: number
   testSize: number
   sizeBytes: number
   sha256: string
-  data: runtime.Bytes
+  trainData: runtime.Bytes
+  testData: runtime.Bytes
   createdAt?: Date | string
   updatedAt?: Date | string
   trainingJobs?: Prisma.TrainingJobUncheckedCreateNestedManyWithoutDatasetInput
@@ -426,11 +454,13 @@ export type DatasetUpdateInput = {
   viewCount?: Prisma.IntFieldUpdateOperationsInput | number
   viewNames?: Prisma.DatasetUpdateviewNamesInput | string[]
   classNames?: Prisma.DatasetUpdateclassNamesInput | string[]
+  viewShape?: Prisma.DatasetUpdateviewShapeInput | number[]
   trainSize?: Prisma.IntFieldUpdateOperationsInput | number
   testSize?: Prisma.IntFieldUpdateOperationsInput | number
   sizeBytes?: Prisma.IntFieldUpdateOperationsInput | number
   sha256?: Prisma.StringFieldUpdateOperationsInput | string
-  data?: Prisma.BytesFieldUpdateOperationsInput | runtime.Bytes
+  trainData?: Prisma.BytesFieldUpdateOperationsInput | runtime.Bytes
+  testData?: Prisma.BytesFieldUpdateOperationsInput | runtime.Bytes
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   trainingJobs?: Prisma.TrainingJobUpdateManyWithoutDatasetNestedInput
@@ -445,11 +475,13 @@ export type DatasetUncheckedUpdateInput = {
   viewCount?: Prisma.IntFieldUpdateOperationsInput | number
   viewNames?: Prisma.DatasetUpdateviewNamesInput | string[]
   classNames?: Prisma.DatasetUpdateclassNamesInput | string[]
+  viewShape?: Prisma.DatasetUpdateviewShapeInput | number[]
   trainSize?: Prisma.IntFieldUpdateOperationsInput | number
   testSize?: Prisma.IntFieldUpdateOperationsInput | number
   sizeBytes?: Prisma.IntFieldUpdateOperationsInput | number
   sha256?: Prisma.StringFieldUpdateOperationsInput | string
-  data?: Prisma.BytesFieldUpdateOperationsInput | runtime.Bytes
+  trainData?: Prisma.BytesFieldUpdateOperationsInput | runtime.Bytes
+  testData?: Prisma.BytesFieldUpdateOperationsInput | runtime.Bytes
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   trainingJobs?: Prisma.TrainingJobUncheckedUpdateManyWithoutDatasetNestedInput
@@ -464,11 +496,13 @@ export type DatasetCreateManyInput = {
   viewCount: number
   viewNames?: Prisma.DatasetCreateviewNamesInput | string[]
   classNames?: Prisma.DatasetCreateclassNamesInput | string[]
+  viewShape?: Prisma.DatasetCreateviewShapeInput | number[]
   trainSize: number
   testSize: number
   sizeBytes: number
   sha256: string
-  data: runtime.Bytes
+  trainData: runtime.Bytes
+  testData: runtime.Bytes
   createdAt?: Date | string
   updatedAt?: Date | string
 }
@@ -481,11 +515,13 @@ export type DatasetUpdateManyMutationInput = {
   viewCount?: Prisma.IntFieldUpdateOperationsInput | number
   viewNames?: Prisma.DatasetUpdateviewNamesInput | string[]
   classNames?: Prisma.DatasetUpdateclassNamesInput | string[]
+  viewShape?: Prisma.DatasetUpdateviewShapeInput | number[]
   trainSize?: Prisma.IntFieldUpdateOperationsInput | number
   testSize?: Prisma.IntFieldUpdateOperationsInput | number
   sizeBytes?: Prisma.IntFieldUpdateOperationsInput | number
   sha256?: Prisma.StringFieldUpdateOperationsInput | string
-  data?: Prisma.BytesFieldUpdateOperationsInput | runtime.Bytes
+  trainData?: Prisma.BytesFieldUpdateOperationsInput | runtime.Bytes
+  testData?: Prisma.BytesFieldUpdateOperationsInput | runtime.Bytes
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -498,11 +534,13 @@ export type DatasetUncheckedUpdateManyInput = {
   viewCount?: Prisma.IntFieldUpdateOperationsInput | number
   viewNames?: Prisma.DatasetUpdateviewNamesInput | string[]
   classNames?: Prisma.DatasetUpdateclassNamesInput | string[]
+  viewShape?: Prisma.DatasetUpdateviewShapeInput | number[]
   trainSize?: Prisma.IntFieldUpdateOperationsInput | number
   testSize?: Prisma.IntFieldUpdateOperationsInput | number
   sizeBytes?: Prisma.IntFieldUpdateOperationsInput | number
   sha256?: Prisma.StringFieldUpdateOperationsInput | string
-  data?: Prisma.BytesFieldUpdateOperationsInput | runtime.Bytes
+  trainData?: Prisma.BytesFieldUpdateOperationsInput | runtime.Bytes
+  testData?: Prisma.BytesFieldUpdateOperationsInput | runtime.Bytes
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -515,6 +553,14 @@ export type StringNullableListFilter<$PrismaModel = never> = {
   isEmpty?: boolean
 }
 
+export type IntNullableListFilter<$PrismaModel = never> = {
+  equals?: number[] | Prisma.ListIntFieldRefInput<$PrismaModel> | null
+  has?: number | Prisma.IntFieldRefInput<$PrismaModel> | null
+  hasEvery?: number[] | Prisma.ListIntFieldRefInput<$PrismaModel>
+  hasSome?: number[] | Prisma.ListIntFieldRefInput<$PrismaModel>
+  isEmpty?: boolean
+}
+
 export type DatasetCountOrderByAggregateInput = {
   id?: Prisma.SortOrder
   name?: Prisma.SortOrder
@@ -523,17 +569,20 @@ export type DatasetCountOrderByAggregateInput = {
   viewCount?: Prisma.SortOrder
   viewNames?: Prisma.SortOrder
   classNames?: Prisma.SortOrder
+  viewShape?: Prisma.SortOrder
   trainSize?: Prisma.SortOrder
   testSize?: Prisma.SortOrder
   sizeBytes?: Prisma.SortOrder
   sha256?: Prisma.SortOrder
-  data?: Prisma.SortOrder
+  trainData?: Prisma.SortOrder
+  testData?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
 
 export type DatasetAvgOrderByAggregateInput = {
   viewCount?: Prisma.SortOrder
+  viewShape?: Prisma.SortOrder
   trainSize?: Prisma.SortOrder
   testSize?: Prisma.SortOrder
   sizeBytes?: Prisma.SortOrder
@@ -549,7 +598,8 @@ export type DatasetMaxOrderByAggregateInput = {
   testSize?: Prisma.SortOrder
   sizeBytes?: Prisma.SortOrder
   sha256?: Prisma.SortOrder
-  data?: Prisma.SortOrder
+  trainData?: Prisma.SortOrder
+  testData?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
@@ -564,13 +614,15 @@ export type DatasetMinOrderByAggregateInput = {
   testSize?: Prisma.SortOrder
   sizeBytes?: Prisma.SortOrder
   sha256?: Prisma.SortOrder
-  data?: Prisma.SortOrder
+  trainData?: Prisma.SortOrder
+  testData?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
 
 export type DatasetSumOrderByAggregateInput = {
   viewCount?: Prisma.SortOrder
+  viewShape?: Prisma.SortOrder
   trainSize?: Prisma.SortOrder
   testSize?: Prisma.SortOrder
   sizeBytes?: Prisma.SortOrder
@@ -587,6 +639,10 @@ export type DatasetCreateviewNamesInput = {
 
 export type DatasetCreateclassNamesInput = {
   set: string[]
+}
+
+export type DatasetCreateviewShapeInput = {
+  set: number[]
 }
 
 export type StringFieldUpdateOperationsInput = {
@@ -613,6 +669,11 @@ export type DatasetUpdateviewNamesInput = {
 export type DatasetUpdateclassNamesInput = {
   set?: string[]
   push?: string | string[]
+}
+
+export type DatasetUpdateviewShapeInput = {
+  set?: number[]
+  push?: number | number[]
 }
 
 export type BytesFieldUpdateOperationsInput = {
@@ -659,11 +720,13 @@ export type DatasetCreateWithoutModelVersionsInput = {
   viewCount: number
   viewNames?: Prisma.DatasetCreateviewNamesInput | string[]
   classNames?: Prisma.DatasetCreateclassNamesInput | string[]
+  viewShape?: Prisma.DatasetCreateviewShapeInput | number[]
   trainSize: number
   testSize: number
   sizeBytes: number
   sha256: string
-  data: runtime.Bytes
+  trainData: runtime.Bytes
+  testData: runtime.Bytes
   createdAt?: Date | string
   updatedAt?: Date | string
   trainingJobs?: Prisma.TrainingJobCreateNestedManyWithoutDatasetInput
@@ -677,11 +740,13 @@ export type DatasetUncheckedCreateWithoutModelVersionsInput = {
   viewCount: number
   viewNames?: Prisma.DatasetCreateviewNamesInput | string[]
   classNames?: Prisma.DatasetCreateclassNamesInput | string[]
+  viewShape?: Prisma.DatasetCreateviewShapeInput | number[]
   trainSize: number
   testSize: number
   sizeBytes: number
   sha256: string
-  data: runtime.Bytes
+  trainData: runtime.Bytes
+  testData: runtime.Bytes
   createdAt?: Date | string
   updatedAt?: Date | string
   trainingJobs?: Prisma.TrainingJobUncheckedCreateNestedManyWithoutDatasetInput
@@ -711,11 +776,13 @@ export type DatasetUpdateWithoutModelVersionsInput = {
   viewCount?: Prisma.IntFieldUpdateOperationsInput | number
   viewNames?: Prisma.DatasetUpdateviewNamesInput | string[]
   classNames?: Prisma.DatasetUpdateclassNamesInput | string[]
+  viewShape?: Prisma.DatasetUpdateviewShapeInput | number[]
   trainSize?: Prisma.IntFieldUpdateOperationsInput | number
   testSize?: Prisma.IntFieldUpdateOperationsInput | number
   sizeBytes?: Prisma.IntFieldUpdateOperationsInput | number
   sha256?: Prisma.StringFieldUpdateOperationsInput | string
-  data?: Prisma.BytesFieldUpdateOperationsInput | runtime.Bytes
+  trainData?: Prisma.BytesFieldUpdateOperationsInput | runtime.Bytes
+  testData?: Prisma.BytesFieldUpdateOperationsInput | runtime.Bytes
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   trainingJobs?: Prisma.TrainingJobUpdateManyWithoutDatasetNestedInput
@@ -729,11 +796,13 @@ export type DatasetUncheckedUpdateWithoutModelVersionsInput = {
   viewCount?: Prisma.IntFieldUpdateOperationsInput | number
   viewNames?: Prisma.DatasetUpdateviewNamesInput | string[]
   classNames?: Prisma.DatasetUpdateclassNamesInput | string[]
+  viewShape?: Prisma.DatasetUpdateviewShapeInput | number[]
   trainSize?: Prisma.IntFieldUpdateOperationsInput | number
   testSize?: Prisma.IntFieldUpdateOperationsInput | number
   sizeBytes?: Prisma.IntFieldUpdateOperationsInput | number
   sha256?: Prisma.StringFieldUpdateOperationsInput | string
-  data?: Prisma.BytesFieldUpdateOperationsInput | runtime.Bytes
+  trainData?: Prisma.BytesFieldUpdateOperationsInput | runtime.Bytes
+  testData?: Prisma.BytesFieldUpdateOperationsInput | runtime.Bytes
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   trainingJobs?: Prisma.TrainingJobUncheckedUpdateManyWithoutDatasetNestedInput
@@ -747,11 +816,13 @@ export type DatasetCreateWithoutTrainingJobsInput = {
   viewCount: number
   viewNames?: Prisma.DatasetCreateviewNamesInput | string[]
   classNames?: Prisma.DatasetCreateclassNamesInput | string[]
+  viewShape?: Prisma.DatasetCreateviewShapeInput | number[]
   trainSize: number
   testSize: number
   sizeBytes: number
   sha256: string
-  data: runtime.Bytes
+  trainData: runtime.Bytes
+  testData: runtime.Bytes
   createdAt?: Date | string
   updatedAt?: Date | string
   modelVersions?: Prisma.ModelVersionCreateNestedManyWithoutDatasetInput
@@ -765,11 +836,13 @@ export type DatasetUncheckedCreateWithoutTrainingJobsInput = {
   viewCount: number
   viewNames?: Prisma.DatasetCreateviewNamesInput | string[]
   classNames?: Prisma.DatasetCreateclassNamesInput | string[]
+  viewShape?: Prisma.DatasetCreateviewShapeInput | number[]
   trainSize: number
   testSize: number
   sizeBytes: number
   sha256: string
-  data: runtime.Bytes
+  trainData: runtime.Bytes
+  testData: runtime.Bytes
   createdAt?: Date | string
   updatedAt?: Date | string
   modelVersions?: Prisma.ModelVersionUncheckedCreateNestedManyWithoutDatasetInput
@@ -799,11 +872,13 @@ export type DatasetUpdateWithoutTrainingJobsInput = {
   viewCount?: Prisma.IntFieldUpdateOperationsInput | number
   viewNames?: Prisma.DatasetUpdateviewNamesInput | string[]
   classNames?: Prisma.DatasetUpdateclassNamesInput | string[]
+  viewShape?: Prisma.DatasetUpdateviewShapeInput | number[]
   trainSize?: Prisma.IntFieldUpdateOperationsInput | number
   testSize?: Prisma.IntFieldUpdateOperationsInput | number
   sizeBytes?: Prisma.IntFieldUpdateOperationsInput | number
   sha256?: Prisma.StringFieldUpdateOperationsInput | string
-  data?: Prisma.BytesFieldUpdateOperationsInput | runtime.Bytes
+  trainData?: Prisma.BytesFieldUpdateOperationsInput | runtime.Bytes
+  testData?: Prisma.BytesFieldUpdateOperationsInput | runtime.Bytes
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   modelVersions?: Prisma.ModelVersionUpdateManyWithoutDatasetNestedInput
@@ -817,11 +892,13 @@ export type DatasetUncheckedUpdateWithoutTrainingJobsInput = {
   viewCount?: Prisma.IntFieldUpdateOperationsInput | number
   viewNames?: Prisma.DatasetUpdateviewNamesInput | string[]
   classNames?: Prisma.DatasetUpdateclassNamesInput | string[]
+  viewShape?: Prisma.DatasetUpdateviewShapeInput | number[]
   trainSize?: Prisma.IntFieldUpdateOperationsInput | number
   testSize?: Prisma.IntFieldUpdateOperationsInput | number
   sizeBytes?: Prisma.IntFieldUpdateOperationsInput | number
   sha256?: Prisma.StringFieldUpdateOperationsInput | string
-  data?: Prisma.BytesFieldUpdateOperationsInput | runtime.Bytes
+  trainData?: Prisma.BytesFieldUpdateOperationsInput | runtime.Bytes
+  testData?: Prisma.BytesFieldUpdateOperationsInput | runtime.Bytes
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   modelVersions?: Prisma.ModelVersionUncheckedUpdateManyWithoutDatasetNestedInput
@@ -875,11 +952,13 @@ export type DatasetSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs 
   viewCount?: boolean
   viewNames?: boolean
   classNames?: boolean
+  viewShape?: boolean
   trainSize?: boolean
   testSize?: boolean
   sizeBytes?: boolean
   sha256?: boolean
-  data?: boolean
+  trainData?: boolean
+  testData?: boolean
   createdAt?: boolean
   updatedAt?: boolean
   trainingJobs?: boolean | Prisma.Dataset$trainingJobsArgs<ExtArgs>
@@ -895,11 +974,13 @@ export type DatasetSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Exten
   viewCount?: boolean
   viewNames?: boolean
   classNames?: boolean
+  viewShape?: boolean
   trainSize?: boolean
   testSize?: boolean
   sizeBytes?: boolean
   sha256?: boolean
-  data?: boolean
+  trainData?: boolean
+  testData?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }, ExtArgs["result"]["dataset"]>
@@ -912,11 +993,13 @@ export type DatasetSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Exten
   viewCount?: boolean
   viewNames?: boolean
   classNames?: boolean
+  viewShape?: boolean
   trainSize?: boolean
   testSize?: boolean
   sizeBytes?: boolean
   sha256?: boolean
-  data?: boolean
+  trainData?: boolean
+  testData?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }, ExtArgs["result"]["dataset"]>
@@ -929,16 +1012,18 @@ export type DatasetSelectScalar = {
   viewCount?: boolean
   viewNames?: boolean
   classNames?: boolean
+  viewShape?: boolean
   trainSize?: boolean
   testSize?: boolean
   sizeBytes?: boolean
   sha256?: boolean
-  data?: boolean
+  trainData?: boolean
+  testData?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }
 
-export type DatasetOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "format" | "status" | "viewCount" | "viewNames" | "classNames" | "trainSize" | "testSize" | "sizeBytes" | "sha256" | "data" | "createdAt" | "updatedAt", ExtArgs["result"]["dataset"]>
+export type DatasetOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "format" | "status" | "viewCount" | "viewNames" | "classNames" | "viewShape" | "trainSize" | "testSize" | "sizeBytes" | "sha256" | "trainData" | "testData" | "createdAt" | "updatedAt", ExtArgs["result"]["dataset"]>
 export type DatasetInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   trainingJobs?: boolean | Prisma.Dataset$trainingJobsArgs<ExtArgs>
   modelVersions?: boolean | Prisma.Dataset$modelVersionsArgs<ExtArgs>
@@ -964,11 +1049,22 @@ export type $DatasetPayload<ExtArgs extends runtime.Types.Extensions.InternalArg
     viewCount: number
     viewNames: string[]
     classNames: string[]
+    /**
+     * [height, width, channels] of one view.
+     */
+    viewShape: number[]
     trainSize: number
     testSize: number
+    /**
+     * Encoded size of both splits.
+     */
     sizeBytes: number
+    /**
+     * sha256 of trainData followed by testData.
+     */
     sha256: string
-    data: runtime.Bytes
+    trainData: runtime.Bytes
+    testData: runtime.Bytes
     createdAt: Date
     updatedAt: Date
   }, ExtArgs["result"]["dataset"]>
@@ -1403,11 +1499,13 @@ export interface DatasetFieldRefs {
   readonly viewCount: Prisma.FieldRef<"Dataset", 'Int'>
   readonly viewNames: Prisma.FieldRef<"Dataset", 'String[]'>
   readonly classNames: Prisma.FieldRef<"Dataset", 'String[]'>
+  readonly viewShape: Prisma.FieldRef<"Dataset", 'Int[]'>
   readonly trainSize: Prisma.FieldRef<"Dataset", 'Int'>
   readonly testSize: Prisma.FieldRef<"Dataset", 'Int'>
   readonly sizeBytes: Prisma.FieldRef<"Dataset", 'Int'>
   readonly sha256: Prisma.FieldRef<"Dataset", 'String'>
-  readonly data: Prisma.FieldRef<"Dataset", 'Bytes'>
+  readonly trainData: Prisma.FieldRef<"Dataset", 'Bytes'>
+  readonly testData: Prisma.FieldRef<"Dataset", 'Bytes'>
   readonly createdAt: Prisma.FieldRef<"Dataset", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"Dataset", 'DateTime'>
 }
