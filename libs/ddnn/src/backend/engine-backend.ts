@@ -2,6 +2,7 @@ import './register-gradients';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
+import { registerFastWasmKernels } from './fast-wasm-kernels';
 import { registerConv2DBackpropFilter } from './wasm-conv2d-backprop-filter';
 
 export type EngineBackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -46,6 +47,7 @@ export async function initEngineBackend(preferred?: EngineBackendName): Promise<
   for (const name of candidates) {
     if (name === 'wasm') {
       registerConv2DBackpropFilter('wasm');
+      registerFastWasmKernels();
     }
     if (tf.getBackend() === name) {
       return name;
