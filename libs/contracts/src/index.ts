@@ -2,3 +2,4 @@ export * from './config/platform-config';
 export * from './queues/queue-name';
 export * from './queues/job-payloads';
 export * from './queues/job-options';
+export * from './queues/redis-connection';

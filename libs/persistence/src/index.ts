@@ -10,3 +10,6 @@ export {
 export { findMigrationsDir } from './migrations/find-migrations-dir';
 export { ensureDatabase, dropDatabase, databaseName, withDatabase } from './database-admin';
 export { createTestDatabase, type TestDatabase } from './testing/test-database';
+export { PrismaService } from './nest/prisma.service';
+export { PersistenceModule } from './nest/persistence.module';
+export { toDbBytes } from './bytes';

@@ -67,6 +67,13 @@ const platformEnvShape = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   /** Tries per training job before it is marked failed (a retry resumes from the checkpoint). */
   TRAINING_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+  /**
+   * BullMQ lock of a running training job; renewed every half of it by the worker's main
+   * thread while the sandboxed child trains. A dead worker's job is retried after about this.
+   */
+  TRAINING_LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(30_000),
+  /** How often workers look for jobs whose lock expired (stalled: their worker died). */
+  TRAINING_STALLED_INTERVAL_MS: z.coerce.number().int().min(1000).default(30_000),
   /** tfjs backend for training and inference: tensorflow (if installed), wasm, or cpu. */
   ENGINE_BACKEND: z.enum(['tensorflow', 'wasm', 'cpu']).default('wasm'),
   /** Dynamic batching of /v2 infer requests. */

@@ -14,7 +14,5 @@ export function trainingJobOptions(trainingJobId: string, attempts: number): Job
   };
 }
 
-/** Training job lock: renewed by BullMQ's main thread while the sandboxed child trains. */
-export const TRAINING_LOCK_DURATION_MS = 30_000;
-/** A job whose lock expired this many times is failed as stalled rather than retried forever. */
+/** A job whose worker died this many times is failed as stalled rather than retried forever. */
 export const TRAINING_MAX_STALLED_COUNT = 3;

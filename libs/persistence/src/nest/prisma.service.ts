@@ -1,0 +1,20 @@
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { PrismaClient } from '../generated/client';
+import { createPrismaClient } from '../prisma-client';
+
+/**
+ * Owns one Prisma client for the process and closes it on shutdown. Injected as `prisma`; the
+ * client itself is exposed rather than wrapped so queries stay fully typed.
+ */
+@Injectable()
+export class PrismaService implements OnModuleDestroy {
+  readonly client: PrismaClient;
+
+  constructor(databaseUrl: string) {
+    this.client = createPrismaClient(databaseUrl);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.client.$disconnect();
+  }
+}
