@@ -28,7 +28,7 @@ export interface EncodedDatasetInfo {
   sha256: string;
 }
 
-export function encodeDataset(ds: MultiViewDataset): Uint8Array {
+export function encodeDataset(ds: MultiViewDataset): Uint8Array<ArrayBuffer> {
   const meta = Buffer.from(
     JSON.stringify({ name: ds.name, classNames: ds.classNames, viewNames: ds.viewNames }),
     'utf8',

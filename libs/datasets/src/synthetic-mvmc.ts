@@ -1,0 +1,164 @@
+import { selectSamples as selectSamplesInto } from './dataset-subset';
+import { createMultiViewDataset, MultiViewDataset, ABSENT_VIEW_LABEL } from './multi-view-dataset';
+import { Prng } from './prng';
+import { Rgb } from './raster';
+import {
+  CameraLook,
+  randomObject,
+  renderView,
+  SYNTHETIC_CLASSES,
+  SyntheticClass,
+} from './synthetic-scene';
+
+/**
+ * Six cameras placed every 60 degrees around the object. Per sample, each camera independently
+ * either sees the object clearly (close, little noise or occlusion) or poorly (far, small, noisy,
+ * low contrast, often occluded), or not at all (absent). How often a camera has a clear view is
+ * its systematic quality, so single cameras are weak and differ from each other; because they fail
+ * on different samples, aggregating them is far more accurate than any one. As with matched
+ * detections in a real multi-camera set, every object is seen clearly by at least one camera.
+ */
+export interface SyntheticCameraProfile {
+  name: string;
+  /** Probability that the camera sees the object clearly (when it sees it at all). */
+  clear: number;
+  /** Probability that the camera does not see the object (absent view). */
+  absent: number;
+  tint: Rgb;
+  sky: Rgb;
+  ground: Rgb;
+}
+
+export const SYNTHETIC_MVMC_CAMERAS: readonly SyntheticCameraProfile[] = [
+  {
+    name: 'cam-0',
+    clear: 0.6,
+    absent: 0.1,
+    tint: [1, 1, 1],
+    sky: [0.6, 0.7, 0.85],
+    ground: [0.35, 0.35, 0.33],
+  },
+  {
+    name: 'cam-1',
+    clear: 0.5,
+    absent: 0.15,
+    tint: [1.05, 1, 0.9],
+    sky: [0.7, 0.7, 0.7],
+    ground: [0.4, 0.38, 0.3],
+  },
+  {
+    name: 'cam-2',
+    clear: 0.4,
+    absent: 0.2,
+    tint: [0.9, 1, 1.05],
+    sky: [0.5, 0.6, 0.7],
+    ground: [0.3, 0.4, 0.3],
+  },
+  {
+    name: 'cam-3',
+    clear: 0.35,
+    absent: 0.25,
+    tint: [1, 0.95, 1],
+    sky: [0.8, 0.75, 0.7],
+    ground: [0.45, 0.42, 0.4],
+  },
+  {
+    name: 'cam-4',
+    clear: 0.25,
+    absent: 0.2,
+    tint: [0.8, 0.85, 1],
+    sky: [0.3, 0.35, 0.45],
+    ground: [0.2, 0.2, 0.22],
+  },
+  {
+    name: 'cam-5',
+    clear: 0.15,
+    absent: 0.3,
+    tint: [1.1, 1.05, 0.95],
+    sky: [0.65, 0.65, 0.6],
+    ground: [0.38, 0.36, 0.34],
+  },
+];
+
+/** Difficulty ranges (0 close and clean .. 1 far, noisy, occluded) of clear and poor views. */
+const CLEAR_DIFFICULTY: readonly [number, number] = [0, 0.1];
+const POOR_DIFFICULTY: readonly [number, number] = [0.8, 1];
+
+export interface SyntheticMvmcOptions {
+  seed: number;
+  numSamples: number;
+  name?: string;
+}
+
+export function generateSyntheticMvmc(options: SyntheticMvmcOptions): MultiViewDataset {
+  const { seed, numSamples } = options;
+  if (!Number.isInteger(numSamples) || numSamples < 1) {
+    throw new Error(`numSamples must be a positive integer, got ${numSamples}`);
+  }
+  const cameras = SYNTHETIC_MVMC_CAMERAS;
+  const v = cameras.length;
+  const viewSize = 32 * 32 * 3;
+  const pixels = new Uint8Array(numSamples * v * viewSize);
+  const viewLabels = new Int32Array(numSamples * v);
+  const labels = new Int32Array(numSamples);
+  const rng = new Prng(seed);
+  for (let s = 0; s < numSamples; s++) {
+    const sampleRng = rng.fork();
+    const cls = (s % SYNTHETIC_CLASSES.length) as SyntheticClass;
+    const obj = randomObject(cls, sampleRng);
+    labels[s] = cls;
+    const present = cameras.map((cam) => !sampleRng.chance(cam.absent));
+    const clear = cameras.map((cam, c) => present[c] && sampleRng.chance(cam.clear));
+    if (!clear.some(Boolean)) {
+      const c = pickWeighted(
+        cameras.map((cam) => cam.clear),
+        sampleRng,
+      );
+      present[c] = clear[c] = true;
+    }
+    const offset = sampleRng.uniform(-0.3, 0.3);
+    cameras.forEach((cam, c) => {
+      viewLabels[s * v + c] = present[c] ? cls : ABSENT_VIEW_LABEL;
+      if (!present[c]) return;
+      const look: CameraLook = {
+        azimuth: (c * Math.PI) / 3 + offset,
+        difficulty: sampleRng.uniform(...(clear[c] ? CLEAR_DIFFICULTY : POOR_DIFFICULTY)),
+        tint: cam.tint,
+        background: { sky: cam.sky, ground: cam.ground },
+      };
+      const view = renderView(obj, look, sampleRng);
+      const base = (s * v + c) * viewSize;
+      for (let i = 0; i < viewSize; i++) pixels[base + i] = (view[i] * 255 + 0.5) | 0;
+    });
+  }
+  // Classes are assigned round-robin for balance; shuffle sample order so batches are mixed.
+  return shuffleSamples(
+    createMultiViewDataset({
+      name: options.name ?? 'synthetic-mvmc',
+      classNames: SYNTHETIC_CLASSES,
+      viewNames: cameras.map((c) => c.name),
+      viewShape: [32, 32, 3],
+      pixels,
+      viewLabels,
+      labels,
+    }),
+    new Prng(seed ^ 0x5bd1e995),
+  );
+}
+
+function pickWeighted(weights: readonly number[], rng: Prng): number {
+  let r = rng.uniform(
+    0,
+    weights.reduce((a, b) => a + b, 0),
+  );
+  for (let i = 0; i < weights.length; i++) {
+    r -= weights[i];
+    if (r < 0) return i;
+  }
+  return weights.length - 1;
+}
+
+function shuffleSamples(ds: MultiViewDataset, rng: Prng): MultiViewDataset {
+  const order = rng.shuffle(Array.from({ length: ds.numSamples }, (_, i) => i));
+  return selectSamplesInto(ds, order);
+}
