@@ -1,0 +1,91 @@
+import { BinaryExit } from './binary-exit';
+import type { DeviceLayout } from './device-layout';
+import type { DevicePipeline } from './device-pipeline';
+import { FirstBinaryConv } from './first-binary-conv';
+import { PackedBinaryConv } from './packed-binary-conv';
+
+/**
+ * A binary device: the first block on the float view, later blocks and the exit on packed
+ * bits. Features go upward as sign bits, HWC order, MSB first: ceil(h*w*f/8) bytes.
+ */
+export class BinaryPipeline implements DevicePipeline {
+  readonly featureBytes: number;
+  private readonly first: FirstBinaryConv;
+  private readonly packed: PackedBinaryConv[];
+  /** Per block, its output bits packed per pixel. */
+  private readonly blockOutputs: Int32Array[];
+  private readonly wordsPerPixel: number;
+  private readonly flat: Int32Array;
+  private readonly exit: BinaryExit;
+
+  constructor(private readonly layout: DeviceLayout) {
+    const [fh, fw, fc] = layout.featureShape;
+    this.featureBytes = Math.ceil((fh * fw * fc) / 8);
+    this.first = new FirstBinaryConv(layout.blocks[0]);
+    this.packed = layout.blocks.slice(1).map((b) => new PackedBinaryConv(b));
+    this.wordsPerPixel = Math.ceil(fc / 32);
+    this.blockOutputs = layout.blocks.map(
+      (b) => new Int32Array(b.outHeight * b.outWidth * this.wordsPerPixel),
+    );
+    this.flat = new Int32Array(Math.ceil((fh * fw * fc) / 32));
+    this.exit = new BinaryExit(layout.exit);
+  }
+
+  get weightBytes(): number {
+    return (
+      this.first.weightBytes +
+      this.packed.reduce((n, b) => n + b.weightBytes, 0) +
+      this.exit.weightBytes
+    );
+  }
+
+  get workingBytes(): number {
+    return (
+      this.first.workingBytes +
+      this.packed.reduce((n, b) => n + b.workingBytes, 0) +
+      this.blockOutputs.reduce((n, b) => n + b.byteLength, 0) +
+      this.flat.byteLength
+    );
+  }
+
+  run(
+    input: Float32Array,
+    maxAbs: number,
+    scores: Float32Array,
+    scoresOffset: number,
+    features: Uint8Array,
+    featuresOffset: number,
+  ): void {
+    const { blockOutputs, wordsPerPixel } = this;
+    blockOutputs[0].fill(0);
+    this.first.run(input, maxAbs, blockOutputs[0], wordsPerPixel);
+    for (let b = 0; b < this.packed.length; b++) {
+      blockOutputs[b + 1].fill(0);
+      this.packed[b].run(blockOutputs[b], blockOutputs[b + 1], wordsPerPixel);
+    }
+    this.flatten(blockOutputs[blockOutputs.length - 1]);
+    this.exit.run(this.flat, scores, scoresOffset);
+    const { flat } = this;
+    for (let k = 0; k < this.featureBytes; k++) {
+      features[featuresOffset + k] = (flat[k >> 2] >>> (24 - ((k & 3) << 3))) & 0xff;
+    }
+  }
+
+  /** Per-pixel words to one HWC bit string (the wire and FC order). */
+  private flatten(perPixel: Int32Array): void {
+    const [fh, fw, channels] = this.layout.featureShape;
+    const { flat, wordsPerPixel } = this;
+    flat.fill(0);
+    let pos = 0;
+    for (let p = 0; p < fh * fw; p++) {
+      for (let j = 0; j < wordsPerPixel; j++) {
+        const bits = Math.min(32, channels - 32 * j);
+        const v = perPixel[p * wordsPerPixel + j];
+        const shift = pos & 31;
+        flat[pos >> 5] |= v >>> shift;
+        if (shift + bits > 32) flat[(pos >> 5) + 1] |= v << (32 - shift);
+        pos += bits;
+      }
+    }
+  }
+}

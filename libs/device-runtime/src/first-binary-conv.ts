@@ -1,0 +1,170 @@
+import type { ConvBlockLayout } from './device-layout';
+import { batchNormF32, FloatThreshold, fround, monotoneThreshold } from './float32-math';
+import { paddedPlanes, poolSigns } from './sign-pooling';
+
+/** Channels up to this many are combined per pixel first (2^(C-1) signed sums). */
+const MAX_COMBINED_CHANNELS = 4;
+const UNIT_ROUNDOFF = 2 ** -24;
+
+/**
+ * The first binary ConvP block: the float image against sign weights, so the conv is additions
+ * and subtractions only. Signs of the output depend on the engine's float32 sums only through a
+ * comparison with a per-filter threshold (BatchNorm folded in exactly), so the sums are computed
+ * fast in any order and the rare windows within rounding distance of the threshold are
+ * recomputed in the engine's order (XNNPACK: kernel row, column, then input channel).
+ */
+export class FirstBinaryConv {
+  private readonly h: number;
+  private readonly w: number;
+  private readonly cin: number;
+  private readonly filters: number;
+  private readonly pw: number;
+  private readonly planeSize: number;
+  /** Signed input planes on the padded grid: per-channel or per channel-sign combination. */
+  private readonly planes: Float32Array;
+  private readonly combos: number;
+  private readonly combined: boolean;
+  /** Per filter, per term: offset into `planes` relative to the output's padded index. */
+  private readonly termOffsets: Int32Array;
+  private readonly termsPerFilter: number;
+  private readonly conv: Float32Array;
+  private readonly thresholds: FloatThreshold[];
+  private readonly marginPerUnit: number;
+  private readonly signs: Float32Array;
+
+  constructor(private readonly layout: ConvBlockLayout) {
+    const { inHeight: h, inWidth: w, inChannels: cin, filters } = layout;
+    this.h = h;
+    this.w = w;
+    this.cin = cin;
+    this.filters = filters;
+    this.pw = w + 2;
+    this.planeSize = (h + 2) * this.pw;
+    this.combined = cin <= MAX_COMBINED_CHANNELS;
+    this.combos = this.combined ? 1 << (cin - 1) : cin;
+    this.planes = new Float32Array(2 * this.combos * this.planeSize);
+    this.termsPerFilter = this.combined ? 9 : 9 * cin;
+    this.termOffsets = new Int32Array(filters * this.termsPerFilter);
+    this.signs = layout.kernel;
+    const k = layout.kernel;
+    for (let f = 0; f < filters; f++) {
+      let term = 0;
+      for (let tap = 0; tap < 9; tap++) {
+        const shift = (Math.floor(tap / 3) - 1) * this.pw + ((tap % 3) - 1);
+        const sign = (c: number) => k[(tap * cin + c) * filters + f];
+        if (this.combined) {
+          // sum_c s_c x_c = s_0 * (x_0 + sum_{c>0} (s_0 s_c) x_c): combination p, sign s_0
+          let p = 0;
+          for (let c = 1; c < cin; c++) if (sign(0) * sign(c) < 0) p |= 1 << (c - 1);
+          const plane = 2 * p + (sign(0) < 0 ? 1 : 0);
+          this.termOffsets[f * this.termsPerFilter + term++] = plane * this.planeSize + shift;
+        } else {
+          for (let c = 0; c < cin; c++) {
+            const plane = 2 * c + (sign(c) < 0 ? 1 : 0);
+            this.termOffsets[f * this.termsPerFilter + term++] = plane * this.planeSize + shift;
+          }
+        }
+      }
+    }
+    this.conv = paddedPlanes(filters, h, w);
+    this.thresholds = Array.from({ length: filters }, (_, f) => {
+      const bias = layout.bias[f];
+      const bn = layout.bn[f];
+      return monotoneThreshold((s) => batchNormF32(fround(s + bias), bn) >= 0);
+    });
+    // |float32 sequential sum - real sum| <= (n-1) u sum|x| with n = 9 cin terms; our float32
+    // planes and sums add at most as much again: 4 n^2 u max|x| bounds both with room to spare
+    const n = 9 * cin;
+    this.marginPerUnit = 4 * n * n * UNIT_ROUNDOFF;
+  }
+
+  get workingBytes(): number {
+    return this.planes.byteLength + this.conv.byteLength;
+  }
+
+  get weightBytes(): number {
+    return this.termOffsets.byteLength + this.signs.byteLength + this.filters * 3 * 8;
+  }
+
+  /** `input` is the HWC float32 view; `maxAbs` its largest magnitude. Sets bits in `out`. */
+  run(input: Float32Array, maxAbs: number, out: Int32Array, wordsPerPixel: number): void {
+    this.fillPlanes(input);
+    const { h, w, pw, planes, conv, planeSize, termsPerFilter, termOffsets } = this;
+    for (let f = 0; f < this.filters; f++) {
+      const base = f * termsPerFilter;
+      const plane = f * planeSize;
+      for (let y = 0; y < h; y++) {
+        const rowStart = (y + 1) * pw + 1;
+        for (let q = rowStart; q < rowStart + w; q++) {
+          let s = 0;
+          for (let t = 0; t < termsPerFilter; t++) s += planes[q + termOffsets[base + t]];
+          conv[plane + q] = s;
+        }
+      }
+    }
+    const margin = this.marginPerUnit * maxAbs;
+    const geometry = {
+      height: h,
+      width: w,
+      outHeight: this.layout.outHeight,
+      outWidth: this.layout.outWidth,
+      stride: this.layout.poolStride,
+    };
+    for (let f = 0; f < this.filters; f++) {
+      poolSigns(
+        conv,
+        f * planeSize,
+        geometry,
+        this.thresholds[f],
+        margin,
+        (y, x) => this.exactSum(input, y, x, f),
+        out,
+        wordsPerPixel,
+        f,
+      );
+    }
+  }
+
+  /** The engine's float32 conv sum at (y, x) for filter f, in XNNPACK's accumulation order. */
+  exactSum(input: Float32Array, y: number, x: number, f: number): number {
+    const { h, w, cin, filters, signs } = this;
+    let acc = 0;
+    for (let ky = 0; ky < 3; ky++) {
+      const yy = y + ky - 1;
+      if (yy < 0 || yy >= h) continue;
+      for (let kx = 0; kx < 3; kx++) {
+        const xx = x + kx - 1;
+        if (xx < 0 || xx >= w) continue;
+        const src = (yy * w + xx) * cin;
+        const tap = (ky * 3 + kx) * cin;
+        for (let c = 0; c < cin; c++) {
+          const v = input[src + c];
+          acc = fround(signs[(tap + c) * filters + f] > 0 ? acc + v : acc - v);
+        }
+      }
+    }
+    return acc;
+  }
+
+  private fillPlanes(input: Float32Array): void {
+    const { h, w, pw, cin, planes, planeSize, combos, combined } = this;
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const q = (y + 1) * pw + x + 1;
+        const src = (y * w + x) * cin;
+        for (let p = 0; p < combos; p++) {
+          let v: number;
+          if (combined) {
+            v = input[src];
+            for (let c = 1; c < cin; c++)
+              v += (p >> (c - 1)) & 1 ? -input[src + c] : input[src + c];
+          } else {
+            v = input[src + p];
+          }
+          planes[2 * p * planeSize + q] = v;
+          planes[(2 * p + 1) * planeSize + q] = -v;
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,4 @@
+export * from './device-runtime';
+export * from './device-runtime-error';
+export * from './local-aggregator-runtime';
+export * from './exit-decision';
