@@ -1,0 +1,97 @@
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildProgram } from './program';
+
+async function run(args: string[]): Promise<string> {
+  const out: string[] = [];
+  const spy = jest
+    .spyOn(process.stdout, 'write')
+    .mockImplementation((chunk: string | Uint8Array) => {
+      out.push(String(chunk));
+      return true;
+    });
+  try {
+    const program = buildProgram((root) =>
+      root
+        .exitOverride()
+        .configureOutput({ writeOut: (s) => out.push(s), writeErr: (s) => out.push(s) }),
+    );
+    await program.parseAsync(['node', 'ddnn', ...args]);
+  } finally {
+    spy.mockRestore();
+  }
+  return out.join('');
+}
+
+describe('ddnn CLI', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ddnn-cli-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('trains on a built-in dataset and writes the model, partitions and metrics', async () => {
+    const out = await run([
+      'train',
+      '--dataset',
+      'synthetic-mvmc',
+      '--train-size',
+      '24',
+      '--test-size',
+      '12',
+      '--epochs',
+      '2',
+      '--batch-size',
+      '12',
+      '--out',
+      dir,
+    ]);
+    expect(out).toMatch(/training on synthetic-mvmc/);
+    expect(out).toMatch(/test accuracy: local/);
+    const partitions = (await readdir(join(dir, 'partitions'))).sort();
+    expect(partitions).toEqual([
+      'cloud.ddnnp',
+      'device0.ddnnp',
+      'device1.ddnnp',
+      'device2.ddnnp',
+      'device3.ddnnp',
+      'device4.ddnnp',
+      'device5.ddnnp',
+      'local.ddnnp',
+    ]);
+    const metrics = JSON.parse(await readFile(join(dir, 'metrics.json'), 'utf8'));
+    expect(metrics.history).toHaveLength(2);
+    expect(metrics.evaluation.sweep).toHaveLength(10);
+    expect(metrics.partitions[0]).toMatchObject({ tier: 'device', deviceIndex: 0 });
+    expect((await stat(join(dir, 'model.ddnn'))).size).toBeGreaterThan(1000);
+  });
+
+  it('inspects a partition, sweeps thresholds and evaluates the trained model', async () => {
+    const inspect = await run(['inspect', join(dir, 'partitions', 'device0.ddnnp')]);
+    expect(inspect).toMatch(/device #0 partition, format v1/);
+    expect(inspect).toMatch(/device0\/exit\/fc\/kernel \[1024, 3\] sign-bits 384 B/);
+    const sweep = await run(['sweep', '--model', dir, '--test-size', '12', '--step', '0.25']);
+    expect(sweep.trim().split('\n')).toHaveLength(2 + 4);
+    expect(sweep).toMatch(/\| 1\.00 \| +100\.0% \|/);
+    const evaluation = await run(['eval', '--model', dir, '--test-size', '12', '--json']);
+    expect(JSON.parse(evaluation).faultTolerance).toHaveLength(6);
+  });
+
+  it('explains bad input', async () => {
+    await expect(run(['train', '--epochs', 'many'])).rejects.toThrow(/epochs must be an integer/);
+    await expect(run(['train', '--dataset', 'imagenet', '--out', dir])).rejects.toThrow(
+      /unknown dataset "imagenet"/,
+    );
+    await expect(run(['inspect', join(dir, 'metrics.json')])).rejects.toThrow(/bad magic/);
+    await expect(run(['eval', '--model', join(dir, 'nope')])).rejects.toThrow(/cannot read model/);
+  });
+
+  it('has --help on every command', async () => {
+    for (const command of ['train', 'eval', 'sweep', 'inspect']) {
+      await expect(run([command, '--help'])).rejects.toThrow(/\(outputHelp\)/);
+    }
+  });
+});
