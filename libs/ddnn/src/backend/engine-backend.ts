@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerFastWasmKernels } from './fast-wasm-kernels';
+import { registerFusedOps } from './fused-ops';
 import { registerConv2DBackpropFilter } from './wasm-conv2d-backprop-filter';
 
 export type EngineBackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -44,6 +45,7 @@ export async function initEngineBackend(preferred?: EngineBackendName): Promise<
     );
   }
   const candidates = preferred ? [preferred] : available;
+  registerFusedOps();
   for (const name of candidates) {
     if (name === 'wasm') {
       registerConv2DBackpropFilter('wasm');

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AggregationScheme, ConvStackConfig } from '../config/ddnn-config';
+import { fusedBatchNormTraining, fusedKernelsAvailable } from '../backend/fused-ops';
 import { binarizeWeights, binaryActivation } from './binarize';
 import type { BatchNormParams, ConvBlockParams, ExitParams, TierParams } from './model-parameters';
 
@@ -25,16 +26,27 @@ function batchNorm<T extends tf.Tensor>(x: T, bn: BatchNormParams, mode: Forward
     return tf.batchNorm(x, bn.movingMean, bn.movingVariance, bn.beta, bn.gamma, BN_EPSILON) as T;
   }
   const axes = x.shape.slice(0, -1).map((_, i) => i);
-  const { mean, variance } = tf.moments(x, axes);
-  if (mode.bnUpdates) {
-    const count = axes.reduce((n, a) => n * x.shape[a], 1);
-    mode.bnUpdates.push({
+  const count = axes.reduce((n, a) => n * x.shape[a], 1);
+  const record = (mean: tf.Tensor, variance: tf.Tensor) =>
+    mode.bnUpdates?.push({
       bn,
       mean: tf.keep(mean as tf.Tensor1D),
       variance: tf.keep(variance as tf.Tensor1D),
       count,
     });
+  if (fusedKernelsAvailable()) {
+    // one kernel forward and one backward instead of ~30 (backend/fused-kernels.ts)
+    const { y, mean, variance } = fusedBatchNormTraining(
+      x,
+      bn.gamma as tf.Tensor1D,
+      bn.beta as tf.Tensor1D,
+      BN_EPSILON,
+    );
+    record(mean, variance);
+    return y;
   }
+  const { mean, variance } = tf.moments(x, axes);
+  record(mean, variance);
   return tf.batchNorm(x, mean, variance, bn.beta, bn.gamma, BN_EPSILON) as T;
 }
 

@@ -1,0 +1,228 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+
+/**
+ * Fused kernels for the DDNN's binary layers and training-mode BatchNorm, registered for the
+ * WASM and CPU backends. Each replaces a chain of 4 to 30 small tfjs kernels (forward and
+ * gradient) by one pass over the data; with ~2,700 kernel calls per training step, the
+ * per-call overhead and the extra passes were a large part of the step time.
+ * Backends without them (tfjs-node) use the equivalent tfjs compositions (see model/).
+ */
+export const FUSED_KERNELS = {
+  /** x -> sign(x), +1 where x >= 0; gradient: the straight-through estimator. */
+  binaryActivation: 'DdnnBinaryActivation',
+  /** w -> sign(w), +1 where w >= 0; gradient: identity. */
+  binarizeWeights: 'DdnnBinarizeWeights',
+  /** (dy, x) -> dy where |x| <= 1, else 0. */
+  straightThroughGrad: 'DdnnStraightThroughGrad',
+  /** (x, gamma, beta) -> [y, mean, variance] over all axes but the last; attr epsilon. */
+  batchNormTraining: 'DdnnBatchNormTraining',
+  /** (dy, x, mean, variance, gamma, dMean, dVariance) -> [dx, dGamma, dBeta]; attr epsilon. */
+  batchNormTrainingGrad: 'DdnnBatchNormTrainingGrad',
+} as const;
+
+const BACKENDS = ['wasm', 'cpu'] as const;
+type FusedBackend = (typeof BACKENDS)[number];
+
+/** Reads inputs and allocates float32 outputs on one backend. */
+interface Arrays {
+  run(
+    inputs: tf.TensorInfo[],
+    outputShapes: number[][],
+    compute: (inputs: Float32Array[], outputs: Float32Array[]) => void,
+  ): tf.TensorInfo[];
+}
+
+function wasmArrays(backend: BackendWasm): Arrays {
+  return {
+    run(inputs, outputShapes, compute) {
+      // allocate first: growing the heap detaches views taken before
+      const outs = outputShapes.map((shape) => backend.makeOutput(shape, 'float32'));
+      compute(
+        inputs.map((t) => backend.typedArrayFromHeap(t) as Float32Array),
+        outs.map((t) => backend.typedArrayFromHeap(t) as Float32Array),
+      );
+      return outs;
+    },
+  };
+}
+
+function cpuArrays(backend: MathBackendCPU): Arrays {
+  return {
+    run(inputs, outputShapes, compute) {
+      const outValues = outputShapes.map((s) => new Float32Array(tf.util.sizeFromShape(s)));
+      compute(
+        inputs.map((t) => backend.data.get(t.dataId)!.values as Float32Array),
+        outValues,
+      );
+      return outValues.map((values, i) =>
+        backend.makeTensorInfo(outputShapes[i], 'float32', values),
+      );
+    },
+  };
+}
+
+function arraysFor(backendName: FusedBackend, backend: unknown): Arrays {
+  return backendName === 'wasm'
+    ? wasmArrays(backend as BackendWasm)
+    : cpuArrays(backend as MathBackendCPU);
+}
+
+function requireFloat32(kernel: string, inputs: tf.TensorInfo[]): void {
+  for (const t of inputs) {
+    if (t.dtype !== 'float32') throw new Error(`${kernel} takes float32 tensors, got ${t.dtype}`);
+  }
+}
+
+// Branch-free loop bodies: on activations the comparisons are near coin flips, and
+// mispredicted branches made these loops 2x slower.
+function sign(x: Float32Array, out: Float32Array): void {
+  for (let i = 0; i < x.length; i++) out[i] = 2 * +(x[i] >= 0) - 1;
+}
+
+function straightThrough(dy: Float32Array, x: Float32Array, out: Float32Array): void {
+  for (let i = 0; i < x.length; i++) {
+    out[i] = dy[i] * +(Math.abs(x[i]) <= 1);
+  }
+}
+
+/**
+ * Biased batch statistics per channel (the last axis), as tf.moments computes them. One pass
+ * for both sums: the float64 accumulators keep E[x^2] - E[x]^2 exact enough for activations.
+ */
+function batchNormTraining(
+  [x, gamma, beta]: Float32Array[],
+  [y, mean, variance]: Float32Array[],
+  epsilon: number,
+): void {
+  const channels = gamma.length;
+  const rows = x.length / channels;
+  const sum = new Float64Array(channels);
+  const squares = new Float64Array(channels);
+  for (let i = 0; i < x.length;) {
+    for (let c = 0; c < channels; c++, i++) {
+      const v = x[i];
+      sum[c] += v;
+      squares[c] += v * v;
+    }
+  }
+  const scale = new Float64Array(channels);
+  const shift = new Float64Array(channels);
+  for (let c = 0; c < channels; c++) {
+    const m = sum[c] / rows;
+    const v = Math.max(squares[c] / rows - m * m, 0);
+    mean[c] = m;
+    variance[c] = v;
+    scale[c] = gamma[c] / Math.sqrt(v + epsilon);
+    shift[c] = beta[c] - m * scale[c];
+  }
+  for (let i = 0; i < x.length;) {
+    for (let c = 0; c < channels; c++, i++) y[i] = x[i] * scale[c] + shift[c];
+  }
+}
+
+/**
+ * Gradient of y = gamma * (x - mean) / sqrt(variance + eps) + beta with the batch statistics
+ * depending on x, plus whatever gradient reached the mean and variance outputs.
+ */
+function batchNormTrainingGrad(
+  [dy, x, mean, variance, gamma, dMean, dVariance]: Float32Array[],
+  [dx, dGamma, dBeta]: Float32Array[],
+  epsilon: number,
+): void {
+  const channels = gamma.length;
+  const rows = x.length / channels;
+  const rstd = new Float64Array(channels);
+  for (let c = 0; c < channels; c++) rstd[c] = 1 / Math.sqrt(variance[c] + epsilon);
+  const sumDy = new Float64Array(channels);
+  const sumDyXhat = new Float64Array(channels);
+  for (let i = 0; i < x.length;) {
+    for (let c = 0; c < channels; c++, i++) {
+      sumDy[c] += dy[i];
+      sumDyXhat[c] += dy[i] * (x[i] - mean[c]) * rstd[c];
+    }
+  }
+  const a = new Float64Array(channels);
+  const b = new Float64Array(channels);
+  const k = new Float64Array(channels);
+  for (let c = 0; c < channels; c++) {
+    dBeta[c] = sumDy[c];
+    dGamma[c] = sumDyXhat[c];
+    // dx = gamma*rstd*(dy - sumDy/n - xhat*sumDyXhat/n) + dMean/n + dVariance*2*(x - mean)/n
+    a[c] = gamma[c] * rstd[c];
+    k[c] = (2 * dVariance[c]) / rows - (a[c] * rstd[c] * sumDyXhat[c]) / rows;
+    b[c] = -(a[c] * sumDy[c]) / rows + dMean[c] / rows - k[c] * mean[c];
+  }
+  for (let i = 0; i < x.length;) {
+    for (let c = 0; c < channels; c++, i++) dx[i] = a[c] * dy[i] + k[c] * x[i] + b[c];
+  }
+}
+
+type Args = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
+
+function kernelsFor(
+  backendName: FusedBackend,
+): Record<string, (args: Args) => tf.TensorInfo | tf.TensorInfo[]> {
+  const signKernel = (name: string) => (args: Args) => {
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    requireFloat32(name, [x]);
+    return arraysFor(backendName, args.backend).run([x], [x.shape], ([xs], [out]) =>
+      sign(xs, out),
+    )[0];
+  };
+  return {
+    [FUSED_KERNELS.binaryActivation]: signKernel(FUSED_KERNELS.binaryActivation),
+    [FUSED_KERNELS.binarizeWeights]: signKernel(FUSED_KERNELS.binarizeWeights),
+    [FUSED_KERNELS.straightThroughGrad]: (args) => {
+      const { dy, x } = args.inputs as { dy: tf.TensorInfo; x: tf.TensorInfo };
+      requireFloat32(FUSED_KERNELS.straightThroughGrad, [dy, x]);
+      return arraysFor(backendName, args.backend).run([dy, x], [x.shape], ([d, xs], [out]) =>
+        straightThrough(d, xs, out),
+      )[0];
+    },
+    [FUSED_KERNELS.batchNormTraining]: (args) => {
+      const { x, gamma, beta } = args.inputs as Record<'x' | 'gamma' | 'beta', tf.TensorInfo>;
+      const { epsilon } = args.attrs as { epsilon: number };
+      requireFloat32(FUSED_KERNELS.batchNormTraining, [x, gamma, beta]);
+      const channels = x.shape[x.shape.length - 1];
+      return arraysFor(backendName, args.backend).run(
+        [x, gamma, beta],
+        [x.shape, [channels], [channels]],
+        (ins, outs) => batchNormTraining(ins, outs, epsilon),
+      );
+    },
+    [FUSED_KERNELS.batchNormTrainingGrad]: (args) => {
+      const names = ['dy', 'x', 'mean', 'variance', 'gamma', 'dMean', 'dVariance'] as const;
+      const inputs = names.map((n) => (args.inputs as Record<string, tf.TensorInfo>)[n]);
+      const { epsilon } = args.attrs as { epsilon: number };
+      requireFloat32(FUSED_KERNELS.batchNormTrainingGrad, inputs);
+      const x = inputs[1];
+      const channels = x.shape[x.shape.length - 1];
+      return arraysFor(backendName, args.backend).run(
+        inputs,
+        [x.shape, [channels], [channels]],
+        (ins, outs) => batchNormTrainingGrad(ins, outs, epsilon),
+      );
+    },
+  };
+}
+
+/** Registers the fused kernels for the WASM and CPU backends (idempotent). */
+export function registerFusedKernels(): void {
+  for (const backendName of BACKENDS) {
+    for (const [kernelName, kernelFunc] of Object.entries(kernelsFor(backendName))) {
+      if (tf.getKernel(kernelName, backendName)) continue;
+      tf.registerKernel({
+        kernelName,
+        backendName,
+        kernelFunc: kernelFunc as unknown as tf.KernelFunc,
+      });
+    }
+  }
+}
+
+/** Whether the active backend has the fused kernels (tfjs-node, for one, does not). */
+export function fusedKernelsAvailable(): boolean {
+  return tf.getKernel(FUSED_KERNELS.batchNormTraining, tf.getBackend()) !== undefined;
+}
