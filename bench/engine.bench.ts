@@ -1,0 +1,232 @@
+/**
+ * Engine benchmark on the paper's MVMC configuration (npm run bench:engine): seconds per
+ * training epoch (680 samples, batch 32) and inference microseconds per sample at batch 1 and
+ * 64, per available tfjs backend, next to the PyTorch reference measured in the same run.
+ *
+ *   npm run bench:engine -- [--epochs 2] [--cpu-samples 64] [--backends wasm,cpu] [--no-torch]
+ */
+import { existsSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  availableBackends,
+  initEngineBackend,
+  type EngineBackendName,
+} from '../libs/ddnn/src/backend/engine-backend';
+import { PAPER_MVMC_CONFIG } from '../libs/ddnn/src/config/presets';
+import { DdnnModel } from '../libs/ddnn/src/model/ddnn-model';
+import { createRandom } from '../libs/ddnn/src/random/seeded-random';
+import { trainModel } from '../libs/ddnn/src/training/train-model';
+import { randomMvmcData } from './random-mvmc-data';
+import { measureTorchReference, type TorchFigures } from './torch-reference';
+
+const TRAIN_SAMPLES = 680;
+const BATCH = 32;
+
+interface Options {
+  epochs: number;
+  cpuSamples: number;
+  backends: EngineBackendName[] | null;
+  torch: boolean;
+}
+
+function parseOptions(argv: string[]): Options {
+  const options: Options = { epochs: 2, cpuSamples: 64, backends: null, torch: true };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    if (flag === '--epochs') options.epochs = Math.max(1, Number(value()));
+    else if (flag === '--cpu-samples') options.cpuSamples = Math.max(BATCH, Number(value()));
+    else if (flag === '--backends') options.backends = value().split(',') as EngineBackendName[];
+    else if (flag === '--no-torch') options.torch = false;
+    else throw new Error(`unknown option ${flag}`);
+  }
+  return options;
+}
+
+async function trainSecondsPerEpoch(samples: number, epochs: number): Promise<number> {
+  const model = DdnnModel.create(PAPER_MVMC_CONFIG, 1);
+  try {
+    // warm-up: kernel set-up, XNNPACK operator creation and the JIT
+    await trainModel(model, randomMvmcData(2 * BATCH, 2), {
+      epochs: 1,
+      batchSize: BATCH,
+      learningRate: 1e-3,
+      seed: 1,
+    });
+    const data = randomMvmcData(samples, 3);
+    const started = performance.now();
+    await trainModel(model, data, { epochs, batchSize: BATCH, learningRate: 1e-3, seed: 1 });
+    return (performance.now() - started) / 1000 / epochs;
+  } finally {
+    model.dispose();
+  }
+}
+
+/** Eval-mode forward of all exits, outputs read back; microseconds per sample. */
+function inferenceMicrosPerSample(batch: number, minMillis: number): number {
+  const model = DdnnModel.create(PAPER_MVMC_CONFIG, 1);
+  const [h, w, c] = PAPER_MVMC_CONFIG.inputShape;
+  const random = createRandom(4);
+  const inputs = Array.from({ length: PAPER_MVMC_CONFIG.numDevices }, () =>
+    tf.tensor4d(
+      Float32Array.from({ length: batch * h * w * c }, () => random()),
+      [batch, h, w, c],
+    ),
+  );
+  const once = () => {
+    const outputs = tf.tidy(() => {
+      const out = model.forward(inputs, { training: false });
+      return [...out.devices.map((d) => d!.scores), out.local, out.cloud];
+    });
+    for (const t of outputs) t.dataSync();
+    tf.dispose(outputs);
+  };
+  try {
+    for (let i = 0; i < 5; i++) once();
+    let runs = 0;
+    const started = performance.now();
+    while (runs < 3 || performance.now() - started < minMillis) {
+      once();
+      runs++;
+    }
+    return ((performance.now() - started) * 1000) / runs / batch;
+  } finally {
+    tf.dispose(inputs);
+    model.dispose();
+  }
+}
+
+interface BackendFigures {
+  backend: string;
+  trainSamples: number;
+  trainSecondsPerEpoch: number;
+  inferB1: number;
+  inferB64: number;
+}
+
+async function measureBackend(name: EngineBackendName, options: Options): Promise<BackendFigures> {
+  await initEngineBackend(name);
+  // the pure-JS CPU backend is ~500x slower: a reduced sample count, scaled to 680
+  const samples = name === 'cpu' ? options.cpuSamples : TRAIN_SAMPLES;
+  const epochs = name === 'cpu' ? 1 : options.epochs;
+  const seconds = await trainSecondsPerEpoch(samples, epochs);
+  const slow = name === 'cpu';
+  return {
+    backend: name,
+    trainSamples: samples,
+    trainSecondsPerEpoch: (seconds * TRAIN_SAMPLES) / samples,
+    inferB1: inferenceMicrosPerSample(1, slow ? 3000 : 2000),
+    inferB64: inferenceMicrosPerSample(64, slow ? 3000 : 2000),
+  };
+}
+
+function repoRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(path.join(dir, 'package.json')) || dir.endsWith(path.join('dist'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('cannot find the repository root');
+    dir = parent;
+  }
+  return dir;
+}
+
+const fmt = (v: number, digits = 0) => v.toFixed(digits);
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const root = repoRoot();
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  console.log(`DDNN engine benchmark, ${new Date().toISOString()}`);
+  console.log(
+    `machine: ${cpus().length} cores, ${cpu}, Node ${process.version}, tfjs ${tf.version_core}`,
+  );
+  console.log(
+    `model: PAPER_MVMC_CONFIG (6 devices x 4 filters pool stride 2, cloud 2 ConvP x 16 filters, MP-CC); ` +
+      `${TRAIN_SAMPLES} training samples of 6 x 32x32x3, 3 classes, batch ${BATCH}; random data`,
+  );
+  console.log(
+    `load average at start: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  const script = path.resolve(root, '..', 'shared', 'bench', 'ref_ddnn_torch.py');
+  let torch: TorchFigures | null = null;
+  if (options.torch) {
+    const result = measureTorchReference(script);
+    if ('skipped' in result) console.log(`PyTorch reference skipped: ${result.skipped}`);
+    else torch = result;
+  }
+  const names = (options.backends ?? availableBackends()).filter((n) =>
+    availableBackends().includes(n),
+  );
+  const rows: BackendFigures[] = [];
+  for (const name of names) {
+    process.stdout.write(`measuring ${name} ...\n`);
+    rows.push(await measureBackend(name, options));
+  }
+  // the reference once more after tfjs: the machine is shared, so average the two runs
+  if (torch && options.torch) {
+    const again = measureTorchReference(script);
+    if (!('skipped' in again)) {
+      torch = {
+        ...torch,
+        trainSecondsPerEpoch: (torch.trainSecondsPerEpoch + again.trainSecondsPerEpoch) / 2,
+        inferB1: (torch.inferB1 + again.inferB1) / 2,
+        inferB64: (torch.inferB64 + again.inferB64) / 2,
+        runs: [...torch.runs, ...again.runs],
+      };
+    }
+  }
+  console.log(
+    `load average at end: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}\n`,
+  );
+  const header = [
+    'backend',
+    'train s/epoch',
+    'infer us/sample b1',
+    'infer us/sample b64',
+    'train vs torch',
+    'b64 vs torch',
+  ];
+  const lines: string[][] = [header];
+  for (const r of rows) {
+    const note = r.trainSamples !== TRAIN_SAMPLES ? ` (${r.trainSamples} samples, scaled)` : '';
+    lines.push([
+      `tfjs ${r.backend}`,
+      `${fmt(r.trainSecondsPerEpoch, 2)}${note}`,
+      fmt(r.inferB1),
+      fmt(r.inferB64),
+      torch ? `${fmt(r.trainSecondsPerEpoch / torch.trainSecondsPerEpoch, 2)}x` : '-',
+      torch ? `${fmt(r.inferB64 / torch.inferB64, 2)}x` : '-',
+    ]);
+  }
+  if (torch) {
+    lines.push([
+      `PyTorch ${torch.version} (${torch.threads} threads)`,
+      fmt(torch.trainSecondsPerEpoch, 2),
+      fmt(torch.inferB1),
+      fmt(torch.inferB64),
+      '1x',
+      '1x',
+    ]);
+  }
+  const widths = header.map((_, i) => Math.max(...lines.map((l) => l[i].length)));
+  for (const l of lines) console.log(l.map((cell, i) => cell.padEnd(widths[i])).join(' | '));
+  if (torch) console.log(`\nPyTorch runs: ${torch.runs.join(' / ')}`);
+  console.log(
+    'ratios are tfjs time / PyTorch time (goals: training <= 2x, batch-64 inference <= 1x)',
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
