@@ -1,0 +1,59 @@
+import 'reflect-metadata';
+import fastifyMultipart from '@fastify/multipart';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { PlatformConfig } from '@ddnn/contracts';
+import { randomUUID } from 'node:crypto';
+import { ApiModule } from './app.module';
+import { MetricsService } from './metrics/metrics.service';
+
+/** Builds the API application (used by main.ts and by the end-to-end tests). */
+export async function createApiApp(config: PlatformConfig): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    logger: { level: config.LOG_LEVEL },
+    bodyLimit: config.BODY_MAX_BYTES,
+    // Request ids: taken from X-Request-Id when a proxy sets one, echoed back, and in every log line.
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config), adapter, {
+    logger: [
+      'error',
+      'warn',
+      ...(config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? (['log'] as const) : []),
+    ],
+  });
+  await app.register(fastifyMultipart, {
+    limits: { fileSize: config.UPLOAD_MAX_BYTES, files: 1, fields: 10, fieldSize: 4096, parts: 12 },
+  });
+
+  const fastify = app.getHttpAdapter().getInstance();
+  const metrics = app.get(MetricsService);
+  fastify.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  fastify.addHook('onResponse', async (request, reply) => {
+    metrics.httpRequests.inc({
+      method: request.method,
+      route: request.routeOptions.url ?? 'unmatched',
+      status: String(reply.statusCode),
+    });
+  });
+
+  const openApi = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('DDNN platform')
+      .setDescription(
+        'Datasets, training jobs, model registry and inference (Open Inference Protocol v2 under /v2). ' +
+          'Management endpoints need "Authorization: Bearer <ADMIN_TOKEN>"; reading metadata is open.',
+      )
+      .setVersion('0.1.0')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, openApi, { jsonDocumentUrl: 'docs/json' });
+  app.enableShutdownHooks();
+  return app;
+}

@@ -1,0 +1,32 @@
+/** Every error a client can see, by code. error-mapping.ts maps each to HTTP and GraphQL. */
+export enum ErrorCode {
+  ValidationFailed = 'VALIDATION_FAILED',
+  Unauthorized = 'UNAUTHORIZED',
+  NotFound = 'NOT_FOUND',
+  DatasetNotFound = 'DATASET_NOT_FOUND',
+  ModelNotFound = 'MODEL_NOT_FOUND',
+  ModelVersionNotFound = 'MODEL_VERSION_NOT_FOUND',
+  TrainingJobNotFound = 'TRAINING_JOB_NOT_FOUND',
+  AlreadyExists = 'ALREADY_EXISTS',
+  DatasetRejected = 'DATASET_REJECTED',
+  PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
+  InvalidModelConfig = 'INVALID_MODEL_CONFIG',
+  IncompatibleDataset = 'INCOMPATIBLE_DATASET',
+  JobNotCancellable = 'JOB_NOT_CANCELLABLE',
+  InvalidInferenceRequest = 'INVALID_INFERENCE_REQUEST',
+  RateLimited = 'RATE_LIMITED',
+  Unavailable = 'UNAVAILABLE',
+  Internal = 'INTERNAL',
+}
+
+/** A failure the client caused or may act on; `message` is safe to show as it is. */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}

@@ -1,0 +1,86 @@
+import { HttpException } from '@nestjs/common';
+import { DatasetImportError } from '@ddnn/datasets';
+import { DdnnConfigError } from '@ddnn/engine';
+import { Prisma } from '@ddnn/persistence';
+import { DomainError, ErrorCode } from './domain-error';
+
+/** The one place where an error code becomes an HTTP status. Exhaustive: a new code must be mapped. */
+export function httpStatusOf(code: ErrorCode): number {
+  switch (code) {
+    case ErrorCode.ValidationFailed:
+    case ErrorCode.DatasetRejected:
+    case ErrorCode.InvalidModelConfig:
+    case ErrorCode.IncompatibleDataset:
+    case ErrorCode.InvalidInferenceRequest:
+      return 400;
+    case ErrorCode.Unauthorized:
+      return 401;
+    case ErrorCode.NotFound:
+    case ErrorCode.DatasetNotFound:
+    case ErrorCode.ModelNotFound:
+    case ErrorCode.ModelVersionNotFound:
+    case ErrorCode.TrainingJobNotFound:
+      return 404;
+    case ErrorCode.AlreadyExists:
+    case ErrorCode.JobNotCancellable:
+      return 409;
+    case ErrorCode.PayloadTooLarge:
+      return 413;
+    case ErrorCode.RateLimited:
+      return 429;
+    case ErrorCode.Unavailable:
+      return 503;
+    case ErrorCode.Internal:
+      return 500;
+    default: {
+      const unmapped: never = code;
+      throw new Error(`unmapped error code ${String(unmapped)}`);
+    }
+  }
+}
+
+function httpCodeOf(status: number): ErrorCode {
+  if (status === 401 || status === 403) return ErrorCode.Unauthorized;
+  if (status === 404) return ErrorCode.NotFound;
+  if (status === 413) return ErrorCode.PayloadTooLarge;
+  if (status === 429) return ErrorCode.RateLimited;
+  if (status >= 400 && status < 500) return ErrorCode.ValidationFailed;
+  return ErrorCode.Internal;
+}
+
+/**
+ * Turns anything thrown into a DomainError a client may see. Library errors that describe bad
+ * input keep their message; database and driver errors never reach the client as they are.
+ */
+export function toDomainError(error: unknown): DomainError {
+  if (error instanceof DomainError) return error;
+  if (error instanceof DatasetImportError) {
+    const code =
+      error.code === 'FILE_TOO_LARGE' ? ErrorCode.PayloadTooLarge : ErrorCode.DatasetRejected;
+    return new DomainError(code, error.message, { reason: error.code });
+  }
+  if (error instanceof DdnnConfigError) {
+    return new DomainError(ErrorCode.InvalidModelConfig, error.message, { field: error.field });
+  }
+  if (error instanceof Prisma.PrismaClientKnownRequestError) {
+    if (error.code === 'P2002') {
+      return new DomainError(ErrorCode.AlreadyExists, 'a record with the same unique key exists', {
+        target: (error.meta as { target?: unknown } | undefined)?.target,
+      });
+    }
+    if (error.code === 'P2025') return new DomainError(ErrorCode.NotFound, 'record not found');
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    return new DomainError(httpCodeOf(status), status >= 500 ? 'internal error' : error.message);
+  }
+  const status =
+    typeof error === 'object' && error !== null
+      ? (error as { statusCode?: unknown }).statusCode
+      : undefined;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    // Fastify's own errors (bad JSON body, body too large, multipart limits) are client errors.
+    return new DomainError(httpCodeOf(status), (error as Error).message);
+  }
+  return new DomainError(ErrorCode.Internal, 'internal error');
+}

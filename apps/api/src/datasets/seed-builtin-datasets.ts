@@ -1,0 +1,16 @@
+import type { INestApplication } from '@nestjs/common';
+import { DatasetsService } from './datasets.service';
+
+/**
+ * The built-in datasets every installation starts with. Sizes follow the paper's MVMC split
+ * (680 train / 171 test) for the synthetic set.
+ */
+export const DEFAULT_BUILTIN_DATASETS = [
+  { builtin: 'synthetic-mvmc', seed: 1, trainSize: 680, testSize: 171 },
+  { builtin: 'mnist-6', seed: 1 },
+] as const;
+
+export async function seedBuiltinDatasets(app: INestApplication): Promise<void> {
+  const datasets = app.get(DatasetsService);
+  for (const spec of DEFAULT_BUILTIN_DATASETS) await datasets.ensureBuiltin({ ...spec });
+}

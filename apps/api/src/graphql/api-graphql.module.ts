@@ -1,0 +1,42 @@
+import { Module } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
+import { DatasetsModule } from '../datasets/datasets.module';
+import { ModelsModule } from '../models/models.module';
+import { TrainingModule } from '../training/training.module';
+import { DatasetsResolver } from './datasets.resolver';
+import { ModelVersionsResolver } from './model-versions.resolver';
+import { ModelsResolver } from './models.resolver';
+import { TrainingEventsBridge } from './training-events.bridge';
+import { TrainingResolver } from './training.resolver';
+
+/**
+ * GraphQL at /graphql (GraphiQL at /graphiql). Mercurius rather than Apollo: it is a Fastify
+ * plugin (same server, same hooks, no Express layer), ships WebSocket subscriptions and an
+ * in-process PubSub out of the box, and compiles queries with graphql-jit.
+ */
+@Module({
+  imports: [
+    GraphQLModule.forRoot<MercuriusDriverConfig>({
+      driver: MercuriusDriver,
+      autoSchemaFile: true,
+      sortSchema: true,
+      subscription: true,
+      graphiql: true,
+      // Mercurius loads its parsed-query LRU with a dynamic ESM import, which Jest's CommonJS
+      // runtime cannot run; GraphQL here is low-volume management traffic (inference is REST).
+      cache: false,
+    }),
+    DatasetsModule,
+    ModelsModule,
+    TrainingModule,
+  ],
+  providers: [
+    DatasetsResolver,
+    ModelsResolver,
+    ModelVersionsResolver,
+    TrainingResolver,
+    TrainingEventsBridge,
+  ],
+})
+export class ApiGraphqlModule {}

@@ -1,0 +1,18 @@
+import { Args, Query, Resolver } from '@nestjs/graphql';
+import { DatasetsService } from '../datasets/datasets.service';
+import { DatasetGql } from './types';
+
+@Resolver(() => DatasetGql)
+export class DatasetsResolver {
+  constructor(private readonly datasetsService: DatasetsService) {}
+
+  @Query(() => [DatasetGql])
+  datasets() {
+    return this.datasetsService.list();
+  }
+
+  @Query(() => DatasetGql)
+  dataset(@Args('idOrName') idOrName: string) {
+    return this.datasetsService.get(idOrName);
+  }
+}

@@ -1,0 +1,73 @@
+import { UseGuards } from '@nestjs/common';
+import {
+  Args,
+  Context,
+  ID,
+  Int,
+  Mutation,
+  Parent,
+  Query,
+  ResolveField,
+  Resolver,
+  Subscription,
+} from '@nestjs/graphql';
+import type { PubSub } from 'mercurius';
+import { AdminGuard } from '../common/admin.guard';
+import { TrainingService } from '../training/training.service';
+import { trainingProgressTopic } from './training-events.bridge';
+import {
+  StartTrainingInput,
+  TrainingEpochGql,
+  TrainingJobGql,
+  TrainingJobStatusGql,
+  TrainingProgressGql,
+} from './types';
+import { withoutNulls } from './without-nulls';
+
+@Resolver(() => TrainingJobGql)
+export class TrainingResolver {
+  constructor(private readonly training: TrainingService) {}
+
+  @Query(() => [TrainingJobGql])
+  trainingJobs(
+    @Args('status', { type: () => TrainingJobStatusGql, nullable: true })
+    status?: TrainingJobStatusGql,
+    @Args('modelName', { nullable: true }) modelName?: string,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('offset', { type: () => Int, nullable: true }) offset?: number,
+  ) {
+    return this.training.list(withoutNulls({ status, modelName, first, offset }));
+  }
+
+  @Query(() => TrainingJobGql)
+  trainingJob(@Args('id', { type: () => ID }) id: string) {
+    return this.training.get(id);
+  }
+
+  @ResolveField(() => [TrainingEpochGql])
+  epochs(@Parent() job: TrainingJobGql) {
+    return this.training.epochsOf(job.id);
+  }
+
+  @Mutation(() => TrainingJobGql)
+  @UseGuards(AdminGuard)
+  startTraining(@Args('input') input: StartTrainingInput) {
+    return this.training.start(withoutNulls(input));
+  }
+
+  @Mutation(() => TrainingJobGql)
+  @UseGuards(AdminGuard)
+  cancelTraining(@Args('id', { type: () => ID }) id: string) {
+    return this.training.cancel(id);
+  }
+
+  @Subscription(() => TrainingProgressGql, {
+    description: 'Live progress of one training job: an event per epoch, then its final status',
+  })
+  trainingProgress(
+    @Args('jobId', { type: () => ID }) jobId: string,
+    @Context('pubsub') pubsub: PubSub,
+  ) {
+    return pubsub.subscribe(trainingProgressTopic(jobId));
+  }
+}

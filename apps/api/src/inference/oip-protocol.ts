@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/** Open Inference Protocol v2 (KServe / Triton) request and response bodies, REST/JSON. */
+export const OIP_DATATYPES = [
+  'BOOL',
+  'UINT8',
+  'UINT16',
+  'UINT32',
+  'UINT64',
+  'INT8',
+  'INT16',
+  'INT32',
+  'INT64',
+  'FP16',
+  'FP32',
+  'FP64',
+  'BYTES',
+] as const;
+
+const tensorData: z.ZodType<unknown[]> = z.array(z.unknown());
+
+export const inferRequestSchema = z.object({
+  id: z.string().max(256).optional(),
+  parameters: z.record(z.string(), z.unknown()).optional(),
+  inputs: z
+    .array(
+      z.object({
+        name: z.string().min(1),
+        shape: z.array(z.number().int().min(0)).min(1),
+        datatype: z.enum(OIP_DATATYPES),
+        parameters: z.record(z.string(), z.unknown()).optional(),
+        data: tensorData,
+      }),
+    )
+    .min(1, 'at least one input is required'),
+  outputs: z.array(z.object({ name: z.string() })).optional(),
+});
+export type InferRequest = z.output<typeof inferRequestSchema>;
+export type InferInput = InferRequest['inputs'][number];
+
+export interface OutputTensor {
+  name: string;
+  datatype: string;
+  shape: number[];
+  data: (number | string | boolean)[];
+}
+
+export interface InferResponse {
+  model_name: string;
+  model_version: string;
+  id?: string;
+  parameters?: Record<string, unknown>;
+  outputs: OutputTensor[];
+}
+
+export interface TensorMetadata {
+  name: string;
+  datatype: string;
+  shape: number[];
+  parameters?: Record<string, unknown>;
+}

@@ -1,0 +1,22 @@
+import { ConfigError, loadPlatformConfig } from '@ddnn/contracts';
+import { ensureDatabase, migrateDatabase } from '@ddnn/persistence';
+import { createApiApp } from './api-app.factory';
+import { seedBuiltinDatasets } from './datasets/seed-builtin-datasets';
+
+async function main(): Promise<void> {
+  const config = loadPlatformConfig();
+  await ensureDatabase(config.DATABASE_URL);
+  const migrations = await migrateDatabase(config.DATABASE_URL);
+  const app = await createApiApp(config);
+  if (config.SEED_BUILTIN_DATASETS) await seedBuiltinDatasets(app);
+  await app.listen({ host: config.API_HOST, port: config.API_PORT });
+  console.log(
+    `api listening on http://${config.API_HOST}:${config.API_PORT} (docs /docs, GraphQL /graphql); ` +
+      `migrations applied: ${migrations.applied.length}, already applied: ${migrations.alreadyApplied.length}`,
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

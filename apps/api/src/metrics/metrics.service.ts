@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The API's Prometheus registry (one per app instance, so tests can start several apps). */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  readonly httpRequests = new Counter({
+    name: 'ddnn_http_requests_total',
+    help: 'HTTP requests by method, route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly inferenceRequests = new Counter({
+    name: 'ddnn_inference_requests_total',
+    help: 'Inference requests by model, version and outcome',
+    labelNames: ['model', 'version', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly inferenceLatency = new Histogram({
+    name: 'ddnn_inference_request_duration_seconds',
+    help: 'Inference request latency by model and version',
+    labelNames: ['model', 'version'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  readonly batchSize = new Histogram({
+    name: 'ddnn_inference_batch_size',
+    help: 'Samples per executed inference batch (dynamic batching)',
+    labelNames: ['model', 'version'] as const,
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+    registers: [this.registry],
+  });
+
+  readonly queueJobs = new Gauge({
+    name: 'ddnn_training_queue_jobs',
+    help: 'Training queue jobs by BullMQ state',
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+  });
+
+  readonly trainingJobs = new Gauge({
+    name: 'ddnn_training_jobs',
+    help: 'Training jobs in the database by status',
+    labelNames: ['status'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'ddnn_api_' });
+  }
+}

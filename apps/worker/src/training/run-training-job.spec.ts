@@ -1,0 +1,178 @@
+import type { TrainingProgressEvent } from '@ddnn/contracts';
+import { createBuiltinDataset, encodeDataset } from '@ddnn/datasets';
+import { initEngineBackend, PAPER_MVMC_CONFIG } from '@ddnn/engine';
+import {
+  createPrismaClient,
+  createTestDatabase,
+  type PrismaClient,
+  type TestDatabase,
+} from '@ddnn/persistence';
+import { runTrainingJob, TrainingQueueJob } from './run-training-job';
+
+/** Real PostgreSQL and the real engine (WASM), on a tiny dataset: 2-3 short epochs per test. */
+describe('runTrainingJob', () => {
+  let db: TestDatabase;
+  let prisma: PrismaClient;
+  let datasetId: string;
+  let modelId: string;
+
+  beforeAll(async () => {
+    await initEngineBackend('wasm');
+    db = await createTestDatabase();
+    prisma = createPrismaClient(db.url, { poolSize: 3 });
+    const { train, test } = createBuiltinDataset('synthetic-mvmc', {
+      seed: 3,
+      trainSize: 24,
+      testSize: 12,
+    });
+    const trainData = encodeDataset(train);
+    const testData = encodeDataset(test);
+    datasetId = (
+      await prisma.dataset.create({
+        data: {
+          name: 'tiny',
+          format: 'builtin:synthetic-mvmc',
+          viewCount: 6,
+          viewNames: [...train.viewNames],
+          classNames: [...train.classNames],
+          viewShape: [...train.viewShape],
+          trainSize: train.numSamples,
+          testSize: test.numSamples,
+          sizeBytes: trainData.length + testData.length,
+          sha256: '0'.repeat(64),
+          trainData: new Uint8Array(trainData),
+          testData: new Uint8Array(testData),
+        },
+      })
+    ).id;
+    modelId = (
+      await prisma.model.create({ data: { name: 'mvmc', config: PAPER_MVMC_CONFIG as object } })
+    ).id;
+  });
+  afterAll(async () => {
+    await prisma.$disconnect();
+    await db.drop();
+  });
+
+  async function newJob(epochs: number) {
+    return prisma.trainingJob.create({
+      data: {
+        modelId,
+        datasetId,
+        totalEpochs: epochs,
+        params: { epochs, batchSize: 12, learningRate: 0.001, seed: 5 },
+      },
+    });
+  }
+
+  function queueJob(
+    trainingJobId: string,
+    events: TrainingProgressEvent[],
+    attemptsMade = 0,
+    failAtEpoch?: number,
+  ): TrainingQueueJob {
+    return {
+      id: trainingJobId,
+      data: { trainingJobId },
+      attemptsMade,
+      opts: { attempts: 3 },
+      async updateProgress(event) {
+        if (event.epoch === failAtEpoch) throw new Error(`worker died after epoch ${failAtEpoch}`);
+        events.push(event);
+      },
+    };
+  }
+
+  it('trains, reports every epoch and publishes version, partitions and evaluation once', async () => {
+    const job = await newJob(2);
+    const events: TrainingProgressEvent[] = [];
+    const outcome = await runTrainingJob(prisma, queueJob(job.id, events));
+    expect(outcome).toMatchObject({ outcome: 'completed', version: 1, created: true });
+    expect(events.map((e) => e.epoch)).toEqual([1, 2]);
+    expect(events[1].progress).toBe(1);
+    expect(Object.keys(events[0].losses)).toEqual(
+      expect.arrayContaining(['device0', 'local', 'cloud', 'total']),
+    );
+
+    const stored = await prisma.trainingJob.findUniqueOrThrow({
+      where: { id: job.id },
+      include: { epochs: true },
+    });
+    expect(stored).toMatchObject({
+      status: 'COMPLETED',
+      progress: 1,
+      currentEpoch: 2,
+      attempts: 1,
+      checkpoint: null,
+    });
+    expect(stored.epochs.map((e) => e.epoch).sort()).toEqual([1, 2]);
+    const version = await prisma.modelVersion.findUniqueOrThrow({
+      where: { trainingJobId: job.id },
+      include: { partitions: true },
+    });
+    const metrics = version.metrics as {
+      exitAccuracy: { cloud: number };
+      sweep: unknown[];
+      faultTolerance: unknown[];
+    };
+    expect(metrics.exitAccuracy.cloud).toBeGreaterThanOrEqual(0);
+    expect(metrics.sweep.length).toBeGreaterThan(0);
+    expect(metrics.faultTolerance.length).toBe(6);
+    // 6 device partitions, the local aggregator and the cloud.
+    expect(version.partitions.map((p) => `${p.tier}${p.deviceIndex ?? ''}`).sort()).toEqual(
+      ['CLOUD', 'DEVICE0', 'DEVICE1', 'DEVICE2', 'DEVICE3', 'DEVICE4', 'DEVICE5', 'LOCAL'].sort(),
+    );
+    for (const p of version.partitions) expect(p.sizeBytes).toBe(p.bytes.length);
+
+    // A duplicated or retried delivery of the same job creates nothing new.
+    const again = await runTrainingJob(prisma, queueJob(job.id, []));
+    expect(again).toMatchObject({ outcome: 'completed', versionId: version.id, created: false });
+    expect(await prisma.modelVersion.count({ where: { modelId } })).toBe(1);
+  });
+
+  it('resumes from the last checkpoint when a failed attempt is retried', async () => {
+    const job = await newJob(3);
+    const first: TrainingProgressEvent[] = [];
+    await expect(runTrainingJob(prisma, queueJob(job.id, first, 0, 2))).rejects.toThrow(
+      'worker died after epoch 2',
+    );
+    const afterFailure = await prisma.trainingJob.findUniqueOrThrow({ where: { id: job.id } });
+    expect(afterFailure).toMatchObject({ status: 'QUEUED', error: 'worker died after epoch 2' });
+    expect(afterFailure.checkpointEpoch).toBeGreaterThanOrEqual(1);
+
+    const second: TrainingProgressEvent[] = [];
+    const outcome = await runTrainingJob(prisma, queueJob(job.id, second, 1));
+    expect(outcome).toMatchObject({ outcome: 'completed', version: 2 });
+    // The retry starts after the checkpointed epoch, not from epoch 1.
+    expect(second[0].epoch).toBe(afterFailure.checkpointEpoch! + 1);
+    expect(second.at(-1)!.epoch).toBe(3);
+    const stored = await prisma.trainingJob.findUniqueOrThrow({ where: { id: job.id } });
+    expect(stored).toMatchObject({ status: 'COMPLETED', attempts: 2, error: null });
+  });
+
+  it('marks a failed final attempt FAILED with its error', async () => {
+    const job = await newJob(2);
+    await expect(runTrainingJob(prisma, { ...queueJob(job.id, [], 2, 1) })).rejects.toThrow();
+    expect(await prisma.trainingJob.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({
+      status: 'FAILED',
+      error: 'worker died after epoch 1',
+    });
+  });
+
+  it('stops a job whose cancellation was requested', async () => {
+    const job = await newJob(50);
+    const events: TrainingProgressEvent[] = [];
+    const run = runTrainingJob(prisma, queueJob(job.id, events));
+    const deadline = Date.now() + 60_000;
+    while (events.length === 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    await prisma.trainingJob.update({ where: { id: job.id }, data: { cancelRequested: true } });
+    const outcome = await run;
+    expect(outcome.outcome).toBe('cancelled');
+    expect(events.length).toBeLessThan(50);
+    expect(await prisma.trainingJob.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({
+      status: 'CANCELLED',
+    });
+    expect(await prisma.modelVersion.count({ where: { trainingJobId: job.id } })).toBe(0);
+  });
+});

@@ -1,0 +1,171 @@
+import type { TrainingProgressEvent } from '@ddnn/contracts';
+import {
+  createModel,
+  cutPartitions,
+  evaluateModel,
+  parseDdnnConfig,
+  serializeModel,
+  trainModel,
+} from '@ddnn/engine';
+import { type Prisma, type PrismaClient, toDbBytes } from '@ddnn/persistence';
+import { loadDatasetSplits } from './dataset-loader';
+import { publishVersion } from './version-publisher';
+
+/** The part of a BullMQ job the training logic needs (sandboxed or not). */
+export interface TrainingQueueJob {
+  id?: string;
+  data: { trainingJobId: string };
+  attemptsMade: number;
+  opts: { attempts?: number };
+  updateProgress(progress: TrainingProgressEvent): Promise<void>;
+}
+
+export type TrainingOutcome =
+  | { outcome: 'completed'; versionId: string; version: number; created: boolean }
+  | { outcome: 'cancelled'; epoch: number };
+
+interface StoredParams {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  seed: number;
+  exitWeights?: Record<string, number>;
+}
+
+const CANCEL_POLL_MS = 1000;
+
+/**
+ * Trains one recorded training job: resumes from its last checkpoint, reports every epoch to
+ * BullMQ and PostgreSQL, stops when cancelled, and publishes the version exactly once.
+ */
+export async function runTrainingJob(
+  prisma: PrismaClient,
+  job: TrainingQueueJob,
+): Promise<TrainingOutcome> {
+  const id = job.data.trainingJobId;
+  const row = await prisma.trainingJob.findUniqueOrThrow({
+    where: { id },
+    include: { model: true, version: true },
+  });
+  if (row.version) {
+    return {
+      outcome: 'completed',
+      versionId: row.version.id,
+      version: row.version.version,
+      created: false,
+    };
+  }
+  if (row.cancelRequested || row.status === 'CANCELLED') {
+    await markCancelled(prisma, id);
+    return { outcome: 'cancelled', epoch: row.currentEpoch };
+  }
+  await prisma.trainingJob.update({
+    where: { id },
+    data: {
+      status: 'RUNNING',
+      attempts: job.attemptsMade + 1,
+      startedAt: row.startedAt ?? new Date(),
+      error: null,
+    },
+  });
+
+  const params = row.params as unknown as StoredParams;
+  const config = parseDdnnConfig(row.model.config);
+  const { train, test, classNames } = await loadDatasetSplits(prisma, row.datasetId);
+  const model = createModel(config, params.seed);
+  const abort = new AbortController();
+  const poll = setInterval(() => {
+    prisma.trainingJob
+      .findUnique({ where: { id }, select: { cancelRequested: true } })
+      .then((r) => r?.cancelRequested && abort.abort())
+      .catch(() => undefined);
+  }, CANCEL_POLL_MS);
+  try {
+    const summary = await trainModel(model, train, {
+      epochs: params.epochs,
+      batchSize: params.batchSize,
+      learningRate: params.learningRate,
+      seed: params.seed,
+      ...(params.exitWeights ? { exitWeights: params.exitWeights } : {}),
+      signal: abort.signal,
+      resumeFrom: row.checkpoint ?? undefined,
+      onEpoch: async (p) => {
+        const progress = p.epoch / p.epochs;
+        await prisma.$transaction([
+          prisma.trainingJob.update({ where: { id }, data: { currentEpoch: p.epoch, progress } }),
+          prisma.trainingEpoch.upsert({
+            where: { jobId_epoch: { jobId: id, epoch: p.epoch } },
+            create: epochRow(id, p),
+            update: epochRow(id, p),
+          }),
+        ]);
+        await job.updateProgress({ trainingJobId: id, progress, ...p });
+      },
+      onCheckpoint: async (checkpoint, epoch) => {
+        await prisma.trainingJob.update({
+          where: { id },
+          data: { checkpoint: toDbBytes(checkpoint), checkpointEpoch: epoch },
+        });
+      },
+    });
+    if (summary.cancelled) {
+      await markCancelled(prisma, id);
+      return { outcome: 'cancelled', epoch: summary.epochsRun };
+    }
+    const report = evaluateModel(model, test);
+    const threshold = report.operatingPoint.threshold;
+    const published = await publishVersion(prisma, {
+      trainingJobId: id,
+      modelId: row.modelId,
+      datasetId: row.datasetId,
+      config,
+      report,
+      threshold,
+      weights: serializeModel(model),
+      partitions: cutPartitions(model, { thresholds: { local: threshold }, classNames }),
+    });
+    return { outcome: 'completed', ...published };
+  } catch (error) {
+    const attempts = job.opts.attempts ?? 1;
+    const final = job.attemptsMade + 1 >= attempts;
+    await prisma.trainingJob.update({
+      where: { id },
+      data: {
+        status: final ? 'FAILED' : 'QUEUED',
+        error: (error as Error).message ?? String(error),
+        ...(final ? { finishedAt: new Date() } : {}),
+      },
+    });
+    throw error;
+  } finally {
+    clearInterval(poll);
+    model.dispose();
+  }
+}
+
+function epochRow(
+  jobId: string,
+  p: {
+    epoch: number;
+    losses: Record<string, number>;
+    accuracies: Record<string, number>;
+    elapsedMs: number;
+    etaMs: number;
+  },
+): Prisma.TrainingEpochUncheckedCreateInput {
+  return {
+    jobId,
+    epoch: p.epoch,
+    losses: p.losses,
+    accuracies: p.accuracies,
+    elapsedMs: Math.round(p.elapsedMs),
+    etaMs: Math.round(p.etaMs),
+  };
+}
+
+async function markCancelled(prisma: PrismaClient, id: string): Promise<void> {
+  await prisma.trainingJob.update({
+    where: { id },
+    data: { status: 'CANCELLED', finishedAt: new Date() },
+  });
+}

@@ -1,0 +1,35 @@
+/**
+ * BullMQ sandboxed processor: runs in a child process forked by the worker, so a long CPU-bound
+ * epoch never blocks the worker's event loop, which keeps renewing the job lock (no false
+ * "stalled" jobs). One child trains one job at a time; each child sets up the engine once.
+ */
+import { loadPlatformConfig, type TrainModelPayload } from '@ddnn/contracts';
+import { initEngineBackend } from '@ddnn/engine';
+import { createPrismaClient, type PrismaClient } from '@ddnn/persistence';
+import type { SandboxedJob } from 'bullmq';
+import { runTrainingJob, TrainingOutcome } from './run-training-job';
+
+let ready: Promise<PrismaClient> | undefined;
+
+function setUp(): Promise<PrismaClient> {
+  ready ??= (async () => {
+    const config = loadPlatformConfig();
+    await initEngineBackend(config.ENGINE_BACKEND);
+    return createPrismaClient(config.DATABASE_URL, { poolSize: 2 });
+  })();
+  return ready;
+}
+
+export default async function trainingSandbox(
+  job: SandboxedJob<TrainModelPayload>,
+): Promise<TrainingOutcome> {
+  const prisma = await setUp();
+  return runTrainingJob(prisma, {
+    id: job.id,
+    data: job.data,
+    attemptsMade: job.attemptsMade,
+    opts: job.opts,
+    updateProgress: (progress) =>
+      job.updateProgress(progress as unknown as Record<string, unknown>),
+  });
+}
