@@ -1,7 +1,9 @@
 import { BinaryExit } from './binary-exit';
 import type { DeviceLayout } from './device-layout';
-import type { DevicePipeline } from './device-pipeline';
+import { ByteFirstConv, MAX_BYTE_PATH_CHANNELS } from './byte-first-conv';
+import { bytesToFloats, type DevicePipeline } from './device-pipeline';
 import { FirstBinaryConv } from './first-binary-conv';
+import { BYTE_TO_FLOAT } from './float32-math';
 import { PackedBinaryConv } from './packed-binary-conv';
 
 /**
@@ -10,7 +12,14 @@ import { PackedBinaryConv } from './packed-binary-conv';
  */
 export class BinaryPipeline implements DevicePipeline {
   readonly featureBytes: number;
-  private readonly first: FirstBinaryConv;
+  /**
+   * The float path of the first block; with a byte path it is built on the first float view
+   * that is not exactly bytes (its buffers are the larger ones, and a camera sends bytes).
+   */
+  private first: FirstBinaryConv | null;
+  /** Views given as bytes (the usual camera input) take integer arithmetic when it applies. */
+  private readonly byteFirst: ByteFirstConv | null;
+  private readonly scaled: Float32Array | null;
   private readonly packed: PackedBinaryConv[];
   /** Per block, its output bits packed per pixel. */
   private readonly blockOutputs: Int32Array[];
@@ -21,7 +30,11 @@ export class BinaryPipeline implements DevicePipeline {
   constructor(private readonly layout: DeviceLayout) {
     const [fh, fw, fc] = layout.featureShape;
     this.featureBytes = Math.ceil((fh * fw * fc) / 8);
-    this.first = new FirstBinaryConv(layout.blocks[0]);
+    const [h, w, c] = layout.inputShape;
+    const bytePath = c <= MAX_BYTE_PATH_CHANNELS;
+    this.first = bytePath ? null : new FirstBinaryConv(layout.blocks[0]);
+    this.byteFirst = bytePath ? new ByteFirstConv(layout.blocks[0]) : null;
+    this.scaled = bytePath ? null : new Float32Array(h * w * c);
     this.packed = layout.blocks.slice(1).map((b) => new PackedBinaryConv(b));
     this.wordsPerPixel = Math.ceil(fc / 32);
     this.blockOutputs = layout.blocks.map(
@@ -33,7 +46,8 @@ export class BinaryPipeline implements DevicePipeline {
 
   get weightBytes(): number {
     return (
-      this.first.weightBytes +
+      (this.first?.weightBytes ?? 0) +
+      (this.byteFirst?.weightBytes ?? 0) +
       this.packed.reduce((n, b) => n + b.weightBytes, 0) +
       this.exit.weightBytes
     );
@@ -41,14 +55,16 @@ export class BinaryPipeline implements DevicePipeline {
 
   get workingBytes(): number {
     return (
-      this.first.workingBytes +
+      (this.first?.workingBytes ?? 0) +
+      (this.byteFirst?.workingBytes ?? 0) +
+      (this.scaled?.byteLength ?? 0) +
       this.packed.reduce((n, b) => n + b.workingBytes, 0) +
       this.blockOutputs.reduce((n, b) => n + b.byteLength, 0) +
       this.flat.byteLength
     );
   }
 
-  run(
+  runFloat(
     input: Float32Array,
     maxAbs: number,
     scores: Float32Array,
@@ -56,9 +72,38 @@ export class BinaryPipeline implements DevicePipeline {
     features: Uint8Array,
     featuresOffset: number,
   ): void {
+    this.first ??= new FirstBinaryConv(this.layout.blocks[0]);
+    this.blockOutputs[0].fill(0);
+    this.first.run(input, maxAbs, this.blockOutputs[0], this.wordsPerPixel);
+    this.finish(scores, scoresOffset, features, featuresOffset);
+  }
+
+  runBytes(
+    view: Uint8Array,
+    scores: Float32Array,
+    scoresOffset: number,
+    features: Uint8Array,
+    featuresOffset: number,
+  ): void {
+    if (!this.byteFirst) {
+      const scaled = this.scaled!;
+      bytesToFloats(view, BYTE_TO_FLOAT, scaled);
+      this.runFloat(scaled, 1, scores, scoresOffset, features, featuresOffset);
+      return;
+    }
+    this.blockOutputs[0].fill(0);
+    this.byteFirst.run(view, this.blockOutputs[0], this.wordsPerPixel);
+    this.finish(scores, scoresOffset, features, featuresOffset);
+  }
+
+  /** Blocks after the first, then the exit and the wire-format features. */
+  private finish(
+    scores: Float32Array,
+    scoresOffset: number,
+    features: Uint8Array,
+    featuresOffset: number,
+  ): void {
     const { blockOutputs, wordsPerPixel } = this;
-    blockOutputs[0].fill(0);
-    this.first.run(input, maxAbs, blockOutputs[0], wordsPerPixel);
     for (let b = 0; b < this.packed.length; b++) {
       blockOutputs[b + 1].fill(0);
       this.packed[b].run(blockOutputs[b], blockOutputs[b + 1], wordsPerPixel);

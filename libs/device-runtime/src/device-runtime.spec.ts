@@ -131,6 +131,14 @@ describe.each(CASES)('device runtime vs the tfjs engine: $name', (c) => {
       }
       expect(Array.from(actual.features)).toEqual(Array.from(expectedFeatures));
       if (bytesInput) {
+        // views that are not exactly bytes take the float path: the same results
+        const count = 40;
+        const floats = prepared.perDevice[d]
+          .subarray(0, count * viewSize)
+          .map((v, k) => v * 0.999 + (k % 7) * 1e-4);
+        const engineFloat = engine.runDevice(d, floats, count);
+        const runtimeFloat = runtime.runBatch(floats, count);
+        expect(bits(runtimeFloat.scores)).toEqual(bits(engineFloat.scores));
         // the same views as bytes: the runtime scales them exactly as PreparedData does
         const raw = c.test.pixels as Uint8Array;
         const V = c.test.numViews;

@@ -9,6 +9,7 @@ import { readDeviceLayout } from './device-layout';
 import type { DevicePipeline } from './device-pipeline';
 import { DeviceRuntimeError, DeviceRuntimeErrorCode } from './device-runtime-error';
 import { FloatPipeline } from './float-pipeline';
+import { BYTE_TO_FLOAT } from './float32-math';
 
 export interface DeviceOutput {
   /** The device exit's class scores (softmax gives probabilities), [classes]. */
@@ -32,12 +33,12 @@ export interface DeviceRuntimeMemory {
   partitionBytes: number;
   /** Weights and constants as the runtime holds them (packed sign bits, thresholds, BN). */
   weightBytes: number;
-  /** Buffers allocated at load and reused by every run. */
+  /**
+   * Buffers allocated so far and reused by every run: at load, plus (binary devices) the float
+   * path of the first layer once a float view that is not exactly bytes has been run.
+   */
   workingBytes: number;
 }
-
-/** Pixels given as bytes are scaled like the engine's PreparedData: fround(u * (1 / 255)). */
-const BYTE_TO_FLOAT = Float32Array.from({ length: 256 }, (_, u) => u * (1 / 255));
 
 /**
  * Runs one end device's partition without tfjs: binary devices on bit-packed weights and
@@ -56,7 +57,8 @@ export class DeviceRuntime {
   readonly featureEncoding: 'sign-bits' | 'float32';
   private readonly viewSize: number;
   private readonly pipeline: DevicePipeline;
-  private readonly scaled: Float32Array;
+  /** Float views that are exactly scaled bytes are run as bytes (the faster path). */
+  private readonly bytes: Uint8Array;
   private readonly partitionBytes: number;
 
   private constructor(artifact: PartitionArtifact, partitionBytes: number) {
@@ -70,7 +72,7 @@ export class DeviceRuntime {
     this.featureEncoding = layout.binary ? 'sign-bits' : 'float32';
     this.viewSize = layout.inputShape[0] * layout.inputShape[1] * layout.inputShape[2];
     this.pipeline = layout.binary ? new BinaryPipeline(layout) : new FloatPipeline(layout);
-    this.scaled = new Float32Array(this.viewSize);
+    this.bytes = new Uint8Array(this.viewSize);
     this.partitionBytes = partitionBytes;
   }
 
@@ -93,7 +95,7 @@ export class DeviceRuntime {
     return {
       partitionBytes: this.partitionBytes,
       weightBytes: this.pipeline.weightBytes,
-      workingBytes: this.pipeline.workingBytes + this.scaled.byteLength + BYTE_TO_FLOAT.byteLength,
+      workingBytes: this.pipeline.workingBytes + this.bytes.byteLength + BYTE_TO_FLOAT.byteLength,
     };
   }
 
@@ -143,36 +145,49 @@ export class DeviceRuntime {
     featuresOffset: number,
   ): void {
     const size = this.viewSize;
-    let input: Float32Array;
-    let maxAbs = 0;
     if (views instanceof Uint8Array) {
-      input = this.scaled;
-      for (let k = 0; k < size; k++) {
-        const v = BYTE_TO_FLOAT[views[viewOffset + k]];
-        input[k] = v;
-        if (v > maxAbs) maxAbs = v;
-      }
-    } else if (views instanceof Float32Array) {
-      input = views.length === size ? views : views.subarray(viewOffset, viewOffset + size);
-      let sum = 0;
-      for (let k = 0; k < size; k++) {
-        const v = input[k];
-        sum += v;
-        const a = v < 0 ? -v : v;
-        if (a > maxAbs) maxAbs = a;
-      }
-      if (!Number.isFinite(sum)) {
-        throw new DeviceRuntimeError(
-          DeviceRuntimeErrorCode.InvalidInput,
-          'the view has a value that is not a finite number',
-        );
-      }
-    } else {
+      const view = views.length === size ? views : views.subarray(viewOffset, viewOffset + size);
+      this.pipeline.runBytes(view, scores, scoresOffset, features, featuresOffset);
+      return;
+    }
+    if (!(views instanceof Float32Array)) {
       throw new DeviceRuntimeError(
         DeviceRuntimeErrorCode.InvalidInput,
         'a view is a Float32Array or a Uint8Array',
       );
     }
-    this.pipeline.run(input, maxAbs, scores, scoresOffset, features, featuresOffset);
+    const input = views.length === size ? views : views.subarray(viewOffset, viewOffset + size);
+    if (this.asBytes(input)) {
+      this.pipeline.runBytes(this.bytes, scores, scoresOffset, features, featuresOffset);
+      return;
+    }
+    let sum = 0;
+    let maxAbs = 0;
+    for (let k = 0; k < size; k++) {
+      const v = input[k];
+      sum += v;
+      const a = v < 0 ? -v : v;
+      if (a > maxAbs) maxAbs = a;
+    }
+    if (!Number.isFinite(sum)) {
+      throw new DeviceRuntimeError(
+        DeviceRuntimeErrorCode.InvalidInput,
+        'the view has a value that is not a finite number',
+      );
+    }
+    this.pipeline.runFloat(input, maxAbs, scores, scoresOffset, features, featuresOffset);
+  }
+
+  /** Whether every value is fround(u / 255) for a byte u; if so the bytes are in `bytes`. */
+  private asBytes(input: Float32Array): boolean {
+    const bytes = this.bytes;
+    for (let k = 0; k < input.length; k++) {
+      const v = input[k];
+      // NaN, negatives and values past 1 land on a byte whose value differs from v
+      const u = ((v * 255 + 0.5) | 0) & 0xff;
+      if (BYTE_TO_FLOAT[u] !== v) return false;
+      bytes[k] = u;
+    }
+    return true;
   }
 }

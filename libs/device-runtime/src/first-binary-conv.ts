@@ -1,10 +1,9 @@
 import type { ConvBlockLayout } from './device-layout';
-import { batchNormF32, FloatThreshold, fround, monotoneThreshold } from './float32-math';
+import { FirstLayerSigns } from './first-layer-signs';
 import { paddedPlanes, poolSigns } from './sign-pooling';
 
 /** Channels up to this many are combined per pixel first (2^(C-1) signed sums). */
 const MAX_COMBINED_CHANNELS = 4;
-const UNIT_ROUNDOFF = 2 ** -24;
 
 /**
  * The first binary ConvP block: the float image against sign weights, so the conv is additions
@@ -28,9 +27,7 @@ export class FirstBinaryConv {
   private readonly termOffsets: Int32Array;
   private readonly termsPerFilter: number;
   private readonly conv: Float32Array;
-  private readonly thresholds: FloatThreshold[];
-  private readonly marginPerUnit: number;
-  private readonly signs: Float32Array;
+  private readonly signs: FirstLayerSigns;
 
   constructor(private readonly layout: ConvBlockLayout) {
     const { inHeight: h, inWidth: w, inChannels: cin, filters } = layout;
@@ -45,7 +42,6 @@ export class FirstBinaryConv {
     this.planes = new Float32Array(2 * this.combos * this.planeSize);
     this.termsPerFilter = this.combined ? 9 : 9 * cin;
     this.termOffsets = new Int32Array(filters * this.termsPerFilter);
-    this.signs = layout.kernel;
     const k = layout.kernel;
     for (let f = 0; f < filters; f++) {
       let term = 0;
@@ -67,15 +63,7 @@ export class FirstBinaryConv {
       }
     }
     this.conv = paddedPlanes(filters, h, w);
-    this.thresholds = Array.from({ length: filters }, (_, f) => {
-      const bias = layout.bias[f];
-      const bn = layout.bn[f];
-      return monotoneThreshold((s) => batchNormF32(fround(s + bias), bn) >= 0);
-    });
-    // |float32 sequential sum - real sum| <= (n-1) u sum|x| with n = 9 cin terms; our float32
-    // planes and sums add at most as much again: 4 n^2 u max|x| bounds both with room to spare
-    const n = 9 * cin;
-    this.marginPerUnit = 4 * n * n * UNIT_ROUNDOFF;
+    this.signs = new FirstLayerSigns(layout);
   }
 
   get workingBytes(): number {
@@ -83,7 +71,7 @@ export class FirstBinaryConv {
   }
 
   get weightBytes(): number {
-    return this.termOffsets.byteLength + this.signs.byteLength + this.filters * 3 * 8;
+    return this.termOffsets.byteLength + this.layout.kernel.byteLength + this.filters * 3 * 8;
   }
 
   /** `input` is the HWC float32 view; `maxAbs` its largest magnitude. Sets bits in `out`. */
@@ -93,6 +81,27 @@ export class FirstBinaryConv {
     for (let f = 0; f < this.filters; f++) {
       const base = f * termsPerFilter;
       const plane = f * planeSize;
+      if (termsPerFilter === 9) {
+        // one signed channel combination per tap: 9 loads per output (the hot loop)
+        const [o0, o1, o2, o3, o4, o5, o6, o7, o8] = termOffsets.subarray(base, base + 9);
+        for (let y = 0; y < h; y++) {
+          const rowStart = (y + 1) * pw + 1;
+          const rowEnd = rowStart + w;
+          for (let q = rowStart; q < rowEnd; q++) {
+            conv[plane + q] =
+              planes[q + o0] +
+              planes[q + o1] +
+              planes[q + o2] +
+              planes[q + o3] +
+              planes[q + o4] +
+              planes[q + o5] +
+              planes[q + o6] +
+              planes[q + o7] +
+              planes[q + o8];
+          }
+        }
+        continue;
+      }
       for (let y = 0; y < h; y++) {
         const rowStart = (y + 1) * pw + 1;
         for (let q = rowStart; q < rowStart + w; q++) {
@@ -102,7 +111,7 @@ export class FirstBinaryConv {
         }
       }
     }
-    const margin = this.marginPerUnit * maxAbs;
+    const margin = this.signs.marginPerUnit * maxAbs;
     const geometry = {
       height: h,
       width: w,
@@ -115,9 +124,9 @@ export class FirstBinaryConv {
         conv,
         f * planeSize,
         geometry,
-        this.thresholds[f],
+        this.signs.thresholds[f],
         margin,
-        (y, x) => this.exactSum(input, y, x, f),
+        (oy, ox) => this.signs.exactWindowAbove(input, oy, ox, f),
         out,
         wordsPerPixel,
         f,
@@ -125,33 +134,29 @@ export class FirstBinaryConv {
     }
   }
 
-  /** The engine's float32 conv sum at (y, x) for filter f, in XNNPACK's accumulation order. */
-  exactSum(input: Float32Array, y: number, x: number, f: number): number {
-    const { h, w, cin, filters, signs } = this;
-    let acc = 0;
-    for (let ky = 0; ky < 3; ky++) {
-      const yy = y + ky - 1;
-      if (yy < 0 || yy >= h) continue;
-      for (let kx = 0; kx < 3; kx++) {
-        const xx = x + kx - 1;
-        if (xx < 0 || xx >= w) continue;
-        const src = (yy * w + xx) * cin;
-        const tap = (ky * 3 + kx) * cin;
-        for (let c = 0; c < cin; c++) {
-          const v = input[src + c];
-          acc = fround(signs[(tap + c) * filters + f] > 0 ? acc + v : acc - v);
-        }
-      }
-    }
-    return acc;
-  }
-
   private fillPlanes(input: Float32Array): void {
-    const { h, w, pw, cin, planes, planeSize, combos, combined } = this;
+    const { h, w, pw, cin, planes, planeSize: n, combos, combined } = this;
     for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) {
-        const q = (y + 1) * pw + x + 1;
-        const src = (y * w + x) * cin;
+      let q = (y + 1) * pw + 1;
+      let src = y * w * cin;
+      for (let x = 0; x < w; x++, q++, src += cin) {
+        if (cin === 3) {
+          // the paper's RGB views; combination p negates channel c when bit c - 1 of p is set
+          const a = input[src];
+          const b = input[src + 1];
+          const c = input[src + 2];
+          const sum = a + b;
+          const diff = a - b;
+          planes[q] = sum + c;
+          planes[n + q] = -(sum + c);
+          planes[2 * n + q] = diff + c;
+          planes[3 * n + q] = -(diff + c);
+          planes[4 * n + q] = sum - c;
+          planes[5 * n + q] = c - sum;
+          planes[6 * n + q] = diff - c;
+          planes[7 * n + q] = c - diff;
+          continue;
+        }
         for (let p = 0; p < combos; p++) {
           let v: number;
           if (combined) {
@@ -161,8 +166,8 @@ export class FirstBinaryConv {
           } else {
             v = input[src + p];
           }
-          planes[2 * p * planeSize + q] = v;
-          planes[(2 * p + 1) * planeSize + q] = -v;
+          planes[2 * p * n + q] = v;
+          planes[(2 * p + 1) * n + q] = -v;
         }
       }
     }

@@ -1,6 +1,6 @@
 import type { ConvBlockLayout, DeviceLayout } from './device-layout';
-import type { DevicePipeline } from './device-pipeline';
-import { batchNormF32, fround } from './float32-math';
+import { bytesToFloats, type DevicePipeline } from './device-pipeline';
+import { batchNormF32, BYTE_TO_FLOAT, fround } from './float32-math';
 
 /**
  * A float device (binary: false): real weights and ReLU, plain float32 loops accumulating in
@@ -11,11 +11,14 @@ export class FloatPipeline implements DevicePipeline {
   readonly featureBytes: number;
   private readonly outputs: Float32Array[];
   private readonly conv: Float32Array;
+  private readonly scaled: Float32Array;
 
   constructor(private readonly layout: DeviceLayout) {
     const [fh, fw, fc] = layout.featureShape;
     this.featureBytes = fh * fw * fc * 4;
     this.outputs = layout.blocks.map((b) => new Float32Array(b.outHeight * b.outWidth * b.filters));
+    const [h, w, c] = layout.inputShape;
+    this.scaled = new Float32Array(h * w * c);
     this.conv = new Float32Array(
       Math.max(...layout.blocks.map((b) => b.inHeight * b.inWidth * b.filters)),
     );
@@ -31,10 +34,25 @@ export class FloatPipeline implements DevicePipeline {
   }
 
   get workingBytes(): number {
-    return this.outputs.reduce((n, o) => n + o.byteLength, 0) + this.conv.byteLength;
+    return (
+      this.outputs.reduce((n, o) => n + o.byteLength, 0) +
+      this.conv.byteLength +
+      this.scaled.byteLength
+    );
   }
 
-  run(
+  runBytes(
+    view: Uint8Array,
+    scores: Float32Array,
+    scoresOffset: number,
+    features: Uint8Array,
+    featuresOffset: number,
+  ): void {
+    bytesToFloats(view, BYTE_TO_FLOAT, this.scaled);
+    this.runFloat(this.scaled, 1, scores, scoresOffset, features, featuresOffset);
+  }
+
+  runFloat(
     input: Float32Array,
     _maxAbs: number,
     scores: Float32Array,

@@ -77,3 +77,6 @@ export function monotoneThreshold(pred: (v: number) => boolean): FloatThreshold 
   }
   return { threshold: keyToFloat(hi), invert: atMin };
 }
+
+/** Pixels given as bytes, scaled like the engine's PreparedData: fround(u * (1 / 255)). */
+export const BYTE_TO_FLOAT = Float32Array.from({ length: 256 }, (_, u) => u * (1 / 255));

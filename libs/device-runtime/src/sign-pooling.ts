@@ -9,7 +9,7 @@ import type { FloatThreshold } from './float32-math';
  *
  * `margin` > 0 means the conv values are approximations within `margin` of the engine's float32
  * values; a window whose maximum falls within the margin of the threshold is decided by
- * `exactValue(y, x)`, the engine's value recomputed exactly (rare).
+ * `exactAbove(oy, ox)`, from the engine's values recomputed exactly (rare).
  */
 export interface PoolGeometry {
   height: number;
@@ -25,7 +25,7 @@ export function poolSigns(
   geometry: PoolGeometry,
   threshold: FloatThreshold,
   margin: number,
-  exactValue: ((y: number, x: number) => number) | null,
+  exactAbove: ((oy: number, ox: number) => boolean) | null,
   out: Int32Array,
   wordsPerPixel: number,
   filter: number,
@@ -60,32 +60,11 @@ export function poolSigns(
       if (v > m) m = v;
       let above: boolean;
       if (m >= upper) above = true;
-      else if (m < lower || exactValue === null) above = m >= t;
-      else above = exactWindowAbove(conv, q, pw, lower, t, oy * stride, ox * stride, exactValue);
+      else if (m < lower || exactAbove === null) above = m >= t;
+      else above = exactAbove(oy, ox);
       if (above !== threshold.invert) out[(oy * outWidth + ox) * wordsPerPixel + wordOffset] |= bit;
     }
   }
-}
-
-function exactWindowAbove(
-  conv: Float32Array,
-  q: number,
-  pw: number,
-  lower: number,
-  t: number,
-  y0: number,
-  x0: number,
-  exactValue: (y: number, x: number) => number,
-): boolean {
-  for (let dy = 0; dy < 3; dy++) {
-    for (let dx = 0; dx < 3; dx++) {
-      // padded (y0 + dy, x0 + dx) is image (y0 + dy - 1, x0 + dx - 1); padding is -Infinity
-      if (conv[q + dy * pw + dx] >= lower && exactValue(y0 + dy - 1, x0 + dx - 1) >= t) {
-        return true;
-      }
-    }
-  }
-  return false;
 }
 
 /** A conv output plane per filter on the padded grid, border cells set to -Infinity. */

@@ -1,0 +1,252 @@
+import { wordBit } from './bit-ops';
+import type { ConvBlockLayout } from './device-layout';
+import { FirstLayerSigns } from './first-layer-signs';
+
+/** Channels up to this many are combined per pixel first (2^(C-1) signed sums). */
+export const MAX_BYTE_PATH_CHANNELS = 4;
+const LANE = 65536;
+/** Lane flags after adding the threshold offsets: "may reach" and "surely reaches". */
+const LANE0_MAYBE = 1 << 15;
+const LANE0_SURE = 1 << 14;
+const LANE1_MAYBE = 1 << 31;
+const LANE1_SURE = 1 << 30;
+const HIGH_BITS = 0x80008000 | 0;
+
+/**
+ * The first binary block on a view given as bytes: integer sums (bytes against sign weights)
+ * instead of float ones, two image rows per 32-bit word (SWAR: the top half of the image in
+ * the low 16 bits, the bottom half in the high 16), and the threshold comparison done on both
+ * halves at once. The sum I of bytes relates to the engine's float32 sum by I / 255 within a
+ * known margin, so outputs clearly above or below their threshold are decided here and the rare
+ * ones within the margin are recomputed exactly in the engine's order.
+ *
+ * Lane 0 holds pooled rows 0 .. half-1, lane 1 pooled rows half .. end; local row r of lane 1
+ * is image row r + half * stride, so both lanes pool the same local windows.
+ */
+export class ByteFirstConv {
+  private readonly pw: number;
+  /** Local conv rows -1 .. lastRow (the pooled windows of both lanes). */
+  private readonly convRows: number;
+  private readonly half: number;
+  private readonly laneOffset: number;
+  private readonly inputSize: number;
+  private readonly combos: number;
+  /** Signed combination planes on the packed input grid (local rows -2 .. lastRow + 1). */
+  private readonly planes: Int32Array;
+  private readonly termOffsets: Int32Array;
+  /** Per filter, the flags of every conv cell on the packed conv grid (0 at padding). */
+  private readonly flags: Int32Array;
+  private readonly flagsSize: number;
+  /** Per local conv row, the lanes holding image rows (the others must not count). */
+  private readonly rowMasks: Int32Array;
+  /** Per filter, offsets that put each lane's "sum >= bound" into its bit 15. */
+  private readonly sureOffsets: Int32Array;
+  private readonly maybeOffsets: Int32Array;
+  private readonly signs: FirstLayerSigns;
+
+  constructor(private readonly layout: ConvBlockLayout) {
+    const { inHeight: h, inWidth: w, inChannels: cin, filters, outHeight, poolStride: s } = layout;
+    if (cin > MAX_BYTE_PATH_CHANNELS) throw new Error('the byte path combines at most 4 channels');
+    this.pw = w + 2;
+    this.half = Math.ceil(outHeight / 2);
+    this.laneOffset = this.half * s;
+    const lastRow = (this.half - 1) * s + 1;
+    this.convRows = lastRow + 2;
+    this.inputSize = (this.convRows + 2) * this.pw;
+    this.combos = 1 << (cin - 1);
+    this.planes = new Int32Array(2 * this.combos * this.inputSize);
+    this.flagsSize = this.convRows * this.pw;
+    this.flags = new Int32Array(filters * this.flagsSize);
+    this.rowMasks = new Int32Array(this.convRows);
+    for (let r = 0; r < this.convRows; r++) {
+      const image0 = r - 1;
+      const image1 = r - 1 + this.laneOffset;
+      const lane0 = image0 >= 0 && image0 < h ? 0xffff : 0;
+      const lane1 = image1 >= 0 && image1 < h ? 0xffff0000 | 0 : 0;
+      this.rowMasks[r] = lane0 | lane1;
+    }
+    // conv cell (local row r - 1, col x) is at q = r * pw + x + 1 in `flags`; its tap (ky, kx)
+    // reads input grid row r + ky, col x + kx, i.e. q + ky * pw + kx - 1 in `planes`
+    const k = layout.kernel;
+    this.termOffsets = new Int32Array(filters * 9);
+    for (let f = 0; f < filters; f++) {
+      for (let tap = 0; tap < 9; tap++) {
+        const sign = (c: number) => k[(tap * cin + c) * filters + f];
+        let p = 0;
+        for (let c = 1; c < cin; c++) if (sign(0) * sign(c) < 0) p |= 1 << (c - 1);
+        const plane = 2 * p + (sign(0) < 0 ? 1 : 0);
+        const shift = Math.floor(tap / 3) * this.pw + (tap % 3) - 1;
+        this.termOffsets[f * 9 + tap] = plane * this.inputSize + shift;
+      }
+    }
+    this.signs = new FirstLayerSigns(layout);
+    // bytes: I / 255 is within marginPerUnit (max|x| = 1) of the engine's sum; lanes stay in
+    // 16 bits because |I| <= 9 * cin * 255 < 2^14 and bounds are clamped just outside that
+    const margin = this.signs.marginPerUnit;
+    const limit = 9 * cin * 255 + 1;
+    const clamp = (v: number) => Math.max(-limit, Math.min(limit, v));
+    // as int32 (wrapping): only the low 32 bits of the sums matter
+    this.sureOffsets = new Int32Array(filters);
+    this.maybeOffsets = new Int32Array(filters);
+    this.signs.thresholds.forEach(({ threshold: t }, f) => {
+      const sure = clamp(Math.ceil(255 * (t + margin)));
+      const maybe = clamp(Math.ceil(255 * (t - margin)));
+      this.sureOffsets[f] = ((32768 - sure) * (LANE + 1)) | 0;
+      this.maybeOffsets[f] = ((32768 - maybe) * (LANE + 1)) | 0;
+    });
+  }
+
+  get workingBytes(): number {
+    return this.planes.byteLength + this.flags.byteLength;
+  }
+
+  get weightBytes(): number {
+    return (
+      this.termOffsets.byteLength +
+      this.rowMasks.byteLength +
+      this.sureOffsets.byteLength +
+      this.maybeOffsets.byteLength +
+      Math.ceil(this.layout.kernel.length / 8)
+    );
+  }
+
+  /** `view` is the HWC view as bytes; sets the block's sign bits in `out`. */
+  run(view: Uint8Array, out: Int32Array, wordsPerPixel: number): void {
+    this.fillPlanes(view);
+    const { pw, planes, flags, flagsSize, convRows, rowMasks, termOffsets } = this;
+    const { inWidth: w, filters, outWidth, outHeight, poolStride: s } = this.layout;
+    for (let f = 0; f < filters; f++) {
+      const base = f * 9;
+      const o0 = termOffsets[base];
+      const o1 = termOffsets[base + 1];
+      const o2 = termOffsets[base + 2];
+      const o3 = termOffsets[base + 3];
+      const o4 = termOffsets[base + 4];
+      const o5 = termOffsets[base + 5];
+      const o6 = termOffsets[base + 6];
+      const o7 = termOffsets[base + 7];
+      const o8 = termOffsets[base + 8];
+      const sure = this.sureOffsets[f];
+      const maybe = this.maybeOffsets[f];
+      const plane = f * flagsSize;
+      // most filters have no integer in their uncertainty band: one comparison decides
+      const banded = sure !== maybe;
+      for (let r = 0; r < convRows; r++) {
+        const rowStart = r * pw + 1;
+        const rowEnd = rowStart + w;
+        for (let q = rowStart; q < rowEnd; q++) {
+          // both lanes' integer sums at once (a lane may borrow from the other: the total is
+          // still lane0 + lane1 * 2^16, which the offsets below make non-negative per lane)
+          const sum =
+            planes[q + o0] +
+            planes[q + o1] +
+            planes[q + o2] +
+            planes[q + o3] +
+            planes[q + o4] +
+            planes[q + o5] +
+            planes[q + o6] +
+            planes[q + o7] +
+            planes[q + o8];
+          flags[plane + q] = banded
+            ? ((((sum + sure) | 0) & HIGH_BITS) >>> 1) | (((sum + maybe) | 0) & HIGH_BITS)
+            : ((sum + sure) | 0) & HIGH_BITS;
+        }
+        // rows outside the image in one lane (the band edges) must not count
+        const mask = rowMasks[r];
+        if (mask !== -1) for (let q = rowStart; q < rowEnd; q++) flags[plane + q] &= mask;
+      }
+      const bit = wordBit(f);
+      const word = f >> 5;
+      const { invert } = this.signs.thresholds[f];
+      for (let j = 0; j < this.half; j++) {
+        // window rows j*s-1 .. j*s+1 are local conv rows j*s .. j*s+2 of `flags`
+        const top = plane + j * s * pw;
+        const oy1 = j + this.half;
+        for (let ox = 0; ox < outWidth; ox++) {
+          const q = top + ox * s;
+          const any =
+            flags[q] |
+            flags[q + 1] |
+            flags[q + 2] |
+            flags[q + pw] |
+            flags[q + pw + 1] |
+            flags[q + pw + 2] |
+            flags[q + 2 * pw] |
+            flags[q + 2 * pw + 1] |
+            flags[q + 2 * pw + 2];
+          if (this.above(any, banded, LANE0_SURE, LANE0_MAYBE, view, j, ox, f) !== invert) {
+            out[(j * outWidth + ox) * wordsPerPixel + word] |= bit;
+          }
+          if (
+            oy1 < outHeight &&
+            this.above(any, banded, LANE1_SURE, LANE1_MAYBE, view, oy1, ox, f) !== invert
+          ) {
+            out[(oy1 * outWidth + ox) * wordsPerPixel + word] |= bit;
+          }
+        }
+      }
+    }
+  }
+
+  /** Unbanded filters set only the "maybe" bit, which then means "surely". */
+  private above(
+    any: number,
+    banded: boolean,
+    sure: number,
+    maybe: number,
+    view: Uint8Array,
+    oy: number,
+    ox: number,
+    f: number,
+  ): boolean {
+    if (!(any & maybe)) return false;
+    if (!banded || any & sure) return true;
+    return this.signs.exactWindowAbove(view, oy, ox, f);
+  }
+
+  private fillPlanes(view: Uint8Array): void {
+    const { pw, planes, inputSize: n, combos, laneOffset, convRows } = this;
+    const { inHeight: h, inWidth: w, inChannels: cin } = this.layout;
+    // input grid row g is local image row g - 2 (lane 0) and g - 2 + laneOffset (lane 1)
+    for (let g = 0; g < convRows + 2; g++) {
+      const y0 = g - 2;
+      const y1 = y0 + laneOffset;
+      // a lane outside the image reads zeros (the conv's zero padding)
+      const scale0 = y0 >= 0 && y0 < h ? 1 : 0;
+      const scale1 = y1 >= 0 && y1 < h ? LANE : 0;
+      const src0 = scale0 ? y0 * w * cin : 0;
+      const src1 = scale1 ? y1 * w * cin : 0;
+      const rowStart = g * pw + 1;
+      for (let x = 0; x < w; x++) {
+        const q = rowStart + x;
+        const i0 = src0 + x * cin;
+        const i1 = src1 + x * cin;
+        if (cin === 3) {
+          const a = view[i0] * scale0 + view[i1] * scale1;
+          const b = view[i0 + 1] * scale0 + view[i1 + 1] * scale1;
+          const c = view[i0 + 2] * scale0 + view[i1 + 2] * scale1;
+          const sum = a + b;
+          const diff = a - b;
+          planes[q] = sum + c;
+          planes[n + q] = -(sum + c);
+          planes[2 * n + q] = diff + c;
+          planes[3 * n + q] = -(diff + c);
+          planes[4 * n + q] = sum - c;
+          planes[5 * n + q] = c - sum;
+          planes[6 * n + q] = diff - c;
+          planes[7 * n + q] = c - diff;
+          continue;
+        }
+        for (let p = 0; p < combos; p++) {
+          let v = 0;
+          for (let c = 0; c < cin; c++) {
+            const u = view[i0 + c] * scale0 + view[i1 + c] * scale1;
+            v += c > 0 && (p >> (c - 1)) & 1 ? -u : u;
+          }
+          planes[2 * p * n + q] = v;
+          planes[(2 * p + 1) * n + q] = -v;
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,142 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { initEngineBackend } from '@ddnn/engine';
+import { ByteFirstConv } from './byte-first-conv';
+import type { ConvBlockLayout } from './device-layout';
+import { FirstBinaryConv } from './first-binary-conv';
+import { FirstLayerSigns } from './first-layer-signs';
+import { batchNormChannel, batchNormF32, BYTE_TO_FLOAT, fround } from './float32-math';
+
+beforeAll(async () => {
+  await initEngineBackend('wasm');
+});
+
+function lcg(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+function block(h: number, w: number, cin: number, filters: number, seed: number): ConvBlockLayout {
+  const random = lcg(seed);
+  const pooled = (n: number) => Math.floor((n - 1) / 2) + 1;
+  return {
+    inHeight: h,
+    inWidth: w,
+    inChannels: cin,
+    outHeight: pooled(h),
+    outWidth: pooled(w),
+    filters,
+    poolStride: 2,
+    kernel: Float32Array.from({ length: 9 * cin * filters }, () => (random() < 0.5 ? -1 : 1)),
+    bias: Float32Array.from({ length: filters }, () => fround(random() - 0.5)),
+    bn: Array.from({ length: filters }, () => batchNormChannel(0, 1, 1, 0)),
+  };
+}
+
+/** The engine's sign bits from exact sums: conv + bias -> max-pool -> BatchNorm -> sign. */
+function referenceBits(layout: ConvBlockLayout, view: Float32Array | Uint8Array): number[] {
+  const signs = new FirstLayerSigns(layout);
+  const { inHeight: h, inWidth: w, outHeight, outWidth, filters, bias, bn } = layout;
+  const bits: number[] = [];
+  for (let oy = 0; oy < outHeight; oy++) {
+    for (let ox = 0; ox < outWidth; ox++) {
+      for (let f = 0; f < filters; f++) {
+        let m = -Infinity;
+        for (let y = Math.max(0, 2 * oy - 1); y <= Math.min(h - 1, 2 * oy + 1); y++) {
+          for (let x = Math.max(0, 2 * ox - 1); x <= Math.min(w - 1, 2 * ox + 1); x++) {
+            m = Math.max(m, fround(signs.exactSum(view, y, x, f) + bias[f]));
+          }
+        }
+        bits.push(batchNormF32(m, bn[f]) >= 0 ? 1 : 0);
+      }
+    }
+  }
+  return bits;
+}
+
+const unpack = (out: Int32Array, filters: number) =>
+  Array.from(
+    { length: out.length * filters },
+    (_, i) => (out[Math.floor(i / filters)] >>> (31 - (i % filters))) & 1,
+  );
+
+describe('the first binary layer', () => {
+  it("sums in XNNPACK's order: bit-identical to tfjs conv2d on WASM", () => {
+    const random = lcg(7);
+    const layout = block(9, 7, 3, 5, 8);
+    // magnitudes spread over six decades, so the order of float32 additions matters
+    const view = Float32Array.from({ length: 9 * 7 * 3 }, () =>
+      fround((random() - 0.5) * 10 ** (random() * 6 - 3)),
+    );
+    const expected = tf.tidy(() =>
+      tf
+        .conv2d(
+          tf.tensor4d(view, [1, 9, 7, 3]),
+          tf.tensor4d(layout.kernel, [3, 3, 3, 5]),
+          1,
+          'same',
+        )
+        .dataSync(),
+    );
+    const signs = new FirstLayerSigns(layout);
+    const actual = new Float32Array(expected.length);
+    let reorderedDiffers = false;
+    for (let y = 0; y < 9; y++) {
+      for (let x = 0; x < 7; x++) {
+        for (let f = 0; f < 5; f++) {
+          const i = (y * 7 + x) * 5 + f;
+          actual[i] = signs.exactSum(view, y, x, f);
+          // the same terms, channel-major: a different float32 result somewhere
+          let other = 0;
+          for (let c = 0; c < 3; c++) {
+            for (let ky = 0; ky < 3; ky++) {
+              for (let kx = 0; kx < 3; kx++) {
+                const yy = y + ky - 1;
+                const xx = x + kx - 1;
+                if (yy < 0 || yy >= 9 || xx < 0 || xx >= 7) continue;
+                const v = view[(yy * 7 + xx) * 3 + c];
+                other = fround(
+                  layout.kernel[((ky * 3 + kx) * 3 + c) * 5 + f] > 0 ? other + v : other - v,
+                );
+              }
+            }
+          }
+          if (other !== actual[i]) reorderedDiffers = true;
+        }
+      }
+    }
+    expect(Array.from(actual)).toEqual(Array.from(expected));
+    expect(reorderedDiffers).toBe(true);
+  });
+
+  it('windows within rounding distance of a threshold are decided exactly (float and byte paths)', () => {
+    const random = lcg(11);
+    for (let trial = 0; trial < 20; trial++) {
+      const cin = 1 + (trial % 4);
+      const layout = block(10, 9, cin, 3, 100 + trial);
+      const bytes = Uint8Array.from({ length: 10 * 9 * cin }, () => Math.floor(random() * 256));
+      const floats = Float32Array.from(bytes, (u) => BYTE_TO_FLOAT[u]);
+      // put each filter's BatchNorm zero exactly on one of its conv outputs + bias, so some
+      // pooled maxima sit on the threshold itself
+      const signs = new FirstLayerSigns(layout);
+      layout.bn = layout.bn.map((_, f) => {
+        const y = Math.floor(random() * 10);
+        const x = Math.floor(random() * 9);
+        const onThreshold = fround(signs.exactSum(floats, y, x, f) + layout.bias[f]);
+        const gamma = random() < 0.3 ? -1 : 1;
+        return batchNormChannel(onThreshold, 1, gamma, 0);
+      });
+      const expected = referenceBits(layout, floats);
+      const words = layout.outHeight * layout.outWidth;
+      const floatOut = new Int32Array(words);
+      new FirstBinaryConv(layout).run(floats, 1, floatOut, 1);
+      const byteOut = new Int32Array(words);
+      new ByteFirstConv(layout).run(bytes, byteOut, 1);
+      expect(unpack(floatOut, 3)).toEqual(expected);
+      expect(unpack(byteOut, 3)).toEqual(expected);
+      expect(referenceBits(layout, bytes)).toEqual(expected);
+    }
+  });
+});
