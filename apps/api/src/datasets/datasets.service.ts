@@ -60,11 +60,21 @@ export class DatasetsService {
     );
     const name = parsed.name ?? parsed.builtin;
     await this.assertNameFree(name);
-    const { train, test } = createBuiltinDataset(parsed.builtin, {
-      seed: parsed.seed,
-      trainSize: parsed.trainSize,
-      testSize: parsed.testSize,
-    });
+    let splits: { train: MultiViewDataset; test: MultiViewDataset };
+    try {
+      splits = createBuiltinDataset(parsed.builtin, {
+        seed: parsed.seed,
+        trainSize: parsed.trainSize,
+        testSize: parsed.testSize,
+      });
+    } catch (error) {
+      // The generator refuses sizes it cannot serve (e.g. more MNIST digits than it ships).
+      throw new DomainError(
+        ErrorCode.ValidationFailed,
+        `cannot create "${parsed.builtin}": ${(error as Error).message}`,
+      );
+    }
+    const { train, test } = splits;
     return this.store(name, `builtin:${parsed.builtin}`, train, test);
   }
 

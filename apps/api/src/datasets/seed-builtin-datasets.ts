@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { DomainError, ErrorCode } from '../common/domain-error';
 import { DatasetsService } from './datasets.service';
 
 /**
@@ -12,5 +13,12 @@ export const DEFAULT_BUILTIN_DATASETS = [
 
 export async function seedBuiltinDatasets(app: INestApplication): Promise<void> {
   const datasets = app.get(DatasetsService);
-  for (const spec of DEFAULT_BUILTIN_DATASETS) await datasets.ensureBuiltin({ ...spec });
+  for (const spec of DEFAULT_BUILTIN_DATASETS) {
+    try {
+      await datasets.ensureBuiltin({ ...spec });
+    } catch (error) {
+      // Another API process started at the same time and created it first.
+      if (!(error instanceof DomainError && error.code === ErrorCode.AlreadyExists)) throw error;
+    }
+  }
 }

@@ -63,7 +63,8 @@ function checkDatatype(input: InferInput, expected: string): void {
 }
 
 function values(input: InferInput): unknown[] {
-  const flat = flatten(input.data);
+  // Row-major flat data (the usual case) is used as it is; nested arrays are flattened.
+  const flat = input.data.some(Array.isArray) ? flatten(input.data) : input.data;
   const expected = input.shape.reduce((a, b) => a * b, 1);
   if (flat.length !== expected) {
     throw bad(
