@@ -46,7 +46,7 @@ export function loadMnistDigits(): DigitPool {
   let at = 0;
   perDigit.forEach((data, digit) => {
     // The package stores value/255 rounded to 3 decimals; rounding back recovers the 8-bit value.
-    for (let i = 0; i < data.length; i++) pixels[at * DIGIT_PIXELS + i] = Math.round(data[i] * 255);
+    for (let i = 0; i < data.length; i++) pixels[at * DIGIT_PIXELS + i] = (data[i] * 255 + 0.5) | 0;
     labels.fill(digit, at, at + data.length / DIGIT_PIXELS);
     at += data.length / DIGIT_PIXELS;
   });

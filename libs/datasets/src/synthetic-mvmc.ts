@@ -20,8 +20,8 @@ import {
  */
 export interface SyntheticCameraProfile {
   name: string;
-  /** Probability that the camera sees the object clearly (when it sees it at all). */
-  clear: number;
+  /** Range of this camera's per-sample difficulty, 0 (close, clean) .. 1 (far, noisy, occluded). */
+  difficulty: readonly [number, number];
   /** Probability that the camera does not see the object (absent view). */
   absent: number;
   tint: Rgb;
@@ -32,7 +32,7 @@ export interface SyntheticCameraProfile {
 export const SYNTHETIC_MVMC_CAMERAS: readonly SyntheticCameraProfile[] = [
   {
     name: 'cam-0',
-    clear: 0.6,
+    difficulty: [0.1, 0.5],
     absent: 0.1,
     tint: [1, 1, 1],
     sky: [0.6, 0.7, 0.85],
@@ -40,7 +40,7 @@ export const SYNTHETIC_MVMC_CAMERAS: readonly SyntheticCameraProfile[] = [
   },
   {
     name: 'cam-1',
-    clear: 0.5,
+    difficulty: [0.2, 0.6],
     absent: 0.15,
     tint: [1.05, 1, 0.9],
     sky: [0.7, 0.7, 0.7],
@@ -48,7 +48,7 @@ export const SYNTHETIC_MVMC_CAMERAS: readonly SyntheticCameraProfile[] = [
   },
   {
     name: 'cam-2',
-    clear: 0.4,
+    difficulty: [0.25, 0.7],
     absent: 0.2,
     tint: [0.9, 1, 1.05],
     sky: [0.5, 0.6, 0.7],
@@ -56,7 +56,7 @@ export const SYNTHETIC_MVMC_CAMERAS: readonly SyntheticCameraProfile[] = [
   },
   {
     name: 'cam-3',
-    clear: 0.35,
+    difficulty: [0.3, 0.75],
     absent: 0.25,
     tint: [1, 0.95, 1],
     sky: [0.8, 0.75, 0.7],
@@ -64,7 +64,7 @@ export const SYNTHETIC_MVMC_CAMERAS: readonly SyntheticCameraProfile[] = [
   },
   {
     name: 'cam-4',
-    clear: 0.25,
+    difficulty: [0.35, 0.8],
     absent: 0.2,
     tint: [0.8, 0.85, 1],
     sky: [0.3, 0.35, 0.45],
@@ -72,17 +72,13 @@ export const SYNTHETIC_MVMC_CAMERAS: readonly SyntheticCameraProfile[] = [
   },
   {
     name: 'cam-5',
-    clear: 0.15,
+    difficulty: [0.45, 0.9],
     absent: 0.3,
     tint: [1.1, 1.05, 0.95],
     sky: [0.65, 0.65, 0.6],
     ground: [0.38, 0.36, 0.34],
   },
 ];
-
-/** Difficulty ranges (0 close and clean .. 1 far, noisy, occluded) of clear and poor views. */
-const CLEAR_DIFFICULTY: readonly [number, number] = [0, 0.1];
-const POOR_DIFFICULTY: readonly [number, number] = [0.8, 1];
 
 export interface SyntheticMvmcOptions {
   seed: number;
@@ -108,21 +104,14 @@ export function generateSyntheticMvmc(options: SyntheticMvmcOptions): MultiViewD
     const obj = randomObject(cls, sampleRng);
     labels[s] = cls;
     const present = cameras.map((cam) => !sampleRng.chance(cam.absent));
-    const clear = cameras.map((cam, c) => present[c] && sampleRng.chance(cam.clear));
-    if (!clear.some(Boolean)) {
-      const c = pickWeighted(
-        cameras.map((cam) => cam.clear),
-        sampleRng,
-      );
-      present[c] = clear[c] = true;
-    }
+    if (!present.some(Boolean)) present[sampleRng.int(v)] = true;
     const offset = sampleRng.uniform(-0.3, 0.3);
     cameras.forEach((cam, c) => {
       viewLabels[s * v + c] = present[c] ? cls : ABSENT_VIEW_LABEL;
       if (!present[c]) return;
       const look: CameraLook = {
         azimuth: (c * Math.PI) / 3 + offset,
-        difficulty: sampleRng.uniform(...(clear[c] ? CLEAR_DIFFICULTY : POOR_DIFFICULTY)),
+        difficulty: sampleRng.uniform(...cam.difficulty),
         tint: cam.tint,
         background: { sky: cam.sky, ground: cam.ground },
       };
@@ -144,18 +133,6 @@ export function generateSyntheticMvmc(options: SyntheticMvmcOptions): MultiViewD
     }),
     new Prng(seed ^ 0x5bd1e995),
   );
-}
-
-function pickWeighted(weights: readonly number[], rng: Prng): number {
-  let r = rng.uniform(
-    0,
-    weights.reduce((a, b) => a + b, 0),
-  );
-  for (let i = 0; i < weights.length; i++) {
-    r -= weights[i];
-    if (r < 0) return i;
-  }
-  return weights.length - 1;
 }
 
 function shuffleSamples(ds: MultiViewDataset, rng: Prng): MultiViewDataset {

@@ -84,29 +84,29 @@ export function randomObject(cls: SyntheticClass, rng: Prng): SceneObject {
 /** Renders one 32x32 view; returns RGB floats in [0, 1], channels-last. */
 export function renderView(obj: SceneObject, cam: CameraLook, rng: Prng): Float32Array {
   const t = clamp01(cam.difficulty);
-  const res = Math.max(6, Math.round(lerp(SIZE, 7, t)));
+  const res = Math.max(6, Math.round(lerp(SIZE, 8, t)));
   const canvas = new Raster(res, res);
   canvas.gradient(cam.background.sky, cam.background.ground);
-  drawClutter(canvas, Math.round(lerp(0, 6, t) * rng.uniform(0.5, 1.5)), rng);
+  drawClutter(canvas, Math.round(lerp(0, 4, t) * rng.uniform(0.5, 1.5)), rng);
 
   const alpha = obj.heading - cam.azimuth;
   const side = Math.abs(Math.cos(alpha));
   const [l, w, h] = obj.dims;
   const projected = l * side + w * Math.abs(Math.sin(alpha));
-  const fill = lerp(0.92, 0.35, t) * rng.uniform(0.85, 1.1);
+  const fill = lerp(0.92, 0.3, t) * rng.uniform(0.85, 1.1);
   const scale = (fill * res) / Math.max(projected, h);
   const bw = projected * scale;
   const bh = h * scale;
   const x0 = (res - bw) / 2 + rng.normal() * res * lerp(0.03, 0.15, t);
   const y0 = (res - bh) / 2 + rng.normal() * res * lerp(0.03, 0.12, t);
   drawObject(canvas, obj, side, x0, y0, bw, bh);
-  if (rng.chance(lerp(0.05, 0.75, t)))
+  if (rng.chance(lerp(0.05, 0.6, t)))
     drawOccluder(canvas, x0, y0, bw, bh, lerp(0.25, 0.65, t), rng);
 
   const view = res === SIZE ? canvas : canvas.resized(SIZE, SIZE);
-  const contrast = lerp(1, 0.35, t) * rng.uniform(0.85, 1.1);
+  const contrast = lerp(1, 0.25, t) * rng.uniform(0.85, 1.1);
   const brightness = rng.uniform(-0.1, 0.1);
-  const sigma = lerp(0.03, 0.3, t);
+  const sigma = lerp(0.02, 0.04, t);
   const out = view.data;
   const noise = normalNoise(rng, new Float32Array(out.length));
   const [tr, tg, tb] = cam.tint;

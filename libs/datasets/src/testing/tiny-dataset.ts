@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createMultiViewDataset, MultiViewDataset } from '../multi-view-dataset';
 
-/** Test helper: a small dataset with varied pixels, one absent view, uint8 or float32. */
+/** Test helper: a small dataset (n <= 256) with varied pixels, one absent view, uint8 or float32. */
 export function tinyDataset(format: 'uint8' | 'float32' = 'uint8', n = 3): MultiViewDataset {
   const v = 2;
   const size = 4 * 5 * 3;
@@ -16,6 +16,8 @@ export function tinyDataset(format: 'uint8' | 'float32' = 'uint8', n = 3): Multi
     viewLabels[s * v + 1] = s === 1 ? -1 : s % 2;
   }
   pixels.fill(0, (1 * v + 1) * size, (1 * v + 2) * size);
+  // Each sample's first pixel is its index, so samples are distinguishable (n <= 256).
+  for (let s = 0; s < n; s++) pixels[s * v * size] = s;
   return createMultiViewDataset({
     name: `tiny-${format}`,
     classNames: ['a', 'b'],
