@@ -1,3 +1,4 @@
+import { createBuiltinDataset } from '@ddnn/datasets';
 import { packSigns } from '@ddnn/partition-format';
 import {
   createModel,
@@ -66,6 +67,14 @@ const CASES: Case[] = [
   },
 ].map((c) => ({ ...c, train: toyData(64, 3), test: toyData(300, 4), epochs: 3 }));
 
+const mvmc = createBuiltinDataset('synthetic-mvmc', { seed: 3, trainSize: 96, testSize: 171 });
+CASES.push({
+  name: 'paper MVMC config on the synthetic MVMC test set (171 samples, absent views), MP',
+  config: PAPER_MVMC_CONFIG,
+  train: mvmc.train,
+  test: mvmc.test,
+  epochs: 2,
+});
 CASES.push({
   name: 'paper MVMC config on random bytes, MP',
   config: PAPER_MVMC_CONFIG,

@@ -12,6 +12,7 @@ export class FloatPipeline implements DevicePipeline {
   private readonly outputs: Float32Array[];
   private readonly conv: Float32Array;
   private readonly scaled: Float32Array;
+  private readonly exitSums: Float32Array;
 
   constructor(private readonly layout: DeviceLayout) {
     const [fh, fw, fc] = layout.featureShape;
@@ -19,6 +20,7 @@ export class FloatPipeline implements DevicePipeline {
     this.outputs = layout.blocks.map((b) => new Float32Array(b.outHeight * b.outWidth * b.filters));
     const [h, w, c] = layout.inputShape;
     this.scaled = new Float32Array(h * w * c);
+    this.exitSums = new Float32Array(layout.numClasses);
     this.conv = new Float32Array(
       Math.max(...layout.blocks.map((b) => b.inHeight * b.inWidth * b.filters)),
     );
@@ -37,7 +39,8 @@ export class FloatPipeline implements DevicePipeline {
     return (
       this.outputs.reduce((n, o) => n + o.byteLength, 0) +
       this.conv.byteLength +
-      this.scaled.byteLength
+      this.scaled.byteLength +
+      this.exitSums.byteLength
     );
   }
 
@@ -66,10 +69,14 @@ export class FloatPipeline implements DevicePipeline {
       x = this.outputs[b];
     });
     const { kernel, bias, bn, classes, features: n } = this.layout.exit;
+    const acc = this.exitSums;
+    acc.fill(0);
+    for (let i = 0; i < n; i++) {
+      const v = x[i];
+      for (let c = 0; c < classes; c++) acc[c] += fround(v * kernel[i * classes + c]);
+    }
     for (let c = 0; c < classes; c++) {
-      let acc = 0;
-      for (let i = 0; i < n; i++) acc = fround(acc + fround(x[i] * kernel[i * classes + c]));
-      scores[scoresOffset + c] = batchNormF32(fround(acc + bias[c]), bn[c]);
+      scores[scoresOffset + c] = batchNormF32(fround(acc[c] + bias[c]), bn[c]);
     }
     features.set(new Uint8Array(x.buffer, x.byteOffset, x.byteLength), featuresOffset);
   }
@@ -86,23 +93,26 @@ function convBlock(
   const { outHeight, outWidth, poolStride: stride } = block;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
-      for (let f = 0; f < filters; f++) {
-        let acc = 0;
-        for (let ky = 0; ky < 3; ky++) {
-          const yy = y + ky - 1;
-          if (yy < 0 || yy >= h) continue;
-          for (let kx = 0; kx < 3; kx++) {
-            const xx = x + kx - 1;
-            if (xx < 0 || xx >= w) continue;
-            const src = (yy * w + xx) * cin;
-            const tap = (ky * 3 + kx) * cin;
-            for (let c = 0; c < cin; c++) {
-              acc = fround(acc + fround(input[src + c] * kernel[(tap + c) * filters + f]));
-            }
+      // one float32 accumulator per filter (a Float32Array store rounds each sum), filled in
+      // the engine's order: kernel row, column, input channel
+      const o = (y * w + x) * filters;
+      conv.fill(0, o, o + filters);
+      for (let ky = 0; ky < 3; ky++) {
+        const yy = y + ky - 1;
+        if (yy < 0 || yy >= h) continue;
+        for (let kx = 0; kx < 3; kx++) {
+          const xx = x + kx - 1;
+          if (xx < 0 || xx >= w) continue;
+          const src = (yy * w + xx) * cin;
+          const tap = (ky * 3 + kx) * cin;
+          for (let c = 0; c < cin; c++) {
+            const v = input[src + c];
+            const k = (tap + c) * filters;
+            for (let f = 0; f < filters; f++) conv[o + f] += fround(v * kernel[k + f]);
           }
         }
-        conv[(y * w + x) * filters + f] = fround(acc + bias[f]);
       }
+      for (let f = 0; f < filters; f++) conv[o + f] += bias[f];
     }
   }
   for (let oy = 0; oy < outHeight; oy++) {
