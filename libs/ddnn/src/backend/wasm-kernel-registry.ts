@@ -13,7 +13,7 @@ export type WasmKernelFunc = (args: WasmKernelArgs) => tf.TensorInfo | tf.Tensor
 /** Builds the replacement from the kernel it replaces (kept as the fallback). */
 export type KernelReplacement = (original: WasmKernelFunc) => WasmKernelFunc;
 
-const replaced = new Set<string>();
+const originals = new Map<string, WasmKernelFunc>();
 
 /**
  * Swaps a registered WASM kernel for a faster one. The original's setupFunc stays with the new
@@ -21,7 +21,7 @@ const replaced = new Set<string>();
  * its cwrapped WASM entry point. Idempotent per kernel name.
  */
 export function replaceWasmKernel(kernelName: string, build: KernelReplacement): void {
-  if (replaced.has(kernelName)) return;
+  if (originals.has(kernelName)) return;
   const original = tf.getKernel(kernelName, 'wasm');
   if (!original) {
     throw new Error(`the WASM backend has no ${kernelName} kernel to replace`);
@@ -35,7 +35,12 @@ export function replaceWasmKernel(kernelName: string, build: KernelReplacement):
     disposeFunc: original.disposeFunc,
     kernelFunc: build(originalFunc) as unknown as tf.KernelFunc,
   });
-  replaced.add(kernelName);
+  originals.set(kernelName, originalFunc);
+}
+
+/** The backend's own kernel that replaceWasmKernel swapped out (for tests and fallbacks). */
+export function originalWasmKernel(kernelName: string): WasmKernelFunc | undefined {
+  return originals.get(kernelName);
 }
 
 /** Registers a kernel the WASM backend does not have (no-op when one is registered). */
