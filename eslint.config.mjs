@@ -2,18 +2,42 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'libs/persistence/src/generated/', '**/*.js', '**/*.mjs'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'coverage/',
+      'libs/persistence/src/generated/',
+      '**/*.js',
+      '**/*.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-restricted-syntax': [
         'error',
-        { selector: "CallExpression[callee.object.name='describe'][callee.property.name='only']", message: 'no .only' },
-        { selector: "CallExpression[callee.object.name='it'][callee.property.name='only']", message: 'no .only' },
-        { selector: "CallExpression[callee.object.name='it'][callee.property.name='skip']", message: 'no skipped tests' },
-        { selector: "CallExpression[callee.object.name='describe'][callee.property.name='skip']", message: 'no skipped tests' },
+        {
+          selector: "CallExpression[callee.object.name='describe'][callee.property.name='only']",
+          message: 'no .only',
+        },
+        {
+          selector: "CallExpression[callee.object.name='it'][callee.property.name='only']",
+          message: 'no .only',
+        },
+        {
+          selector: "CallExpression[callee.object.name='it'][callee.property.name='skip']",
+          message: 'no skipped tests',
+        },
+        {
+          selector: "CallExpression[callee.object.name='describe'][callee.property.name='skip']",
+          message: 'no skipped tests',
+        },
       ],
     },
   },
