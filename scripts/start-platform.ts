@@ -131,7 +131,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-    setTimeout(() => process.exit(code), 5000).unref();
+    // A worker finishing an epoch may take a while; do not leave it orphaned.
+    setTimeout(() => {
+      for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+      process.exit(code);
+    }, 10_000).unref();
     Promise.all(
       children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)),
     ).then(() => process.exit(code));

@@ -53,7 +53,7 @@ export class ModelVersionsResolver {
   }
 
   @ResolveField(() => ModelGql)
-  async model(@Parent() version: ModelVersionGql) {
-    return (await this.models.list()).find((m) => m.id === version.modelId);
+  model(@Parent() version: ModelVersionGql) {
+    return this.models.getById(version.modelId);
   }
 }

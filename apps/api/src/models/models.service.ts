@@ -56,6 +56,12 @@ export class ModelsService {
     return model;
   }
 
+  async getById(id: string): Promise<Model> {
+    const model = await this.prisma.client.model.findUnique({ where: { id } });
+    if (!model) throw new DomainError(ErrorCode.ModelNotFound, `no model ${id}`);
+    return model;
+  }
+
   aliasesOf(modelId: string): Promise<ModelAlias[]> {
     return this.prisma.client.modelAlias.findMany({ where: { modelId }, orderBy: { name: 'asc' } });
   }

@@ -3,7 +3,7 @@
  * epoch never blocks the worker's event loop, which keeps renewing the job lock (no false
  * "stalled" jobs). One child trains one job at a time; each child sets up the engine once.
  */
-import { loadPlatformConfig, type TrainModelPayload } from '@ddnn/contracts';
+import { JobName, JobPayloadMap, loadPlatformConfig } from '@ddnn/contracts';
 import { initEngineBackend } from '@ddnn/engine';
 import { createPrismaClient, type PrismaClient } from '@ddnn/persistence';
 import type { SandboxedJob } from 'bullmq';
@@ -20,16 +20,27 @@ function setUp(): Promise<PrismaClient> {
   return ready;
 }
 
-export default async function trainingSandbox(
-  job: SandboxedJob<TrainModelPayload>,
-): Promise<TrainingOutcome> {
-  const prisma = await setUp();
-  return runTrainingJob(prisma, {
-    id: job.id,
-    data: job.data,
-    attemptsMade: job.attemptsMade,
-    opts: job.opts,
-    updateProgress: (progress) =>
-      job.updateProgress(progress as unknown as Record<string, unknown>),
-  });
+/** One handler per job name of the queue; the mapped type makes a missing one a compile error. */
+const handlers: {
+  [N in JobName]: (job: SandboxedJob<JobPayloadMap[N]>) => Promise<TrainingOutcome>;
+} = {
+  [JobName.TrainModel]: async (job) =>
+    runTrainingJob(await setUp(), {
+      id: job.id,
+      data: job.data,
+      attemptsMade: job.attemptsMade,
+      opts: job.opts,
+      updateProgress: (progress) =>
+        job.updateProgress(progress as unknown as Record<string, unknown>),
+    }),
+};
+
+export default async function trainingSandbox(job: SandboxedJob): Promise<TrainingOutcome> {
+  const handler = handlers[job.name as JobName];
+  if (!handler) {
+    throw new Error(
+      `no handler for job "${job.name}" (known: ${Object.keys(handlers).join(', ')})`,
+    );
+  }
+  return handler(job);
 }
