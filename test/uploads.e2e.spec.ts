@@ -43,7 +43,7 @@ describe('dataset uploads', () => {
 
   it('explains each bad request', async () => {
     const cases: [
-      Promise<{ status: number; json: { error: { message: string } } }>,
+      Promise<{ status: number; json: { error: { code: string; message: string } } }>,
       number,
       string,
     ][] = [
