@@ -3,6 +3,7 @@ import type { DeviceLayout } from './device-layout';
 import { ByteFirstConv, MAX_BYTE_PATH_CHANNELS } from './byte-first-conv';
 import { bytesToFloats, type DevicePipeline } from './device-pipeline';
 import { FirstBinaryConv } from './first-binary-conv';
+import { FirstLayerSigns } from './first-layer-signs';
 import { BYTE_TO_FLOAT } from './float32-math';
 import { PackedBinaryConv } from './packed-binary-conv';
 
@@ -12,11 +13,8 @@ import { PackedBinaryConv } from './packed-binary-conv';
  */
 export class BinaryPipeline implements DevicePipeline {
   readonly featureBytes: number;
-  /**
-   * The float path of the first block; with a byte path it is built on the first float view
-   * that is not exactly bytes (its buffers are the larger ones, and a camera sends bytes).
-   */
-  private first: FirstBinaryConv | null;
+  /** The first block on float views (its buffers are allocated on its first use). */
+  private readonly first: FirstBinaryConv;
   /** Views given as bytes (the usual camera input) take integer arithmetic when it applies. */
   private readonly byteFirst: ByteFirstConv | null;
   private readonly scaled: Float32Array | null;
@@ -27,13 +25,17 @@ export class BinaryPipeline implements DevicePipeline {
   private readonly flat: Int32Array;
   private readonly exit: BinaryExit;
 
-  constructor(private readonly layout: DeviceLayout) {
+  private readonly featureShape: readonly [number, number, number];
+
+  constructor(layout: DeviceLayout) {
+    this.featureShape = layout.featureShape;
     const [fh, fw, fc] = layout.featureShape;
     this.featureBytes = Math.ceil((fh * fw * fc) / 8);
     const [h, w, c] = layout.inputShape;
     const bytePath = c <= MAX_BYTE_PATH_CHANNELS;
-    this.first = bytePath ? null : new FirstBinaryConv(layout.blocks[0]);
-    this.byteFirst = bytePath ? new ByteFirstConv(layout.blocks[0]) : null;
+    const signs = new FirstLayerSigns(layout.blocks[0]);
+    this.first = new FirstBinaryConv(layout.blocks[0], signs);
+    this.byteFirst = bytePath ? new ByteFirstConv(layout.blocks[0], signs) : null;
     this.scaled = bytePath ? null : new Float32Array(h * w * c);
     this.packed = layout.blocks.slice(1).map((b) => new PackedBinaryConv(b));
     this.wordsPerPixel = Math.ceil(fc / 32);
@@ -46,8 +48,10 @@ export class BinaryPipeline implements DevicePipeline {
 
   get weightBytes(): number {
     return (
-      (this.first?.weightBytes ?? 0) +
-      (this.byteFirst?.weightBytes ?? 0) +
+      this.first.weightBytes +
+      (this.byteFirst?.weightBytes ?? 0) -
+      // both paths share the first layer's signs and thresholds
+      (this.byteFirst ? this.first.sharedWeightBytes : 0) +
       this.packed.reduce((n, b) => n + b.weightBytes, 0) +
       this.exit.weightBytes
     );
@@ -55,7 +59,7 @@ export class BinaryPipeline implements DevicePipeline {
 
   get workingBytes(): number {
     return (
-      (this.first?.workingBytes ?? 0) +
+      this.first.workingBytes +
       (this.byteFirst?.workingBytes ?? 0) +
       (this.scaled?.byteLength ?? 0) +
       this.packed.reduce((n, b) => n + b.workingBytes, 0) +
@@ -72,7 +76,6 @@ export class BinaryPipeline implements DevicePipeline {
     features: Uint8Array,
     featuresOffset: number,
   ): void {
-    this.first ??= new FirstBinaryConv(this.layout.blocks[0]);
     this.blockOutputs[0].fill(0);
     this.first.run(input, maxAbs, this.blockOutputs[0], this.wordsPerPixel);
     this.finish(scores, scoresOffset, features, featuresOffset);
@@ -118,7 +121,7 @@ export class BinaryPipeline implements DevicePipeline {
 
   /** Per-pixel words to one HWC bit string (the wire and FC order). */
   private flatten(perPixel: Int32Array): void {
-    const [fh, fw, channels] = this.layout.featureShape;
+    const [fh, fw, channels] = this.featureShape;
     const { flat, wordsPerPixel } = this;
     flat.fill(0);
     let pos = 0;

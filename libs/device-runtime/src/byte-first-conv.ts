@@ -1,5 +1,5 @@
 import { wordBit } from './bit-ops';
-import type { ConvBlockLayout } from './device-layout';
+import { blockGeometry, type BlockGeometry, type ConvBlockLayout } from './device-layout';
 import { FirstLayerSigns } from './first-layer-signs';
 
 /** Channels up to this many are combined per pixel first (2^(C-1) signed sums). */
@@ -44,8 +44,11 @@ export class ByteFirstConv {
   private readonly maybeOffsets: Int32Array;
   private readonly signs: FirstLayerSigns;
 
-  constructor(private readonly layout: ConvBlockLayout) {
-    const { inHeight: h, inWidth: w, inChannels: cin, filters, outHeight, poolStride: s } = layout;
+  private readonly layout: BlockGeometry;
+
+  constructor(block: ConvBlockLayout, signs = new FirstLayerSigns(block)) {
+    this.layout = blockGeometry(block);
+    const { inHeight: h, inWidth: w, inChannels: cin, filters, outHeight, poolStride: s } = block;
     if (cin > MAX_BYTE_PATH_CHANNELS) throw new Error('the byte path combines at most 4 channels');
     this.pw = w + 2;
     this.half = Math.ceil(outHeight / 2);
@@ -67,7 +70,7 @@ export class ByteFirstConv {
     }
     // conv cell (local row r - 1, col x) is at q = r * pw + x + 1 in `flags`; its tap (ky, kx)
     // reads input grid row r + ky, col x + kx, i.e. q + ky * pw + kx - 1 in `planes`
-    const k = layout.kernel;
+    const k = block.kernel;
     this.termOffsets = new Int32Array(filters * 9);
     for (let f = 0; f < filters; f++) {
       for (let tap = 0; tap < 9; tap++) {
@@ -79,7 +82,7 @@ export class ByteFirstConv {
         this.termOffsets[f * 9 + tap] = plane * this.inputSize + shift;
       }
     }
-    this.signs = new FirstLayerSigns(layout);
+    this.signs = signs;
     // bytes: I / 255 is within marginPerUnit (max|x| = 1) of the engine's sum; lanes stay in
     // 16 bits because |I| <= 9 * cin * 255 < 2^14 and bounds are clamped just outside that
     const margin = this.signs.marginPerUnit;
@@ -106,7 +109,7 @@ export class ByteFirstConv {
       this.rowMasks.byteLength +
       this.sureOffsets.byteLength +
       this.maybeOffsets.byteLength +
-      Math.ceil(this.layout.kernel.length / 8)
+      this.signs.weightBytes
     );
   }
 

@@ -35,6 +35,14 @@ export interface ConvBlockLayout {
   bn: BatchNormChannel[];
 }
 
+/** A block's shapes without its parameters (kept after load; the float kernels are not). */
+export type BlockGeometry = Omit<ConvBlockLayout, 'kernel' | 'bias' | 'bn'>;
+
+export function blockGeometry(layout: ConvBlockLayout): BlockGeometry {
+  const { inHeight, inWidth, inChannels, outHeight, outWidth, filters, poolStride } = layout;
+  return { inHeight, inWidth, inChannels, outHeight, outWidth, filters, poolStride };
+}
+
 /** FC [features, classes] + bias + BatchNorm: the device exit's class scores. */
 export interface ExitLayout {
   features: number;

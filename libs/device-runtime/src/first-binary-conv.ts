@@ -1,4 +1,4 @@
-import type { ConvBlockLayout } from './device-layout';
+import { blockGeometry, type BlockGeometry, type ConvBlockLayout } from './device-layout';
 import { FirstLayerSigns } from './first-layer-signs';
 import { paddedPlanes, poolSigns } from './sign-pooling';
 
@@ -19,17 +19,22 @@ export class FirstBinaryConv {
   private readonly filters: number;
   private readonly pw: number;
   private readonly planeSize: number;
-  /** Signed input planes on the padded grid: per-channel or per channel-sign combination. */
-  private readonly planes: Float32Array;
+  /**
+   * Signed input planes on the padded grid (per channel or per channel-sign combination) and
+   * the conv outputs; allocated on the first run, since a device fed bytes never uses them.
+   */
+  private buffers: { planes: Float32Array; conv: Float32Array } | null = null;
   private readonly combos: number;
   private readonly combined: boolean;
   /** Per filter, per term: offset into `planes` relative to the output's padded index. */
   private readonly termOffsets: Int32Array;
   private readonly termsPerFilter: number;
-  private readonly conv: Float32Array;
   private readonly signs: FirstLayerSigns;
+  private readonly layout: BlockGeometry;
 
-  constructor(private readonly layout: ConvBlockLayout) {
+  constructor(block: ConvBlockLayout, signs = new FirstLayerSigns(block)) {
+    const layout = blockGeometry(block);
+    this.layout = layout;
     const { inHeight: h, inWidth: w, inChannels: cin, filters } = layout;
     this.h = h;
     this.w = w;
@@ -39,10 +44,9 @@ export class FirstBinaryConv {
     this.planeSize = (h + 2) * this.pw;
     this.combined = cin <= MAX_COMBINED_CHANNELS;
     this.combos = this.combined ? 1 << (cin - 1) : cin;
-    this.planes = new Float32Array(2 * this.combos * this.planeSize);
     this.termsPerFilter = this.combined ? 9 : 9 * cin;
     this.termOffsets = new Int32Array(filters * this.termsPerFilter);
-    const k = layout.kernel;
+    const k = block.kernel;
     for (let f = 0; f < filters; f++) {
       let term = 0;
       for (let tap = 0; tap < 9; tap++) {
@@ -62,22 +66,31 @@ export class FirstBinaryConv {
         }
       }
     }
-    this.conv = paddedPlanes(filters, h, w);
-    this.signs = new FirstLayerSigns(layout);
+    this.signs = signs;
   }
 
   get workingBytes(): number {
-    return this.planes.byteLength + this.conv.byteLength;
+    return this.buffers ? this.buffers.planes.byteLength + this.buffers.conv.byteLength : 0;
+  }
+
+  /** Bytes of the signs and thresholds it shares with the byte path. */
+  get sharedWeightBytes(): number {
+    return this.signs.weightBytes;
   }
 
   get weightBytes(): number {
-    return this.termOffsets.byteLength + this.layout.kernel.byteLength + this.filters * 3 * 8;
+    return this.termOffsets.byteLength + this.signs.weightBytes;
   }
 
   /** `input` is the HWC float32 view; `maxAbs` its largest magnitude. Sets bits in `out`. */
   run(input: Float32Array, maxAbs: number, out: Int32Array, wordsPerPixel: number): void {
-    this.fillPlanes(input);
-    const { h, w, pw, planes, conv, planeSize, termsPerFilter, termOffsets } = this;
+    this.buffers ??= {
+      planes: new Float32Array(2 * this.combos * this.planeSize),
+      conv: paddedPlanes(this.filters, this.h, this.w),
+    };
+    const { planes, conv } = this.buffers;
+    this.fillPlanes(input, planes);
+    const { h, w, pw, planeSize, termsPerFilter, termOffsets } = this;
     for (let f = 0; f < this.filters; f++) {
       const base = f * termsPerFilter;
       const plane = f * planeSize;
@@ -134,8 +147,8 @@ export class FirstBinaryConv {
     }
   }
 
-  private fillPlanes(input: Float32Array): void {
-    const { h, w, pw, cin, planes, planeSize: n, combos, combined } = this;
+  private fillPlanes(input: Float32Array, planes: Float32Array): void {
+    const { h, w, pw, cin, planeSize: n, combos, combined } = this;
     for (let y = 0; y < h; y++) {
       let q = (y + 1) * pw + 1;
       let src = y * w * cin;

@@ -1,4 +1,4 @@
-import type { ConvBlockLayout } from './device-layout';
+import { blockGeometry, type BlockGeometry, type ConvBlockLayout } from './device-layout';
 import {
   batchNormF32,
   BYTE_TO_FLOAT,
@@ -19,8 +19,13 @@ export class FirstLayerSigns {
   readonly thresholds: FloatThreshold[];
   /** Any order of summation is within marginPerUnit * max|x| of the engine's float32 sum. */
   readonly marginPerUnit: number;
+  readonly geometry: BlockGeometry;
+  /** The kernel's signs, [3, 3, in, out] (+1 / -1), for the exact sums. */
+  private readonly signs: Int8Array;
 
-  constructor(private readonly layout: ConvBlockLayout) {
+  constructor(layout: ConvBlockLayout) {
+    this.geometry = blockGeometry(layout);
+    this.signs = Int8Array.from(layout.kernel, (v) => (v > 0 ? 1 : -1));
     this.thresholds = Array.from({ length: layout.filters }, (_, f) => {
       const bias = layout.bias[f];
       const bn = layout.bn[f];
@@ -33,12 +38,17 @@ export class FirstLayerSigns {
     this.marginPerUnit = 4 * n * n * UNIT_ROUNDOFF;
   }
 
+  get weightBytes(): number {
+    return this.signs.byteLength + this.thresholds.length * 8;
+  }
+
   /**
    * The engine's float32 conv sum at (y, x) for filter f, accumulated as XNNPACK does: kernel
    * row, column, then input channel, padding skipped (it adds zeros). Bytes are scaled first.
    */
   exactSum(input: Float32Array | Uint8Array, y: number, x: number, f: number): number {
-    const { inHeight: h, inWidth: w, inChannels: cin, filters, kernel } = this.layout;
+    const { inHeight: h, inWidth: w, inChannels: cin, filters } = this.geometry;
+    const signs = this.signs;
     const bytes = input instanceof Uint8Array;
     let acc = 0;
     for (let ky = 0; ky < 3; ky++) {
@@ -51,7 +61,7 @@ export class FirstLayerSigns {
         const tap = (ky * 3 + kx) * cin;
         for (let c = 0; c < cin; c++) {
           const v = bytes ? BYTE_TO_FLOAT[input[src + c]] : input[src + c];
-          acc = fround(kernel[(tap + c) * filters + f] > 0 ? acc + v : acc - v);
+          acc = fround(signs[(tap + c) * filters + f] > 0 ? acc + v : acc - v);
         }
       }
     }
@@ -60,7 +70,7 @@ export class FirstLayerSigns {
 
   /** Whether the engine's max over the pooling window at (oy, ox) reaches the threshold. */
   exactWindowAbove(input: Float32Array | Uint8Array, oy: number, ox: number, f: number): boolean {
-    const { inHeight: h, inWidth: w, poolStride: s } = this.layout;
+    const { inHeight: h, inWidth: w, poolStride: s } = this.geometry;
     const t = this.thresholds[f].threshold;
     for (let y = Math.max(0, oy * s - 1); y <= Math.min(h - 1, oy * s + 1); y++) {
       for (let x = Math.max(0, ox * s - 1); x <= Math.min(w - 1, ox * s + 1); x++) {

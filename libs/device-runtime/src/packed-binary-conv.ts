@@ -1,5 +1,5 @@
 import { popcount32, wordBit } from './bit-ops';
-import type { ConvBlockLayout } from './device-layout';
+import { blockGeometry, type BlockGeometry, type ConvBlockLayout } from './device-layout';
 import { batchNormF32, FloatThreshold, fround, monotoneThreshold } from './float32-math';
 import { paddedPlanes, poolSigns } from './sign-pooling';
 
@@ -16,8 +16,12 @@ export class PackedBinaryConv {
   private readonly conv: Float32Array;
   private readonly thresholds: FloatThreshold[];
 
-  constructor(private readonly layout: ConvBlockLayout) {
-    const { inChannels: cin, filters, kernel } = layout;
+  private readonly layout: BlockGeometry;
+
+  constructor(block: ConvBlockLayout) {
+    this.layout = blockGeometry(block);
+    const layout = block;
+    const { inChannels: cin, filters, kernel } = block;
     const wpp = Math.ceil(cin / 32);
     this.wordsPerPixel = wpp;
     this.weights = new Int32Array(filters * 9 * wpp);
@@ -43,7 +47,7 @@ export class PackedBinaryConv {
   }
 
   get weightBytes(): number {
-    return this.weights.byteLength + this.layout.filters * 2 * 8;
+    return this.weights.byteLength + this.layout.filters * 8;
   }
 
   /** `input`: per-pixel packed words of the previous block; sets bits in `out`. */
