@@ -3,6 +3,7 @@ import { DatasetImportErrorCode as Code, importError } from './dataset-import-er
 import { DEFAULT_IMPORT_LIMITS } from './import-limits';
 import {
   createMultiViewDataset,
+  DatasetProblem,
   findDatasetProblem,
   MultiViewDataset,
   PixelFormat,
@@ -159,15 +160,16 @@ export function decodeDataset(bytes: Uint8Array, options: DecodeOptions = {}): M
     );
   }
   const problem = findDatasetProblem({ ...init, numSamples: n, numViews: v });
-  if (problem) throw importError(problemCode(problem), `invalid dataset: ${problem}`);
+  if (problem)
+    throw importError(PROBLEM_CODES[problem.kind], `invalid dataset: ${problem.message}`);
   return createMultiViewDataset(init);
 }
 
-function problemCode(problem: string): Code {
-  if (problem.includes('label')) return Code.LabelOutOfRange;
-  if (problem.includes('finite')) return Code.NonFiniteValue;
-  return Code.WrongShape;
-}
+const PROBLEM_CODES: Record<DatasetProblem['kind'], Code> = {
+  shape: Code.WrongShape,
+  label: Code.LabelOutOfRange,
+  'non-finite': Code.NonFiniteValue,
+};
 
 function parseMetadata(bytes: Uint8Array): {
   name: string;

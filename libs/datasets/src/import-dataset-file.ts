@@ -21,7 +21,7 @@ export function datasetFormatOfPath(path: string): DatasetFileFormat {
 }
 
 /** Imports a dataset file, choosing the importer from its extension (or `format`). */
-export function importDatasetFile(
+export async function importDatasetFile(
   path: string,
   options: { format?: DatasetFileFormat; name?: string; limits?: Partial<ImportLimits> } = {},
 ): Promise<MultiViewDataset> {

@@ -41,7 +41,7 @@ export function createMultiViewDataset(init: MultiViewDatasetInit): MultiViewDat
   const numSamples = init.labels.length;
   const numViews = init.viewNames.length;
   const problem = findDatasetProblem({ ...init, numSamples, numViews });
-  if (problem) throw new Error(`invalid multi-view dataset "${init.name}": ${problem}`);
+  if (problem) throw new Error(`invalid multi-view dataset "${init.name}": ${problem.message}`);
   return {
     name: init.name,
     classNames: [...init.classNames],
@@ -56,41 +56,63 @@ export function createMultiViewDataset(init: MultiViewDatasetInit): MultiViewDat
   };
 }
 
-/** Returns a description of the first inconsistency, or null when the dataset is consistent. */
+export interface DatasetProblem {
+  kind: 'shape' | 'label' | 'non-finite';
+  message: string;
+}
+
+/** Returns the first inconsistency, or null when the dataset is consistent. */
 export function findDatasetProblem(
   ds: MultiViewDatasetInit & { numSamples: number; numViews: number },
-): string | null {
+): DatasetProblem | null {
+  const problem = findProblemMessage(ds);
+  return problem && { kind: problem[0], message: problem[1] };
+}
+
+function findProblemMessage(
+  ds: MultiViewDatasetInit & { numSamples: number; numViews: number },
+): [DatasetProblem['kind'], string] | null {
   const { numSamples: n, numViews: v } = ds;
   const [h, w, c] = ds.viewShape;
   const numClasses = ds.classNames.length;
-  if (numClasses < 1) return 'classNames is empty';
-  if (v < 1) return 'viewNames is empty';
+  if (numClasses < 1) return ['shape', 'classNames is empty'];
+  if (v < 1) return ['shape', 'viewNames is empty'];
   if (![h, w, c].every((d) => Number.isInteger(d) && d > 0)) {
-    return `viewShape must be 3 positive integers, got [${ds.viewShape.join(', ')}]`;
+    return ['shape', `viewShape must be 3 positive integers, got [${ds.viewShape.join(', ')}]`];
   }
-  if (ds.labels.length !== n) return `labels has ${ds.labels.length} entries, expected ${n}`;
+  if (ds.labels.length !== n)
+    return ['shape', `labels has ${ds.labels.length} entries, expected ${n}`];
   if (ds.viewLabels.length !== n * v) {
-    return `viewLabels has ${ds.viewLabels.length} entries, expected ${n * v} (${n} x ${v})`;
+    return [
+      'shape',
+      `viewLabels has ${ds.viewLabels.length} entries, expected ${n * v} (${n} x ${v})`,
+    ];
   }
   if (ds.pixels.length !== n * v * h * w * c) {
-    return `pixels has ${ds.pixels.length} values, expected ${n * v * h * w * c} (${n} x ${v} x ${h} x ${w} x ${c})`;
+    return [
+      'shape',
+      `pixels has ${ds.pixels.length} values, expected ${n * v * h * w * c} (${n} x ${v} x ${h} x ${w} x ${c})`,
+    ];
   }
   for (let i = 0; i < n; i++) {
     const label = ds.labels[i];
     if (label < 0 || label >= numClasses) {
-      return `sample ${i} has global label ${label}, expected 0..${numClasses - 1}`;
+      return ['label', `sample ${i} has global label ${label}, expected 0..${numClasses - 1}`];
     }
   }
   for (let i = 0; i < n * v; i++) {
     const label = ds.viewLabels[i];
     if (label !== ABSENT_VIEW_LABEL && (label < 0 || label >= numClasses)) {
-      return `sample ${Math.floor(i / v)} view ${i % v} has label ${label}, expected -1 (absent) or 0..${numClasses - 1}`;
+      return [
+        'label',
+        `sample ${Math.floor(i / v)} view ${i % v} has label ${label}, expected -1 (absent) or 0..${numClasses - 1}`,
+      ];
     }
   }
   if (ds.pixels instanceof Float32Array) {
     for (let i = 0; i < ds.pixels.length; i++) {
       if (!Number.isFinite(ds.pixels[i]))
-        return `pixel ${i} is ${ds.pixels[i]}, expected a finite number`;
+        return ['non-finite', `pixel ${i} is ${ds.pixels[i]}, expected a finite number`];
     }
   }
   return null;
