@@ -220,11 +220,9 @@ export class ByteFirstConv {
       const src0 = scale0 ? y0 * w * cin : 0;
       const src1 = scale1 ? y1 * w * cin : 0;
       const rowStart = g * pw + 1;
-      for (let x = 0; x < w; x++) {
-        const q = rowStart + x;
-        const i0 = src0 + x * cin;
-        const i1 = src1 + x * cin;
-        if (cin === 3) {
+      if (cin === 3) {
+        // the paper's RGB views; combination p negates channel c when bit c - 1 of p is set
+        for (let x = 0, q = rowStart, i0 = src0, i1 = src1; x < w; x++, q++, i0 += 3, i1 += 3) {
           const a = view[i0] * scale0 + view[i1] * scale1;
           const b = view[i0 + 1] * scale0 + view[i1 + 1] * scale1;
           const c = view[i0 + 2] * scale0 + view[i1 + 2] * scale1;
@@ -238,8 +236,13 @@ export class ByteFirstConv {
           planes[5 * n + q] = c - sum;
           planes[6 * n + q] = diff - c;
           planes[7 * n + q] = c - diff;
-          continue;
         }
+        continue;
+      }
+      for (let x = 0; x < w; x++) {
+        const q = rowStart + x;
+        const i0 = src0 + x * cin;
+        const i1 = src1 + x * cin;
         for (let p = 0; p < combos; p++) {
           let v = 0;
           for (let c = 0; c < cin; c++) {
