@@ -311,6 +311,36 @@ describe('platform end to end', () => {
     );
     expect(out.class).toEqual(expected.map((e) => e.predictedClass));
     expect(out.exit_tier).toEqual(expected.map(() => 'cloud'));
+
+    // The same request with the binary tensor data extension: identical answers.
+    const header = Buffer.from(
+      JSON.stringify({
+        inputs: [
+          {
+            name: 'device_features',
+            datatype: 'UINT8',
+            shape: [n, 6, B],
+            parameters: { binary_data_size: data.length },
+          },
+        ],
+      }),
+    );
+    const binaryBody = Buffer.concat([header, Buffer.from(data)]);
+    const binary = await platform.http('/v2/models/mvmc/versions/1/infer', {
+      method: 'POST',
+      body: binaryBody,
+      headers: {
+        'content-type': 'application/octet-stream',
+        'inference-header-content-length': String(header.length),
+      },
+    });
+    expect(binary.json.error).toBeUndefined();
+    expect(binary.status).toBe(200);
+    expect(binary.json.outputs).toEqual(res.json.outputs);
+    const jsonBytes = JSON.stringify({
+      inputs: [{ name: 'device_features', datatype: 'UINT8', shape: [n, 6, B], data }],
+    }).length;
+    expect(binaryBody.length).toBeLessThan(jsonBytes / 2);
     out.probabilities.forEach((v: number, i: number) =>
       expect(v).toBeCloseTo(expected[Math.floor(i / 3)].probabilities[i % 3], 5),
     );

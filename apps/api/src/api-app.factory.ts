@@ -29,6 +29,12 @@ export async function createApiApp(config: PlatformConfig): Promise<NestFastifyA
   });
 
   const fastify = app.getHttpAdapter().getInstance();
+  // Open Inference Protocol binary tensor data: the raw body goes to the inference service.
+  fastify.addContentTypeParser(
+    'application/octet-stream',
+    { parseAs: 'buffer', bodyLimit: config.BODY_MAX_BYTES },
+    (_request, body, done) => done(null, body),
+  );
   const metrics = app.get(MetricsService);
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

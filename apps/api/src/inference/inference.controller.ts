@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PrismaService } from '@ddnn/persistence';
 import { DomainError, ErrorCode } from '../common/domain-error';
@@ -86,8 +86,12 @@ export class InferenceController {
   @UseGuards(RateLimitGuard)
   @ApiOperation({ summary: 'Infer with the newest version' })
   @ApiBody(inferBody)
-  infer(@Param('name') name: string, @Body() body: unknown) {
-    return this.inference.infer(name, undefined, body);
+  infer(
+    @Param('name') name: string,
+    @Body() body: unknown,
+    @Headers('inference-header-content-length') headerLength?: string,
+  ) {
+    return this.inference.infer(name, undefined, body, headerLength);
   }
 
   @Post('models/:name/versions/:version/infer')
@@ -99,14 +103,17 @@ export class InferenceController {
       'Mode (a): input "device_features" UINT8 [N, V, bytesPerDevice] = bit-packed device feature maps, ' +
       'optional "device_present" BOOL [V]; answered by the cloud tier. Mode (b): input "views" FP32 ' +
       '[N, V, H, W, C] = raw views; run through devices, local exit (version threshold) and cloud. ' +
-      'Outputs: class, probabilities, exit_tier, entropy, comm_bytes (per device).',
+      'Outputs: class, probabilities, exit_tier, entropy, comm_bytes (per device). Binary tensor data ' +
+      'extension: Content-Type application/octet-stream with Inference-Header-Content-Length; inputs ' +
+      'with parameters.binary_data_size carry their raw little-endian bytes after the JSON header.',
   })
   @ApiBody(inferBody)
   inferVersion(
     @Param('name') name: string,
     @Param('version') version: string,
     @Body() body: unknown,
+    @Headers('inference-header-content-length') headerLength?: string,
   ) {
-    return this.inference.infer(name, version, body);
+    return this.inference.infer(name, version, body, headerLength);
   }
 }

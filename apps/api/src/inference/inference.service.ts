@@ -12,6 +12,7 @@ import { PLATFORM_CONFIG } from '../common/platform-config.token';
 import { parseInput } from '../common/zod-validation';
 import { MetricsService } from '../metrics/metrics.service';
 import { ModelsService, VersionRecord } from '../models/models.service';
+import { decodeBinaryBody } from './binary-tensor-data';
 import { DynamicBatcher } from './dynamic-batcher';
 import { LoadedVersion } from './loaded-version';
 import { LruCache } from './lru-cache';
@@ -137,9 +138,15 @@ export class InferenceService implements OnModuleInit, OnModuleDestroy {
     return { name: modelName, version: String(version.version), ready: true };
   }
 
-  async infer(modelName: string, ref: string | undefined, body: unknown): Promise<InferResponse> {
+  async infer(
+    modelName: string,
+    ref: string | undefined,
+    body: unknown,
+    binaryHeaderLength?: string,
+  ): Promise<InferResponse> {
     const started = process.hrtime.bigint();
-    const request = parseInput(inferRequestSchema, body, 'inference request');
+    const json = Buffer.isBuffer(body) ? decodeBinaryBody(body, binaryHeaderLength) : body;
+    const request = parseInput(inferRequestSchema, json, 'inference request');
     const version = await this.resolve(modelName, ref);
     const labels = { model: modelName, version: String(version.version) };
     try {

@@ -80,6 +80,7 @@ export async function runTrainingJob(
       .then((r) => r?.cancelRequested && abort.abort())
       .catch(() => undefined);
   }, CANCEL_POLL_MS);
+  let pendingCheckpoint: { bytes: Uint8Array; epoch: number } | undefined;
   try {
     const summary = await trainModel(model, train, {
       epochs: params.epochs,
@@ -89,8 +90,16 @@ export async function runTrainingJob(
       ...(params.exitWeights ? { exitWeights: params.exitWeights } : {}),
       signal: abort.signal,
       resumeFrom: row.checkpoint ?? undefined,
+      // The engine hands over the checkpoint just before the epoch's progress; both are written
+      // in one transaction, so a worker dying in between never leaves a checkpoint whose epoch
+      // is missing from the history (the resumed run would skip that epoch).
+      onCheckpoint: (checkpoint, epoch) => {
+        pendingCheckpoint = { bytes: checkpoint, epoch };
+      },
       onEpoch: async (p) => {
         const progress = p.epoch / p.epochs;
+        const checkpoint = pendingCheckpoint?.epoch === p.epoch ? pendingCheckpoint : undefined;
+        pendingCheckpoint = undefined;
         await prisma.$transaction([
           prisma.trainingJob.update({ where: { id }, data: { currentEpoch: p.epoch, progress } }),
           prisma.trainingEpoch.upsert({
@@ -98,14 +107,23 @@ export async function runTrainingJob(
             create: epochRow(id, p),
             update: epochRow(id, p),
           }),
+          // Never replace a later checkpoint (e.g. written by a newer attempt) with an older one.
+          ...(checkpoint
+            ? [
+                prisma.trainingJob.updateMany({
+                  where: {
+                    id,
+                    OR: [{ checkpointEpoch: null }, { checkpointEpoch: { lt: checkpoint.epoch } }],
+                  },
+                  data: {
+                    checkpoint: toDbBytes(checkpoint.bytes),
+                    checkpointEpoch: checkpoint.epoch,
+                  },
+                }),
+              ]
+            : []),
         ]);
         await job.updateProgress({ trainingJobId: id, progress, ...p });
-      },
-      onCheckpoint: async (checkpoint, epoch) => {
-        await prisma.trainingJob.update({
-          where: { id },
-          data: { checkpoint: toDbBytes(checkpoint), checkpointEpoch: epoch },
-        });
       },
     });
     if (summary.cancelled) {

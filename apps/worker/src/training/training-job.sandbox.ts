@@ -9,6 +9,10 @@ import { createPrismaClient, type PrismaClient } from '@ddnn/persistence';
 import type { SandboxedJob } from 'bullmq';
 import { runTrainingJob, TrainingOutcome } from './run-training-job';
 
+// If the worker process dies (killed, crashed machine), its job will be resumed elsewhere from
+// the last checkpoint: an orphaned child must not keep training and writing alongside.
+process.on('disconnect', () => process.exit(1));
+
 let ready: Promise<PrismaClient> | undefined;
 
 function setUp(): Promise<PrismaClient> {
