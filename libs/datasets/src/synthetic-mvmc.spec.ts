@@ -80,18 +80,13 @@ describe('synthetic-mvmc', () => {
   });
 
   it('keeps single cameras weak and unequal while all cameras together are much stronger (softmax baseline)', () => {
+    // Measured for seed 1: cameras 86 77 79 68 58 61 % (mean 71.5), all cameras 88.9 %.
     const { perCamera, allCameras } = baselineAccuracies(train, test);
-    const best = Math.max(...perCamera);
-    const worst = Math.min(...perCamera);
-    for (const acc of perCamera) expect(acc).toBeGreaterThan(0.4); // better than chance (33%)
-    expect(best).toBeLessThan(BASELINE_BOUNDS.maxSingle);
-    expect(best - worst).toBeGreaterThan(0.1); // cameras differ
-    expect(allCameras).toBeGreaterThan(BASELINE_BOUNDS.minAll);
-    expect(allCameras - perCamera.reduce((a, b) => a + b, 0) / perCamera.length).toBeGreaterThan(
-      0.1,
-    );
+    const mean = perCamera.reduce((a, b) => a + b, 0) / perCamera.length;
+    for (const acc of perCamera) expect(acc).toBeGreaterThan(0.45); // every camera beats chance (33 %)
+    expect(Math.max(...perCamera)).toBeLessThan(0.92); // no camera solves the task alone
+    expect(Math.max(...perCamera) - Math.min(...perCamera)).toBeGreaterThan(0.15); // cameras differ
+    expect(allCameras).toBeGreaterThan(0.82);
+    expect(allCameras - mean).toBeGreaterThan(0.1); // aggregation is what makes it accurate
   });
 });
-
-/** Bounds measured for seed 1 (see docs/datasets.md), with a margin. */
-const BASELINE_BOUNDS = { maxSingle: 0.9, minAll: 0.8 };

@@ -11,12 +11,12 @@ import {
 } from './synthetic-scene';
 
 /**
- * Six cameras placed every 60 degrees around the object. Per sample, each camera independently
- * either sees the object clearly (close, little noise or occlusion) or poorly (far, small, noisy,
- * low contrast, often occluded), or not at all (absent). How often a camera has a clear view is
- * its systematic quality, so single cameras are weak and differ from each other; because they fail
- * on different samples, aggregating them is far more accurate than any one. As with matched
- * detections in a real multi-camera set, every object is seen clearly by at least one camera.
+ * Six cameras placed every 60 degrees around the object. For every sample, each camera draws its
+ * own difficulty (distance, resolution, contrast, noise, clutter, occlusion) from its range, and
+ * may not see the object at all (absent). The ranges and absence rates are the cameras' systematic
+ * quality: cam-0 is usually close and clean, cam-5 usually far and poor, so single cameras are weak
+ * and differ from each other; because their degradations are drawn independently, they fail on
+ * different samples and aggregating them beats any single camera.
  */
 export interface SyntheticCameraProfile {
   name: string;
@@ -32,48 +32,48 @@ export interface SyntheticCameraProfile {
 export const SYNTHETIC_MVMC_CAMERAS: readonly SyntheticCameraProfile[] = [
   {
     name: 'cam-0',
-    difficulty: [0, 0.6],
-    absent: 0.05,
+    difficulty: [0.1, 0.5],
+    absent: 0.1,
     tint: [1, 1, 1],
     sky: [0.6, 0.7, 0.85],
     ground: [0.35, 0.35, 0.33],
   },
   {
     name: 'cam-1',
-    difficulty: [0.05, 0.65],
-    absent: 0.1,
+    difficulty: [0.2, 0.6],
+    absent: 0.15,
     tint: [1.05, 1, 0.9],
     sky: [0.7, 0.7, 0.7],
     ground: [0.4, 0.38, 0.3],
   },
   {
     name: 'cam-2',
-    difficulty: [0.1, 0.7],
-    absent: 0.15,
+    difficulty: [0.25, 0.7],
+    absent: 0.2,
     tint: [0.9, 1, 1.05],
     sky: [0.5, 0.6, 0.7],
     ground: [0.3, 0.4, 0.3],
   },
   {
     name: 'cam-3',
-    difficulty: [0.1, 0.75],
-    absent: 0.2,
+    difficulty: [0.3, 0.75],
+    absent: 0.25,
     tint: [1, 0.95, 1],
     sky: [0.8, 0.75, 0.7],
     ground: [0.45, 0.42, 0.4],
   },
   {
     name: 'cam-4',
-    difficulty: [0.15, 0.8],
-    absent: 0.15,
+    difficulty: [0.35, 0.8],
+    absent: 0.2,
     tint: [0.8, 0.85, 1],
     sky: [0.3, 0.35, 0.45],
     ground: [0.2, 0.2, 0.22],
   },
   {
     name: 'cam-5',
-    difficulty: [0.2, 0.9],
-    absent: 0.25,
+    difficulty: [0.45, 0.9],
+    absent: 0.3,
     tint: [1.1, 1.05, 0.95],
     sky: [0.65, 0.65, 0.6],
     ground: [0.38, 0.36, 0.34],
@@ -84,6 +84,8 @@ export interface SyntheticMvmcOptions {
   seed: number;
   numSamples: number;
   name?: string;
+  /** Camera profiles (default SYNTHETIC_MVMC_CAMERAS), e.g. to make the task harder or easier. */
+  cameras?: readonly SyntheticCameraProfile[];
 }
 
 export function generateSyntheticMvmc(options: SyntheticMvmcOptions): MultiViewDataset {
@@ -91,7 +93,7 @@ export function generateSyntheticMvmc(options: SyntheticMvmcOptions): MultiViewD
   if (!Number.isInteger(numSamples) || numSamples < 1) {
     throw new Error(`numSamples must be a positive integer, got ${numSamples}`);
   }
-  const cameras = SYNTHETIC_MVMC_CAMERAS;
+  const cameras = options.cameras ?? SYNTHETIC_MVMC_CAMERAS;
   const v = cameras.length;
   const viewSize = 32 * 32 * 3;
   const pixels = new Uint8Array(numSamples * v * viewSize);

@@ -30,13 +30,12 @@ export interface Example {
   y: number;
 }
 
-/** Fits softmax regression on `train` and returns accuracy on `test`. */
-export function softmaxAccuracy(
+/** Fits softmax regression by SGD; returns a function giving log-probabilities of an input. */
+export function fitSoftmax(
   train: Example[],
-  test: Example[],
   numClasses: number,
   seed = 1,
-): number {
+): (x: Float32Array) => Float64Array {
   const d = train[0].x.length;
   const mean = new Float32Array(d);
   const std = new Float32Array(d);
@@ -46,15 +45,21 @@ export function softmaxAccuracy(
   for (let i = 0; i < d; i++) std[i] = Math.sqrt(std[i]) + 1e-3;
   const norm = (x: Float32Array) => x.map((v, i) => (v - mean[i]) / std[i]);
   const tr = train.map((e) => ({ x: norm(e.x), y: e.y }));
-  const te = test.map((e) => ({ x: norm(e.x), y: e.y }));
   const weights = new Float32Array(numClasses * (d + 1));
-  const scores = new Float64Array(numClasses);
-  const forward = (x: Float32Array) => {
+  const logProbs = (x: Float32Array) => {
+    const scores = new Float64Array(numClasses);
+    let max = -Infinity;
     for (let k = 0; k < numClasses; k++) {
       let s = weights[k * (d + 1) + d];
       for (let i = 0; i < d; i++) s += weights[k * (d + 1) + i] * x[i];
       scores[k] = s;
+      if (s > max) max = s;
     }
+    let sum = 0;
+    for (let k = 0; k < numClasses; k++) sum += Math.exp(scores[k] - max);
+    const logSum = max + Math.log(sum);
+    for (let k = 0; k < numClasses; k++) scores[k] -= logSum;
+    return scores;
   };
   const rng = new Prng(seed);
   const order = tr.map((_, i) => i);
@@ -64,50 +69,59 @@ export function softmaxAccuracy(
     rng.shuffle(order);
     for (const idx of order) {
       const { x, y } = tr[idx];
-      forward(x);
-      let max = -Infinity;
-      for (let k = 0; k < numClasses; k++) if (scores[k] > max) max = scores[k];
-      let sum = 0;
-      for (let k = 0; k < numClasses; k++) sum += scores[k] = Math.exp(scores[k] - max);
+      const lp = logProbs(x);
       for (let k = 0; k < numClasses; k++) {
-        const g = scores[k] / sum - (k === y ? 1 : 0);
+        const g = Math.exp(lp[k]) - (k === y ? 1 : 0);
         const row = k * (d + 1);
         for (let i = 0; i < d; i++) weights[row + i] -= lr * (g * x[i] + l2 * weights[row + i]);
         weights[row + d] -= lr * g;
       }
     }
   }
-  let correct = 0;
-  for (const { x, y } of te) {
-    forward(x);
-    let best = 0;
-    for (let k = 1; k < numClasses; k++) if (scores[k] > scores[best]) best = k;
-    if (best === y) correct++;
-  }
-  return correct / te.length;
+  return (x) => logProbs(norm(x));
 }
 
-/** Per-camera accuracy (present views, own labels) and all-cameras accuracy (concatenated features). */
+function argmax(values: ArrayLike<number>): number {
+  let best = 0;
+  for (let k = 1; k < values.length; k++) if (values[k] > values[best]) best = k;
+  return best;
+}
+
+/**
+ * Per-camera accuracy (present views, own labels) and all-cameras accuracy: the per-camera models'
+ * log-probabilities summed over the cameras that see the object (a product of experts).
+ */
 export function baselineAccuracies(train: MultiViewDataset, test: MultiViewDataset) {
   const classes = train.classNames.length;
-  const perCamera = train.viewNames.map((_, v) => {
-    const examples = (ds: MultiViewDataset) =>
-      Array.from({ length: ds.numSamples }, (_, s) => s)
-        .filter((s) => ds.viewLabels[s * ds.numViews + v] >= 0)
-        .map((s) => ({ x: viewFeatures(ds, s, v), y: ds.viewLabels[s * ds.numViews + v] }));
-    return softmaxAccuracy(examples(train), examples(test), classes);
+  const v = train.numViews;
+  const present = (ds: MultiViewDataset, cam: number) =>
+    Array.from({ length: ds.numSamples }, (_, s) => s).filter(
+      (s) => ds.viewLabels[s * v + cam] >= 0,
+    );
+  const models = train.viewNames.map((_, cam) =>
+    fitSoftmax(
+      present(train, cam).map((s) => ({
+        x: viewFeatures(train, s, cam),
+        y: train.viewLabels[s * v + cam],
+      })),
+      classes,
+    ),
+  );
+  const perCamera = models.map((model, cam) => {
+    const samples = present(test, cam);
+    const correct = samples.filter(
+      (s) => argmax(model(viewFeatures(test, s, cam))) === test.viewLabels[s * v + cam],
+    );
+    return correct.length / samples.length;
   });
-  const concatenated = (ds: MultiViewDataset) =>
-    Array.from({ length: ds.numSamples }, (_, s) => {
-      const parts = ds.viewNames.map((_, v) => viewFeatures(ds, s, v));
-      const x = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-      let at = 0;
-      for (const p of parts) {
-        x.set(p, at);
-        at += p.length;
-      }
-      return { x, y: ds.labels[s] };
+  let correct = 0;
+  for (let s = 0; s < test.numSamples; s++) {
+    const total = new Float64Array(classes);
+    models.forEach((model, cam) => {
+      if (test.viewLabels[s * v + cam] < 0) return;
+      model(viewFeatures(test, s, cam)).forEach((lp, k) => (total[k] += lp));
     });
-  const allCameras = softmaxAccuracy(concatenated(train), concatenated(test), classes);
-  return { perCamera, allCameras };
+    if (argmax(total) === test.labels[s]) correct++;
+  }
+  return { perCamera, allCameras: correct / test.numSamples };
 }
