@@ -21,6 +21,7 @@ import { TestPlatform, waitFor, WorkerProcess } from './support/test-platform';
 describe('platform end to end', () => {
   let platform: TestPlatform;
   let worker: WorkerProcess;
+  let extraWorker: WorkerProcess | undefined;
   let trainingJobId: string;
   let versionId: string;
 
@@ -426,7 +427,15 @@ describe('platform end to end', () => {
       );
       await worker.kill('SIGKILL');
       const eventsBeforeKill = subscription.events.length;
+      // Two workers now share the queue, and a second job arrives while the first resumes.
       worker = await platform.startWorker();
+      extraWorker = await platform.startWorker();
+      const second = await platform.http('/training-jobs', {
+        method: 'POST',
+        admin: true,
+        json: { modelName: 'mvmc', dataset: 'cams', epochs: 1, batchSize: 12, seed: 9 },
+      });
+      expect(second.status).toBe(201);
       const job = await waitFor(
         async () => {
           const j = await platform.http(`/training-jobs/${id}`);
@@ -447,11 +456,20 @@ describe('platform end to end', () => {
       expect(Math.min(...resumedEpochs)).toBeGreaterThan(checkpointEpoch - 1);
       expect(resumedEpochs).not.toContain(1);
       expect(await platform.prisma.modelVersion.count({ where: { trainingJobId: id } })).toBe(1);
+      await waitFor(
+        async () =>
+          (await platform.http(`/training-jobs/${second.json.id}`)).json.status === 'COMPLETED'
+            ? true
+            : undefined,
+        120_000,
+        'the second job to complete',
+      );
       const versions = await platform.prisma.modelVersion.findMany({
         where: { model: { name: 'mvmc' } },
         orderBy: { version: 'asc' },
       });
-      expect(versions.map((v) => v.version)).toEqual([1, 2]);
+      expect(versions.map((v) => v.version)).toEqual([1, 2, 3]);
+      expect(new Set(versions.map((v) => v.trainingJobId)).size).toBe(3);
     } finally {
       subscription.close();
     }
@@ -459,6 +477,7 @@ describe('platform end to end', () => {
 
   it('cancels a queued job and exposes Prometheus metrics', async () => {
     await worker.kill('SIGKILL');
+    await extraWorker?.kill('SIGKILL');
     const started = await platform.http('/training-jobs', {
       method: 'POST',
       admin: true,
@@ -483,7 +502,7 @@ describe('platform end to end', () => {
       'ddnn_inference_requests_total{model="mvmc",version="1",outcome="ok"}',
     );
     expect(metrics.text).toMatch(/ddnn_inference_batch_size_count\{model="mvmc",version="1"\} \d+/);
-    expect(metrics.text).toContain('ddnn_training_jobs{status="COMPLETED"} 2');
+    expect(metrics.text).toContain('ddnn_training_jobs{status="COMPLETED"} 3');
     expect(metrics.text).toContain('ddnn_training_queue_jobs{state="completed"}');
     expect(metrics.headers.get('x-request-id')).toBeTruthy();
   });
