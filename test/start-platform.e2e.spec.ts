@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { dropDatabase, withDatabase } from '@ddnn/persistence';
 import { ensureBuilt } from './support/ensure-built';
+import { deleteRedisPrefix } from './support/redis-cleanup';
 import { waitFor } from './support/test-platform';
 
 /** `npm start` on a database that does not exist yet: created, migrated, seeded, both processes up. */
@@ -12,8 +13,12 @@ describe('npm start (scripts/start-platform)', () => {
   const name = `ddnn_test_start_${randomBytes(4).toString('hex')}`;
   const databaseUrl = withDatabase(server, name);
   const port = 3800 + Math.floor(Math.random() * 90);
+  const queuePrefix = `ddnn-test-${randomBytes(4).toString('hex')}`;
 
-  afterAll(() => dropDatabase(databaseUrl));
+  afterAll(async () => {
+    await dropDatabase(databaseUrl);
+    await deleteRedisPrefix(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', queuePrefix);
+  });
 
   it('creates and migrates the database, seeds the built-in datasets, runs api and worker, stops cleanly', async () => {
     ensureBuilt();
@@ -22,7 +27,7 @@ describe('npm start (scripts/start-platform)', () => {
         ...process.env,
         DATABASE_URL: databaseUrl,
         API_PORT: String(port),
-        QUEUE_PREFIX: `ddnn-test-${randomBytes(4).toString('hex')}`,
+        QUEUE_PREFIX: queuePrefix,
         LOG_LEVEL: 'warn',
       },
       stdio: ['ignore', 'pipe', 'pipe'],

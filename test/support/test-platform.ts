@@ -1,14 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Queue } from 'bullmq';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import {
-  loadPlatformConfig,
-  type PlatformConfig,
-  QueueName,
-  redisConnectionOptions,
-} from '@ddnn/contracts';
+import { loadPlatformConfig, type PlatformConfig } from '@ddnn/contracts';
 import {
   createPrismaClient,
   createTestDatabase,
@@ -17,6 +11,7 @@ import {
 } from '@ddnn/persistence';
 import { createApiApp } from '../../apps/api/src/api-app.factory';
 import { ensureBuilt } from './ensure-built';
+import { deleteRedisPrefix } from './redis-cleanup';
 
 /** Response bodies are checked by the tests' expectations; typed loosely on purpose. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -147,12 +142,7 @@ export class TestPlatform {
   async stop(): Promise<void> {
     for (const worker of this.workers) await worker.kill('SIGKILL');
     await this.app?.close();
-    const queue = new Queue(QueueName.Training, {
-      connection: redisConnectionOptions(this.config.REDIS_URL),
-      prefix: this.config.QUEUE_PREFIX,
-    });
-    await queue.obliterate({ force: true }).catch(() => undefined);
-    await queue.close();
+    await deleteRedisPrefix(this.config.REDIS_URL, this.config.QUEUE_PREFIX);
     await this.prisma?.$disconnect();
     await this.db?.drop();
   }
