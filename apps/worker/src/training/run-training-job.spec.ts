@@ -1,4 +1,5 @@
 import type { TrainingProgressEvent } from '@ddnn/contracts';
+import { UnrecoverableError } from 'bullmq';
 import { createBuiltinDataset, encodeDataset } from '@ddnn/datasets';
 import { initEngineBackend, PAPER_MVMC_CONFIG } from '@ddnn/engine';
 import {
@@ -156,6 +157,29 @@ describe('runTrainingJob', () => {
     expect(await prisma.trainingJob.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({
       status: 'FAILED',
       error: 'worker died after epoch 1',
+    });
+  });
+
+  it('fails at once, without retries, when the model does not fit the dataset', async () => {
+    const other = await prisma.model.create({
+      data: {
+        name: 'small-views',
+        config: { ...PAPER_MVMC_CONFIG, inputShape: [16, 16, 3] } as object,
+      },
+    });
+    const job = await prisma.trainingJob.create({
+      data: {
+        modelId: other.id,
+        datasetId,
+        totalEpochs: 1,
+        params: { epochs: 1, batchSize: 12, learningRate: 0.001, seed: 1 },
+      },
+    });
+    const error = await runTrainingJob(prisma, queueJob(job.id, [])).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnrecoverableError);
+    expect(await prisma.trainingJob.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({
+      status: 'FAILED',
+      error: expect.stringContaining('the model expects 6 views of 16x16x3'),
     });
   });
 

@@ -1,6 +1,7 @@
 import type { TrainingProgressEvent } from '@ddnn/contracts';
 import {
   createModel,
+  type DdnnConfig,
   cutPartitions,
   evaluateModel,
   parseDdnnConfig,
@@ -8,6 +9,7 @@ import {
   trainModel,
 } from '@ddnn/engine';
 import { type Prisma, type PrismaClient, toDbBytes } from '@ddnn/persistence';
+import { UnrecoverableError } from 'bullmq';
 import { loadDatasetSplits } from './dataset-loader';
 import { publishVersion } from './version-publisher';
 
@@ -70,8 +72,30 @@ export async function runTrainingJob(
   });
 
   const params = row.params as unknown as StoredParams;
-  const config = parseDdnnConfig(row.model.config);
-  const { train, test, classNames } = await loadDatasetSplits(prisma, row.datasetId);
+  let prepared: Awaited<ReturnType<typeof loadDatasetSplits>> & { config: DdnnConfig };
+  try {
+    const config = parseDdnnConfig(row.model.config);
+    prepared = { config, ...(await loadDatasetSplits(prisma, row.datasetId)) };
+    const [h, w, c] = prepared.train.viewShape;
+    if (
+      prepared.train.numViews !== config.numDevices ||
+      [h, w, c].join('x') !== config.inputShape.join('x')
+    ) {
+      throw new Error(
+        `the dataset has ${prepared.train.numViews} views of ${h}x${w}x${c}; the model expects ` +
+          `${config.numDevices} views of ${config.inputShape.join('x')}`,
+      );
+    }
+  } catch (error) {
+    // A bad config or dataset fails the same way every time: fail now, do not retry.
+    const message = (error as Error).message ?? String(error);
+    await prisma.trainingJob.update({
+      where: { id },
+      data: { status: 'FAILED', error: message, finishedAt: new Date() },
+    });
+    throw new UnrecoverableError(message);
+  }
+  const { config, train, test, classNames } = prepared;
   const model = createModel(config, params.seed);
   const abort = new AbortController();
   const poll = setInterval(() => {
