@@ -6,6 +6,7 @@ import type { DdnnModel } from '../model/ddnn-model';
 import { BN_MOMENTUM, BatchNormUpdate } from '../model/tier-forward';
 import { deriveSeed, shuffledIndices } from '../random/seeded-random';
 import { countCorrect, maskedCrossEntropy, oneHotMasked } from './exit-losses';
+import { HostAdam } from './host-adam';
 import { decodeCheckpoint, encodeCheckpoint } from './training-checkpoint';
 import {
   EpochProgress,
@@ -58,7 +59,7 @@ function applyBatchNormUpdates(updates: BatchNormUpdate[]): void {
 
 function trainStep(
   model: DdnnModel,
-  optimizer: tf.Optimizer,
+  optimizer: HostAdam,
   data: PreparedData,
   indices: Int32Array,
   hp: TrainingHyperparameters,
@@ -73,7 +74,8 @@ function trainStep(
   const bnUpdates: BatchNormUpdate[] = [];
   let kept: tf.Tensor[] = [];
   try {
-    optimizer.minimize(
+    const variables = [...model.variables].filter(([, v]) => v.trainable);
+    const { value, grads } = tf.variableGrads(
       () => {
         const out = model.forward(inputs, { training: true, bnUpdates });
         const scores: tf.Tensor2D[] = [
@@ -92,9 +94,14 @@ function trainStep(
         kept = [tf.keep(tf.stack(losses)), tf.keep(tf.concat(scores, 1))];
         return total;
       },
-      false,
-      model.trainableVariables(),
+      variables.map(([, v]) => v),
     );
+    value.dispose();
+    try {
+      optimizer.apply(variables, grads);
+    } finally {
+      tf.dispose(grads);
+    }
     applyBatchNormUpdates(bnUpdates);
     const losses = Array.from(kept[0].dataSync());
     const allScores = kept[1].dataSync() as Float32Array;
@@ -144,80 +151,73 @@ export async function trainModel(
     );
   }
   const prepared = new PreparedData(data, model.config.numClasses);
-  const optimizer = tf.train.adam(hp.learningRate, 0.9, 0.999, 1e-8);
+  const optimizer = new HostAdam(hp.learningRate, 0.9, 0.999, 1e-8);
   const keys = exitKeys(model);
   const weights = exitWeightList(model, hp);
   let history: EpochProgress[] = [];
   let startEpoch = 0;
   const started = Date.now();
-  try {
-    if (resumeFrom) {
-      const checkpoint = decodeCheckpoint(resumeFrom);
-      if (JSON.stringify(checkpoint.meta.config) !== JSON.stringify(model.config)) {
-        throw new Error('the checkpoint was made for a different model config');
-      }
-      await checkpoint.restore(model, optimizer);
-      history = checkpoint.meta.history;
-      startEpoch = checkpoint.meta.epoch;
+  if (resumeFrom) {
+    const checkpoint = decodeCheckpoint(resumeFrom);
+    if (JSON.stringify(checkpoint.meta.config) !== JSON.stringify(model.config)) {
+      throw new Error('the checkpoint was made for a different model config');
     }
-    const n = prepared.numSamples;
-    if (n < 2) throw new Error('training needs at least 2 samples (BatchNorm)');
-    for (let epoch = startEpoch; epoch < hp.epochs; epoch++) {
-      const order = shuffledIndices(n, deriveSeed(hp.seed, epoch));
-      const lossSum = new Array<number>(keys.length).fill(0);
-      const correct = new Array<number>(keys.length).fill(0);
-      const counted = new Array<number>(keys.length).fill(0);
-      let start = 0;
-      while (start < n) {
-        if (signal?.aborted) {
-          return { epochsRun: epoch, cancelled: true, history, elapsedMs: Date.now() - started };
-        }
-        // a batch of one gives BatchNorm no statistics: fold a lone tail into the previous batch
-        const end = n - (start + hp.batchSize) < 2 ? n : start + hp.batchSize;
-        const step = trainStep(model, optimizer, prepared, order.subarray(start, end), hp);
-        for (let k = 0; k < keys.length; k++) {
-          lossSum[k] += step.losses[k] * step.counted[k];
-          correct[k] += step.correct[k];
-          counted[k] += step.counted[k];
-        }
-        start = end;
-        await nextTick();
-      }
-      const losses: Record<string, number> = {};
-      const accuracies: Record<string, number> = {};
-      let total = 0;
-      keys.forEach((key, k) => {
-        losses[key] = counted[k] ? lossSum[k] / counted[k] : 0;
-        accuracies[key] = counted[k] ? correct[k] / counted[k] : 0;
-        total += weights[k] * losses[key];
-      });
-      losses.total = total;
-      const elapsedMs = Date.now() - started;
-      const done = epoch + 1 - startEpoch;
-      const progress: EpochProgress = {
-        epoch: epoch + 1,
-        epochs: hp.epochs,
-        losses,
-        accuracies,
-        elapsedMs,
-        etaMs: Math.round((elapsedMs / done) * (hp.epochs - epoch - 1)),
-      };
-      history = [...history, progress];
-      if (onCheckpoint) {
-        await onCheckpoint(
-          await encodeCheckpoint(model, optimizer, epoch + 1, hp, history),
-          epoch + 1,
-        );
-      }
-      if (onEpoch) await onEpoch(progress);
-    }
-    return {
-      epochsRun: hp.epochs - startEpoch,
-      cancelled: false,
-      history,
-      elapsedMs: Date.now() - started,
-    };
-  } finally {
-    optimizer.dispose();
+    checkpoint.restore(model, optimizer);
+    history = checkpoint.meta.history;
+    startEpoch = checkpoint.meta.epoch;
   }
+  const n = prepared.numSamples;
+  if (n < 2) throw new Error('training needs at least 2 samples (BatchNorm)');
+  for (let epoch = startEpoch; epoch < hp.epochs; epoch++) {
+    const order = shuffledIndices(n, deriveSeed(hp.seed, epoch));
+    const lossSum = new Array<number>(keys.length).fill(0);
+    const correct = new Array<number>(keys.length).fill(0);
+    const counted = new Array<number>(keys.length).fill(0);
+    let start = 0;
+    while (start < n) {
+      if (signal?.aborted) {
+        return { epochsRun: epoch, cancelled: true, history, elapsedMs: Date.now() - started };
+      }
+      // a batch of one gives BatchNorm no statistics: fold a lone tail into the previous batch
+      const end = n - (start + hp.batchSize) < 2 ? n : start + hp.batchSize;
+      const step = trainStep(model, optimizer, prepared, order.subarray(start, end), hp);
+      for (let k = 0; k < keys.length; k++) {
+        lossSum[k] += step.losses[k] * step.counted[k];
+        correct[k] += step.correct[k];
+        counted[k] += step.counted[k];
+      }
+      start = end;
+      await nextTick();
+    }
+    const losses: Record<string, number> = {};
+    const accuracies: Record<string, number> = {};
+    let total = 0;
+    keys.forEach((key, k) => {
+      losses[key] = counted[k] ? lossSum[k] / counted[k] : 0;
+      accuracies[key] = counted[k] ? correct[k] / counted[k] : 0;
+      total += weights[k] * losses[key];
+    });
+    losses.total = total;
+    const elapsedMs = Date.now() - started;
+    const done = epoch + 1 - startEpoch;
+    const progress: EpochProgress = {
+      epoch: epoch + 1,
+      epochs: hp.epochs,
+      losses,
+      accuracies,
+      elapsedMs,
+      etaMs: Math.round((elapsedMs / done) * (hp.epochs - epoch - 1)),
+    };
+    history = [...history, progress];
+    if (onCheckpoint) {
+      await onCheckpoint(encodeCheckpoint(model, optimizer, epoch + 1, hp, history), epoch + 1);
+    }
+    if (onEpoch) await onEpoch(progress);
+  }
+  return {
+    epochsRun: hp.epochs - startEpoch,
+    cancelled: false,
+    history,
+    elapsedMs: Date.now() - started,
+  };
 }

@@ -2,52 +2,43 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { DdnnConfig } from '../config/ddnn-config';
 import type { DdnnModel } from '../model/ddnn-model';
 import { assignEntries, modelEntries } from '../model/model-serialization';
-import { BundleEntry, decodeBundle, encodeBundle } from '../model/tensor-bundle';
+import { decodeBundle, encodeBundle } from '../model/tensor-bundle';
+import type { HostAdam } from './host-adam';
 import type { EpochProgress, TrainingHyperparameters } from './training-options';
 
-const CHECKPOINT_MAGIC = 'DDNNCKP1';
-const OPTIMIZER_PREFIX = 'optimizer/';
+const CHECKPOINT_MAGIC = 'DDNNCKP2';
+const OPTIMIZER_PREFIX = 'adam/';
 
 interface CheckpointMeta {
   epoch: number;
   config: DdnnConfig;
   hyperparameters: TrainingHyperparameters;
   history: EpochProgress[];
-  optimizerSlots: number;
+  optimizerIterations: number;
 }
 
-/** Model weights, Adam state (in variable order) and history after `epoch` epochs. */
-export async function encodeCheckpoint(
+/** Model weights (moving statistics included), Adam moments and history after `epoch` epochs. */
+export function encodeCheckpoint(
   model: DdnnModel,
-  optimizer: tf.Optimizer,
+  optimizer: HostAdam,
   epoch: number,
   hyperparameters: TrainingHyperparameters,
   history: EpochProgress[],
-): Promise<Uint8Array> {
-  const slots = await optimizer.getWeights();
-  const optimizerEntries: BundleEntry[] = [];
-  for (let i = 0; i < slots.length; i++) {
-    optimizerEntries.push({
-      name: `${OPTIMIZER_PREFIX}${i}`,
-      shape: slots[i].tensor.shape,
-      data: Float32Array.from(await slots[i].tensor.data()),
-    });
-  }
-  // slot 0 is a fresh iteration-count scalar; the others are the optimizer's own variables
-  slots[0]?.tensor.dispose();
+): Uint8Array {
+  const { iterations, entries } = optimizer.state();
   const meta: CheckpointMeta = {
     epoch,
     config: model.config,
     hyperparameters,
     history,
-    optimizerSlots: slots.length,
+    optimizerIterations: iterations,
   };
-  return encodeBundle(CHECKPOINT_MAGIC, meta, [...modelEntries(model), ...optimizerEntries]);
+  return encodeBundle(CHECKPOINT_MAGIC, meta, [...modelEntries(model), ...entries]);
 }
 
 export interface DecodedCheckpoint {
   meta: CheckpointMeta;
-  restore(model: DdnnModel, optimizer: tf.Optimizer): Promise<void>;
+  restore(model: DdnnModel, optimizer: HostAdam): void;
 }
 
 export function decodeCheckpoint(bytes: Uint8Array): DecodedCheckpoint {
@@ -56,18 +47,9 @@ export function decodeCheckpoint(bytes: Uint8Array): DecodedCheckpoint {
   const optimizerPart = entries.filter((e) => e.name.startsWith(OPTIMIZER_PREFIX));
   return {
     meta,
-    async restore(model, optimizer) {
+    restore(model, optimizer) {
       tf.tidy(() => assignEntries(model, modelPart));
-      if (optimizerPart.length > 0) {
-        // Adam keeps its slots by variable order; the names only need to be unique.
-        const named = optimizerPart.map((e) => ({
-          name: e.name,
-          tensor: tf.tensor(e.data, e.shape),
-        }));
-        await optimizer.setWeights(named);
-        // the optimizer copies what it keeps into its own variables
-        for (const n of named) n.tensor.dispose();
-      }
+      optimizer.restore(meta.optimizerIterations, optimizerPart);
     },
   };
 }
