@@ -4,7 +4,8 @@
  * (INFERENCE_MAX_BATCH=1) and on. It starts its own API process for each setting, against the
  * DATABASE_URL / REDIS_URL of the environment, and needs a trained model there (see
  * docs/platform.md). Options (env): BENCH_MODEL (mvmc), BENCH_REF (latest version),
- * BENCH_CONCURRENCY (32), BENCH_SECONDS (10), BENCH_MODE (views | features), BENCH_PORT (3900).
+ * BENCH_CONCURRENCY (32), BENCH_SECONDS (10), BENCH_MODE (views | features), BENCH_PORT (3900),
+ * BENCH_ENCODING (json | binary: the binary tensor data extension).
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -26,23 +27,56 @@ const CONCURRENCY = Number(env.BENCH_CONCURRENCY ?? 32);
 const SECONDS = Number(env.BENCH_SECONDS ?? 10);
 const MODE = env.BENCH_MODE ?? 'views';
 const PORT = Number(env.BENCH_PORT ?? 3900);
+const BINARY = env.BENCH_ENCODING === 'binary';
 
-function requestBodies(): string[] {
+interface Body {
+  data: string | Uint8Array<ArrayBuffer>;
+  headers: Record<string, string>;
+}
+
+/** One input as a request body, JSON or with the binary tensor data extension. */
+function encode(
+  name: string,
+  datatype: 'FP32' | 'UINT8',
+  shape: number[],
+  values: ArrayLike<number>,
+): Body {
+  if (!BINARY) {
+    return {
+      data: JSON.stringify({ inputs: [{ name, datatype, shape, data: Array.from(values) }] }),
+      headers: { 'content-type': 'application/json' },
+    };
+  }
+  const raw =
+    datatype === 'FP32'
+      ? Buffer.from(Float32Array.from(values).buffer)
+      : Buffer.from(Uint8Array.from(values));
+  const header = Buffer.from(
+    JSON.stringify({
+      inputs: [{ name, datatype, shape, parameters: { binary_data_size: raw.length } }],
+    }),
+  );
+  return {
+    data: new Uint8Array(Buffer.concat([header, raw])),
+    headers: {
+      'content-type': 'application/octet-stream',
+      'inference-header-content-length': String(header.length),
+    },
+  };
+}
+
+function requestBodies(): Body[] {
   const { test } = createBuiltinDataset('synthetic-mvmc', { seed: 99, trainSize: 2, testSize: 64 });
   const [h, w, c] = test.viewShape;
   const size = 6 * h * w * c;
   return Array.from({ length: test.numSamples }, (_, s) => {
     if (MODE === 'features') {
       const data = Array.from({ length: 6 * 128 }, (_, i) => (s * 31 + i * 7) % 256);
-      return JSON.stringify({
-        inputs: [{ name: 'device_features', datatype: 'UINT8', shape: [1, 6, 128], data }],
-      });
+      return encode('device_features', 'UINT8', [1, 6, 128], data);
     }
     const pixels = test.pixels.subarray(s * size, (s + 1) * size);
     const data = Array.from(pixels, (v) => (test.pixelFormat === 'uint8' ? v / 255 : v));
-    return JSON.stringify({
-      inputs: [{ name: 'views', datatype: 'FP32', shape: [1, 6, h, w, c], data }],
-    });
+    return encode('views', 'FP32', [1, 6, h, w, c], data);
   });
 }
 
@@ -68,11 +102,11 @@ async function startApi(extra: Record<string, string>): Promise<() => void> {
   return () => child.kill('SIGTERM');
 }
 
-async function drive(label: string, bodies: string[]): Promise<Result> {
+async function drive(label: string, bodies: Body[]): Promise<Result> {
   const path = REF ? `/v2/models/${MODEL}/versions/${REF}/infer` : `/v2/models/${MODEL}/infer`;
   const url = `http://127.0.0.1:${PORT}${path}`;
-  const post = (body: string) =>
-    fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+  const post = (body: Body) =>
+    fetch(url, { method: 'POST', body: body.data, headers: body.headers });
   const warm = await post(bodies[0]);
   if (warm.status !== 200)
     throw new Error(`warm-up request failed: ${warm.status} ${await warm.text()}`);
@@ -117,7 +151,7 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 500));
   }
   console.log(
-    `model ${MODEL}${REF ? `/${REF}` : ''}, mode ${MODE}, 1 sample per request, ${CONCURRENCY} clients, ${SECONDS} s each`,
+    `model ${MODEL}${REF ? `/${REF}` : ''}, mode ${MODE}, ${BINARY ? 'binary' : 'JSON'} bodies of ${bodies[0].data.length} bytes, 1 sample per request, ${CONCURRENCY} clients, ${SECONDS} s each`,
   );
   console.log('| setting | requests/s | p50 ms | p99 ms | errors |');
   console.log('|---|---|---|---|---|');
