@@ -80,13 +80,15 @@ describe('synthetic-mvmc', () => {
   });
 
   it('keeps single cameras weak and unequal while all cameras together are much stronger (softmax baseline)', () => {
-    // Measured for seed 1: cameras 86 77 79 68 58 61 % (mean 71.5), all cameras 88.9 %.
+    // Measured for seed 1: cameras 86 74 77 68 69 67 % (mean 73.5), all cameras 93.6 %.
     const { perCamera, allCameras } = baselineAccuracies(train, test);
     const mean = perCamera.reduce((a, b) => a + b, 0) / perCamera.length;
-    for (const acc of perCamera) expect(acc).toBeGreaterThan(0.45); // every camera beats chance (33 %)
-    expect(Math.max(...perCamera)).toBeLessThan(0.92); // no camera solves the task alone
-    expect(Math.max(...perCamera) - Math.min(...perCamera)).toBeGreaterThan(0.15); // cameras differ
-    expect(allCameras).toBeGreaterThan(0.82);
-    expect(allCameras - mean).toBeGreaterThan(0.1); // aggregation is what makes it accurate
+    const best = Math.max(...perCamera);
+    for (const acc of perCamera) expect(acc).toBeGreaterThan(0.5); // every camera beats chance (33 %)
+    expect(best).toBeLessThan(0.92); // no camera solves the task alone
+    expect(best - Math.min(...perCamera)).toBeGreaterThan(0.12); // cameras differ
+    expect(allCameras).toBeGreaterThan(0.88);
+    expect(allCameras - mean).toBeGreaterThan(0.12); // aggregation is what makes it accurate
+    expect(allCameras - best).toBeGreaterThan(0.03); // and it beats even the best camera
   });
 });
