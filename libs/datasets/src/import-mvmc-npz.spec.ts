@@ -78,6 +78,17 @@ describe('importMvmcNpz', () => {
     expect(fromPath.pixels).toEqual(fromBuffer.pixels);
   });
 
+  it("accepts int64 labels (numpy's default integer type)", async () => {
+    const y = new BigInt64Array([0n, 3n, 2n, 2n, 3n, 2n]);
+    const bytes = writeZip({
+      'X.npy': writeNpy('<f4', [1, 6, 3, 32, 32], new Float32Array(6 * VIEW)),
+      'y.npy': writeNpy('<i8', [1, 6], y),
+    });
+    const ds = await importMvmcNpz(bytes);
+    expect(Array.from(ds.viewLabels)).toEqual([0, -1, 2, 2, -1, 2]);
+    expect(ds.labels[0]).toBe(2);
+  });
+
   describe('rejects', () => {
     const y1 = new Int32Array([0, 0, 0, 0, 0, 0]);
     const x1 = new Float32Array(6 * VIEW);
@@ -199,6 +210,20 @@ describe('importMvmcNpz', () => {
         importMvmcNpz(bytes),
         Code.WrongDtype,
         /dtype '>f4', expected one of/,
+      );
+    });
+
+    it('a Fortran-ordered array', async () => {
+      const npy = Buffer.from(writeNpy('<f4', [1, 6, 3, 32, 32], x1));
+      const header = npy
+        .toString('latin1', 0, 128)
+        .replace("'fortran_order': False", "'fortran_order': True ");
+      npy.write(header, 0, 'latin1');
+      const bytes = writeZip({ 'X.npy': npy, 'y.npy': writeNpy('<i4', [1, 6], y1) });
+      await expectImportError(
+        importMvmcNpz(bytes),
+        Code.WrongShape,
+        /X\.npy is stored in Fortran order, expected C order/,
       );
     });
 
