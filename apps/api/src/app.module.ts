@@ -6,6 +6,7 @@ import { PersistenceModule } from '@ddnn/persistence';
 import { DomainExceptionFilter } from './common/domain-exception.filter';
 import { PLATFORM_CONFIG } from './common/platform-config.token';
 import { DatasetsModule } from './datasets/datasets.module';
+import { EdgeModule } from './edge/edge.module';
 import { ApiGraphqlModule } from './graphql/api-graphql.module';
 import { HealthController } from './health/health.controller';
 import { InferenceModule } from './inference/inference.module';
@@ -43,6 +44,7 @@ export class ApiModule {
         MetricsModule,
         ApiGraphqlModule,
         InferenceModule,
+        EdgeModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: DomainExceptionFilter }],

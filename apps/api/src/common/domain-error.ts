@@ -2,11 +2,17 @@
 export enum ErrorCode {
   ValidationFailed = 'VALIDATION_FAILED',
   Unauthorized = 'UNAUTHORIZED',
+  /** Authenticated, but this caller may not have this resource (e.g. another device's partition). */
+  Forbidden = 'FORBIDDEN',
+  /** Unknown, expired or already used edge enrollment token. */
+  EnrollmentTokenRefused = 'ENROLLMENT_TOKEN_REFUSED',
   NotFound = 'NOT_FOUND',
   DatasetNotFound = 'DATASET_NOT_FOUND',
   ModelNotFound = 'MODEL_NOT_FOUND',
   ModelVersionNotFound = 'MODEL_VERSION_NOT_FOUND',
   TrainingJobNotFound = 'TRAINING_JOB_NOT_FOUND',
+  EdgeClientNotFound = 'EDGE_CLIENT_NOT_FOUND',
+  PartitionNotFound = 'PARTITION_NOT_FOUND',
   AlreadyExists = 'ALREADY_EXISTS',
   DatasetRejected = 'DATASET_REJECTED',
   PayloadTooLarge = 'PAYLOAD_TOO_LARGE',

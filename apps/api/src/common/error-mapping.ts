@@ -14,12 +14,17 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.InvalidInferenceRequest:
       return 400;
     case ErrorCode.Unauthorized:
+    case ErrorCode.EnrollmentTokenRefused:
       return 401;
+    case ErrorCode.Forbidden:
+      return 403;
     case ErrorCode.NotFound:
     case ErrorCode.DatasetNotFound:
     case ErrorCode.ModelNotFound:
     case ErrorCode.ModelVersionNotFound:
     case ErrorCode.TrainingJobNotFound:
+    case ErrorCode.EdgeClientNotFound:
+    case ErrorCode.PartitionNotFound:
       return 404;
     case ErrorCode.AlreadyExists:
     case ErrorCode.JobNotCancellable:
@@ -40,7 +45,8 @@ export function httpStatusOf(code: ErrorCode): number {
 }
 
 function httpCodeOf(status: number): ErrorCode {
-  if (status === 401 || status === 403) return ErrorCode.Unauthorized;
+  if (status === 401) return ErrorCode.Unauthorized;
+  if (status === 403) return ErrorCode.Forbidden;
   if (status === 404) return ErrorCode.NotFound;
   if (status === 413) return ErrorCode.PayloadTooLarge;
   if (status === 429) return ErrorCode.RateLimited;

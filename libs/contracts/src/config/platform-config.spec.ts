@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { ConfigError, DEV_ADMIN_TOKEN, loadPlatformConfig } from './platform-config';
 
 describe('loadPlatformConfig', () => {
@@ -58,5 +59,37 @@ describe('loadPlatformConfig', () => {
     expect(
       loadPlatformConfig({ NODE_ENV: 'production', ADMIN_TOKEN: 'x'.repeat(32) }).ADMIN_TOKEN,
     ).toBe('x'.repeat(32));
+  });
+});
+
+describe('EDGE_SIGNING_KEY', () => {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+
+  it('is absent unless set, and takes a PEM with real or escaped newlines', () => {
+    expect('EDGE_SIGNING_KEY' in loadPlatformConfig({})).toBe(false);
+    expect(loadPlatformConfig({ EDGE_SIGNING_KEY: pem }).EDGE_SIGNING_KEY).toBe(pem);
+    expect(
+      loadPlatformConfig({ EDGE_SIGNING_KEY: pem.replace(/\n/g, '\\n') }).EDGE_SIGNING_KEY,
+    ).toBe(pem);
+  });
+
+  it('refuses other key types and garbage without echoing the secret', () => {
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString();
+    expect(() => loadPlatformConfig({ EDGE_SIGNING_KEY: rsa })).toThrow(
+      /EDGE_SIGNING_KEY=\(secret, not shown\): must be an Ed25519 private key, got a rsa key/,
+    );
+    let message = '';
+    try {
+      loadPlatformConfig({ EDGE_SIGNING_KEY: 'not-a-key-123', ADMIN_TOKEN: 'short-secret' });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain('EDGE_SIGNING_KEY=(secret, not shown): must be an Ed25519');
+    expect(message).toContain('ADMIN_TOKEN=(secret, not shown)');
+    expect(message).not.toContain('not-a-key-123');
+    expect(message).not.toContain('short-secret');
   });
 });

@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
 
 /**
@@ -32,6 +33,29 @@ const redisUrl = z
   .refine((value) => /^rediss?:$/.test(protocolOf(value)), {
     message: 'must be a redis:// or rediss:// URL',
   });
+
+function ed25519PrivateKeyProblem(pem: string): string | undefined {
+  try {
+    const key = createPrivateKey(pem);
+    return key.asymmetricKeyType === 'ed25519'
+      ? undefined
+      : `must be an Ed25519 private key, got a ${key.asymmetricKeyType ?? 'different'} key`;
+  } catch {
+    return 'must be an Ed25519 private key in PEM (PKCS#8: "-----BEGIN PRIVATE KEY-----")';
+  }
+}
+
+/** PEM from an environment variable: literal "\\n" (one-line .env files) become newlines. */
+const ed25519PrivateKeyPem = z
+  .string()
+  .transform((value) => value.replace(/\\n/g, '\n'))
+  .superRefine((pem, ctx) => {
+    const problem = ed25519PrivateKeyProblem(pem);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+/** Variables whose values are never echoed in configuration errors. */
+const SECRET_VARIABLES = new Set(['ADMIN_TOKEN', 'EDGE_SIGNING_KEY']);
 
 export const DEV_ADMIN_TOKEN = 'ddnn-dev-admin-token';
 
@@ -85,6 +109,19 @@ const platformEnvShape = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
   /** Create the built-in datasets on start-up if they do not exist. */
   SEED_BUILTIN_DATASETS: booleanFlag.default(true),
+  /**
+   * Ed25519 private key (PKCS#8 PEM) that signs the partitions edge clients download. Unset: the
+   * platform generates one on first use and keeps it in the database (table signing_keys), so
+   * every API process signs with the same key.
+   */
+  EDGE_SIGNING_KEY: ed25519PrivateKeyPem.optional(),
+  /** Lifetime of an edge enrollment token when the request names none, seconds (default 24 h). */
+  EDGE_ENROLLMENT_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 24 * 3600)
+    .default(24 * 3600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
 });
 
@@ -119,7 +156,10 @@ export function loadPlatformConfig(
     throw new ConfigError(
       result.error.issues.map((issue) => {
         const name = issue.path.join('.') || '(environment)';
-        return `${name}=${JSON.stringify(input[name] ?? '')}: ${issue.message}`;
+        const shown = SECRET_VARIABLES.has(name)
+          ? '(secret, not shown)'
+          : JSON.stringify(input[name] ?? '');
+        return `${name}=${shown}: ${issue.message}`;
       }),
     );
   }

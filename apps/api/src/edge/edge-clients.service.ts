@@ -1,0 +1,207 @@
+import { Injectable } from '@nestjs/common';
+import { parseDdnnConfig } from '@ddnn/engine';
+import { EdgeClient, Prisma, PrismaService } from '@ddnn/persistence';
+import { DomainError, ErrorCode } from '../common/domain-error';
+import { parseInput } from '../common/zod-validation';
+import { ModelsService } from '../models/models.service';
+import {
+  EdgeClientView,
+  edgeClientViewInclude,
+  EdgeClientWithRelations,
+  toEdgeClientView,
+} from './edge-client-view';
+import { hashSecret, newSecret } from './edge-credentials';
+import { heartbeatSchema, listClientsSchema, registerClientSchema } from './edge-inputs';
+import { EnrollmentTokensService } from './enrollment-tokens.service';
+
+export interface RegisteredClient {
+  client: EdgeClientView;
+  /** Shown once: only its sha256 is stored. Send as `Authorization: Bearer <credential>`. */
+  credential: string;
+}
+
+export interface HeartbeatAnswer {
+  lastSeenAt: Date;
+  installedVersion: number | null;
+  /** The version the client should run now (its alias's target, or its pinned version). */
+  targetVersion: number | null;
+  updateAvailable: boolean;
+}
+
+/** An authenticated client: the row plus its model's name. */
+export type AuthenticatedEdgeClient = EdgeClientWithRelations;
+
+@Injectable()
+export class EdgeClientsService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly models: ModelsService,
+    private readonly enrollmentTokens: EnrollmentTokensService,
+  ) {}
+
+  async register(input: unknown): Promise<RegisteredClient> {
+    const parsed = parseInput(registerClientSchema, input, 'edge client registration');
+    const token = await this.enrollmentTokens.checkUsable(parsed.enrollmentToken);
+    const model = await this.models.getByName(parsed.modelName);
+    const { numDevices } = parseDdnnConfig(model.config);
+    if (parsed.deviceIndex !== undefined && parsed.deviceIndex >= numDevices) {
+      throw new DomainError(
+        ErrorCode.ValidationFailed,
+        `deviceIndex ${parsed.deviceIndex} is out of range: model "${model.name}" has ${numDevices} devices (0..${numDevices - 1})`,
+        { problems: [{ field: 'deviceIndex', message: `must be below ${numDevices}` }] },
+      );
+    }
+    // Refuse an alias or version that does not exist now rather than failing every download.
+    const version = await this.models.resolveVersion(
+      model.name,
+      parsed.alias ?? String(parsed.version),
+    );
+    const credential = newSecret();
+    const created = await this.prisma.client.$transaction(async (tx) => {
+      const client = await tx.edgeClient.create({
+        data: {
+          name: parsed.name,
+          modelId: model.id,
+          aliasName: parsed.alias ?? null,
+          pinnedVersionId: parsed.alias === undefined ? version.id : null,
+          deviceIndex: parsed.deviceIndex ?? null,
+          role: parsed.gateway ? 'GATEWAY' : 'DEVICE',
+          credentialHash: hashSecret(credential),
+        },
+        include: edgeClientViewInclude,
+      });
+      await this.enrollmentTokens.consume(tx, token.id, client.id);
+      return client;
+    });
+    return { client: toEdgeClientView(created), credential };
+  }
+
+  async list(input: unknown): Promise<EdgeClientView[]> {
+    const parsed = parseInput(listClientsSchema, input, 'edge client filter');
+    const clients = await this.prisma.client.edgeClient.findMany({
+      where: {
+        ...(parsed.modelName ? { model: { name: parsed.modelName } } : {}),
+        ...(parsed.status ? { status: parsed.status } : {}),
+      },
+      include: edgeClientViewInclude,
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    });
+    return clients.map(toEdgeClientView);
+  }
+
+  async get(id: string): Promise<EdgeClientView> {
+    return toEdgeClientView(await this.find(id));
+  }
+
+  /** Revokes at once: the credential stops working on the next request. Idempotent. */
+  async revoke(id: string): Promise<EdgeClientView> {
+    await this.find(id);
+    await this.prisma.client.edgeClient.updateMany({
+      where: { id, status: 'ACTIVE' },
+      data: { status: 'REVOKED', revokedAt: new Date() },
+    });
+    return this.get(id);
+  }
+
+  /** The client a credential belongs to; 401 when unknown or revoked. */
+  async authenticate(credential: string | undefined): Promise<AuthenticatedEdgeClient> {
+    if (!credential) {
+      throw new DomainError(
+        ErrorCode.Unauthorized,
+        'edge client credential missing: send "Authorization: Bearer <credential>"',
+      );
+    }
+    const client = await this.prisma.client.edgeClient.findUnique({
+      where: { credentialHash: hashSecret(credential) },
+      include: edgeClientViewInclude,
+    });
+    if (!client) throw new DomainError(ErrorCode.Unauthorized, 'unknown edge client credential');
+    if (client.status === 'REVOKED') {
+      throw new DomainError(
+        ErrorCode.Unauthorized,
+        `edge client "${client.name}" was revoked${client.revokedAt ? ` at ${client.revokedAt.toISOString()}` : ''}; register it again with a new enrollment token`,
+      );
+    }
+    return client;
+  }
+
+  async heartbeat(client: AuthenticatedEdgeClient, input: unknown): Promise<HeartbeatAnswer> {
+    const parsed = parseInput(heartbeatSchema, input, 'heartbeat');
+    let installedVersionId: string | null = null;
+    if (parsed.installedVersion !== undefined && parsed.installedVersion !== null) {
+      const installed = await this.prisma.client.modelVersion.findUnique({
+        where: {
+          modelId_version: { modelId: client.modelId, version: parsed.installedVersion },
+        },
+        select: { id: true },
+      });
+      if (!installed) {
+        throw new DomainError(
+          ErrorCode.ValidationFailed,
+          `installedVersion ${parsed.installedVersion} is not a version of model "${client.model.name}"`,
+          { problems: [{ field: 'installedVersion', message: 'unknown version' }] },
+        );
+      }
+      installedVersionId = installed.id;
+    }
+    const lastSeenAt = new Date();
+    await this.prisma.client.edgeClient.update({
+      where: { id: client.id },
+      data: {
+        lastSeenAt,
+        counters: parsed.counters as Prisma.InputJsonValue,
+        ...(parsed.installedVersion !== undefined ? { installedVersionId } : {}),
+      },
+    });
+    const target = await this.targetVersion(client).catch((error: unknown) => {
+      if (error instanceof DomainError && error.code === ErrorCode.ModelVersionNotFound) {
+        return null; // the alias was deleted: report, do not fail the heartbeat
+      }
+      throw error;
+    });
+    const installedVersion =
+      parsed.installedVersion === undefined
+        ? (client.installedVersion?.version ?? null)
+        : parsed.installedVersion;
+    return {
+      lastSeenAt,
+      installedVersion,
+      targetVersion: target?.version ?? null,
+      updateAvailable: target !== null && target.version !== installedVersion,
+    };
+  }
+
+  /** The version a client runs now: its pinned version, or where its alias points right now. */
+  async targetVersion(client: EdgeClient): Promise<{ id: string; version: number }> {
+    if (client.pinnedVersionId) {
+      const pinned = await this.prisma.client.modelVersion.findUnique({
+        where: { id: client.pinnedVersionId },
+        select: { id: true, version: true },
+      });
+      if (pinned) return pinned;
+    } else if (client.aliasName) {
+      const alias = await this.prisma.client.modelAlias.findUnique({
+        where: { modelId_name: { modelId: client.modelId, name: client.aliasName } },
+        include: { version: { select: { id: true, version: true } } },
+      });
+      if (alias) return alias.version;
+    }
+    throw new DomainError(
+      ErrorCode.ModelVersionNotFound,
+      client.aliasName
+        ? `alias "${client.aliasName}" of this client's model points at no version`
+        : "this client's pinned version no longer exists",
+    );
+  }
+
+  private async find(id: string): Promise<EdgeClientWithRelations> {
+    const client = /^[0-9a-f-]{36}$/i.test(id)
+      ? await this.prisma.client.edgeClient.findUnique({
+          where: { id },
+          include: edgeClientViewInclude,
+        })
+      : null;
+    if (!client) throw new DomainError(ErrorCode.EdgeClientNotFound, `no edge client ${id}`);
+    return client;
+  }
+}

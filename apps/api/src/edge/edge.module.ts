@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { ModelsModule } from '../models/models.module';
+import { EdgeAdminController } from './edge-admin.controller';
+import { EdgeClientController } from './edge-client.controller';
+import { EdgeClientGuard } from './edge-client.guard';
+import { EdgeClientsService } from './edge-clients.service';
+import { EdgePartitionsService } from './edge-partitions.service';
+import { EdgeResolver } from './edge.resolver';
+import { EnrollmentTokensService } from './enrollment-tokens.service';
+import { PartitionSigningKeyService } from './partition-signing-key.service';
+
+/** The edge tier's platform side: enrollment, client credentials, signed partitions, heartbeats. */
+@Module({
+  imports: [ModelsModule],
+  controllers: [EdgeAdminController, EdgeClientController],
+  providers: [
+    EnrollmentTokensService,
+    EdgeClientsService,
+    EdgePartitionsService,
+    PartitionSigningKeyService,
+    EdgeClientGuard,
+    EdgeResolver,
+  ],
+})
+export class EdgeModule {}
