@@ -2,14 +2,16 @@ import { createHash, createPublicKey, generateKeyPairSync, verify } from 'node:c
 import {
   createModel,
   cutPartitions,
+  deviceFeatureShape,
   initEngineBackend,
+  parseDdnnConfig,
   serializeModel,
   type CutPartition,
 } from '@ddnn/engine';
 import { decodePartition, PartitionFormatError } from '@ddnn/partition-format';
 import { toDbBytes } from '@ddnn/persistence';
 import { createApiApp } from '../apps/api/src/api-app.factory';
-import { TestPlatform } from './support/test-platform';
+import { ADMIN_TOKEN, TestPlatform } from './support/test-platform';
 
 /** Three 8x8 cameras, three classes: partitions are a few hundred bytes. */
 const SMALL_CONFIG = {
@@ -146,6 +148,20 @@ describe('edge platform end to end', () => {
       json = undefined;
     }
     return { status: response.status, headers: response.headers, bytes, json };
+  }
+
+  /** Another API process on the same database (as a second replica would be), for `use`. */
+  async function withSecondApi<T>(
+    config: typeof platform.config,
+    use: (baseUrl: string) => Promise<T>,
+  ): Promise<T> {
+    const app = await createApiApp(config);
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      return await use((await app.getUrl()).replace('[::1]', '127.0.0.1'));
+    } finally {
+      await app.close();
+    }
   }
 
   it('sets up two models, each with a version behind its production alias', async () => {
@@ -535,6 +551,39 @@ describe('edge platform end to end', () => {
     expect(byName.gateway).toMatchObject({ role: 'GATEWAY', deviceIndex: null });
   });
 
+  it('edge clients call the cloud tier (/v2 mode a) with their credential, own model only', async () => {
+    const { height, width, channels } = deviceFeatureShape(parseDdnnConfig(SMALL_CONFIG));
+    const bytesPerDevice = Math.ceil((height * width * channels) / 8);
+    const body = {
+      inputs: [
+        {
+          name: 'device_features',
+          datatype: 'UINT8',
+          shape: [1, 3, bytesPerDevice],
+          data: Array.from({ length: 3 * bytesPerDevice }, (_, i) => (i * 37) % 256),
+        },
+      ],
+    };
+    const infer = (model: string, credential?: string) =>
+      platform.http(`/v2/models/${model}/versions/production/infer`, {
+        method: 'POST',
+        json: body,
+        ...(credential ? asClient(credential) : {}),
+      });
+    const ok = await infer('cams', gatewayClient.credential);
+    expect(ok.status).toBe(200);
+    const outputs = Object.fromEntries(
+      ok.json.outputs.map((o: { name: string; data: unknown[] }) => [o.name, o.data]),
+    );
+    expect(outputs.exit_tier).toEqual(['cloud']);
+    const other = await infer('other', gatewayClient.credential);
+    expect(other.status).toBe(403);
+    expect(other.json.error.message).toContain('registered for model "cams"');
+    expect((await infer('cams', 'wrong-credential')).status).toBe(401);
+    // Open by default (INFERENCE_AUTH=open): no credential, no identity, still served.
+    expect((await infer('cams')).status).toBe(200);
+  });
+
   it('revokes clients (REST and GraphQL): their credential gets 401 at once', async () => {
     const revoked = await platform.http(`/edge/clients/${deviceClient.id}/revoke`, {
       method: 'POST',
@@ -560,6 +609,12 @@ describe('edge platform end to end', () => {
     );
     expect(gql.data.revokeEdgeClient.status).toBe('REVOKED');
     expect((await download(gatewayClient.credential)).status).toBe(401);
+    const revokedInfer = await platform.http('/v2/models/cams/versions/production/infer', {
+      method: 'POST',
+      json: { inputs: [] },
+      ...asClient(gatewayClient.credential),
+    });
+    expect(revokedInfer.status).toBe(401);
     // Others are untouched.
     expect((await download(pinnedClient.credential)).status).toBe(200);
 
@@ -578,17 +633,11 @@ describe('edge platform end to end', () => {
     expect(rows[0].publicKeyPem).toBe(first.publicKeyPem);
     expect(first.source).toBe('database');
 
-    const startSecond = async (config: typeof platform.config) => {
-      const app = await createApiApp(config);
-      await app.listen({ host: '127.0.0.1', port: 0 });
-      const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-      try {
+    const startSecond = (config: typeof platform.config) =>
+      withSecondApi(config, async (url) => {
         const res = await fetch(`${url}/edge/public-key`);
         return (await res.json()) as { publicKeyPem: string; source: string };
-      } finally {
-        await app.close();
-      }
-    };
+      });
     expect((await startSecond(platform.config)).publicKeyPem).toBe(first.publicKeyPem);
 
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
@@ -599,6 +648,28 @@ describe('edge platform end to end', () => {
     expect(configured).toMatchObject({
       source: 'config',
       publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    });
+  });
+
+  it('with INFERENCE_AUTH=credential, /v2 infer refuses calls without a credential', async () => {
+    await withSecondApi({ ...platform.config, INFERENCE_AUTH: 'credential' }, async (url) => {
+      const call = (authorization?: string) =>
+        fetch(`${url}/v2/models/cams/versions/production/infer`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            ...(authorization ? { authorization } : {}),
+          },
+          body: JSON.stringify({ inputs: [] }),
+        });
+      const anonymous = await call();
+      expect(anonymous.status).toBe(401);
+      expect(((await anonymous.json()) as { error: { message: string } }).error.message).toContain(
+        'inference needs a credential',
+      );
+      // Past the guard, the (empty) request itself is what is wrong: 400, not 401/403.
+      expect((await call(`Bearer ${pinnedClient.credential}`)).status).toBe(400);
+      expect((await call(`Bearer ${ADMIN_TOKEN}`)).status).toBe(400);
     });
   });
 });

@@ -3,6 +3,7 @@ import { ModelsModule } from '../models/models.module';
 import { EdgeAdminController } from './edge-admin.controller';
 import { EdgeClientController } from './edge-client.controller';
 import { EdgeClientGuard } from './edge-client.guard';
+import { EdgeInferenceGuard } from './edge-inference.guard';
 import { EdgeClientsService } from './edge-clients.service';
 import { EdgePartitionsService } from './edge-partitions.service';
 import { EdgeResolver } from './edge.resolver';
@@ -19,7 +20,9 @@ import { PartitionSigningKeyService } from './partition-signing-key.service';
     EdgePartitionsService,
     PartitionSigningKeyService,
     EdgeClientGuard,
+    EdgeInferenceGuard,
     EdgeResolver,
   ],
+  exports: [EdgeClientsService, EdgeInferenceGuard],
 })
 export class EdgeModule {}

@@ -3,6 +3,7 @@ import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PrismaService } from '@ddnn/persistence';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { RateLimitGuard } from '../common/rate-limit.guard';
+import { EdgeInferenceGuard } from '../edge/edge-inference.guard';
 import { InferenceService } from './inference.service';
 
 const inferBody = {
@@ -83,7 +84,7 @@ export class InferenceController {
 
   @Post('models/:name/infer')
   @HttpCode(200)
-  @UseGuards(RateLimitGuard)
+  @UseGuards(RateLimitGuard, EdgeInferenceGuard)
   @ApiOperation({ summary: 'Infer with the newest version' })
   @ApiBody(inferBody)
   infer(
@@ -96,7 +97,7 @@ export class InferenceController {
 
   @Post('models/:name/versions/:version/infer')
   @HttpCode(200)
-  @UseGuards(RateLimitGuard)
+  @UseGuards(RateLimitGuard, EdgeInferenceGuard)
   @ApiOperation({
     summary: 'Infer with a version (number or alias)',
     description:

@@ -93,3 +93,13 @@ describe('EDGE_SIGNING_KEY', () => {
     expect(message).not.toContain('short-secret');
   });
 });
+
+describe('INFERENCE_AUTH', () => {
+  it('is open by default and takes only open or credential', () => {
+    expect(loadPlatformConfig({}).INFERENCE_AUTH).toBe('open');
+    expect(loadPlatformConfig({ INFERENCE_AUTH: 'credential' }).INFERENCE_AUTH).toBe('credential');
+    expect(() => loadPlatformConfig({ INFERENCE_AUTH: 'closed' })).toThrow(
+      /INFERENCE_AUTH="closed"/,
+    );
+  });
+});

@@ -105,6 +105,11 @@ const platformEnvShape = z.object({
   INFERENCE_MAX_DELAY_MS: z.coerce.number().min(0).max(1000).default(5),
   /** Loaded model versions kept in memory by the inference service (LRU). */
   MODEL_CACHE_SIZE: z.coerce.number().int().min(1).max(256).default(4),
+  /**
+   * Who may call /v2 infer: "open" (anyone; a bearer credential, if sent, must be valid and is
+   * scoped to its client's model) or "credential" (the admin token or an edge client credential).
+   */
+  INFERENCE_AUTH: z.enum(['open', 'credential']).default('open'),
   /** Requests per minute per client IP on uploads and inference; 0 disables the limit. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
   /** Create the built-in datasets on start-up if they do not exist. */

@@ -1,0 +1,55 @@
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { PlatformConfig } from '@ddnn/contracts';
+import { DomainError, ErrorCode } from '../common/domain-error';
+import { PLATFORM_CONFIG } from '../common/platform-config.token';
+import { bearerSecret } from './edge-credentials';
+import { AuthenticatedEdgeClient, EdgeClientsService } from './edge-clients.service';
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+type InferRequest = FastifyRequest<{ Params: { name?: string } }> & {
+  edgeClient?: AuthenticatedEdgeClient;
+};
+
+/**
+ * /v2 infer as called by edge gateways for the cloud tier (mode a), with their credential. A
+ * credential sent is always checked (401 unknown/revoked) and only reaches its own model (403);
+ * without one, the request passes when INFERENCE_AUTH is "open" (the default) and is refused
+ * when it is "credential". The admin token is accepted too (tools, benchmarks).
+ */
+@Injectable()
+export class EdgeInferenceGuard implements CanActivate {
+  private readonly adminDigest: Buffer;
+
+  constructor(
+    private readonly clients: EdgeClientsService,
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
+  ) {
+    this.adminDigest = digest(config.ADMIN_TOKEN);
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<InferRequest>();
+    const secret = bearerSecret(request.headers.authorization);
+    if (secret === undefined) {
+      if (this.config.INFERENCE_AUTH === 'open') return true;
+      throw new DomainError(
+        ErrorCode.Unauthorized,
+        'inference needs a credential: send "Authorization: Bearer <edge client credential>"',
+      );
+    }
+    if (timingSafeEqual(digest(secret), this.adminDigest)) return true;
+    const client = await this.clients.authenticate(secret);
+    const modelName = request.params.name;
+    if (modelName !== client.model.name) {
+      throw new DomainError(
+        ErrorCode.Forbidden,
+        `this client is registered for model "${client.model.name}"; it cannot call "${modelName ?? ''}"`,
+      );
+    }
+    request.edgeClient = client;
+    return true;
+  }
+}
