@@ -506,6 +506,13 @@ describe('edge platform end to end', () => {
       targetVersion: 2,
       updateAvailable: false,
     });
+    // A heartbeat without counters keeps the last reported ones.
+    const bare = await platform.http('/edge/heartbeat', {
+      method: 'POST',
+      json: {},
+      ...asClient(deviceClient.credential),
+    });
+    expect(bare.json).toMatchObject({ installedVersion: 2, targetVersion: 2 });
     const unknownVersion = await platform.http('/edge/heartbeat', {
       method: 'POST',
       json: { installedVersion: 99 },

@@ -149,7 +149,7 @@ export class EdgeClientsService {
       where: { id: client.id },
       data: {
         lastSeenAt,
-        counters: parsed.counters as Prisma.InputJsonValue,
+        ...(parsed.counters ? { counters: parsed.counters as Prisma.InputJsonValue } : {}),
         ...(parsed.installedVersion !== undefined ? { installedVersionId } : {}),
       },
     });

@@ -49,14 +49,14 @@ const counter = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 export const heartbeatSchema = z.strictObject({
   /** The version number the client is running now; null before its first download. */
   installedVersion: z.number().int().min(1).nullable().optional(),
-  /** Totals since the client started. */
+  /** Totals since the client started; left out, the last reported ones stay. */
   counters: z
     .strictObject({
       samples: counter.default(0),
       localExits: counter.default(0),
       bytesSent: counter.default(0),
     })
-    .default({ samples: 0, localExits: 0, bytesSent: 0 }),
+    .optional(),
 });
 export type HeartbeatInput = z.output<typeof heartbeatSchema>;
 
