@@ -1,6 +1,7 @@
 import { wordBit } from './bit-ops';
 import { blockGeometry, type BlockGeometry, type ConvBlockLayout } from './device-layout';
 import { FirstLayerSigns } from './first-layer-signs';
+import { writeRgbCombinations } from './rgb-combinations';
 
 /** Channels up to this many are combined per pixel first (2^(C-1) signed sums). */
 export const MAX_BYTE_PATH_CHANNELS = 4;
@@ -223,19 +224,14 @@ export class ByteFirstConv {
       if (cin === 3) {
         // the paper's RGB views; combination p negates channel c when bit c - 1 of p is set
         for (let x = 0, q = rowStart, i0 = src0, i1 = src1; x < w; x++, q++, i0 += 3, i1 += 3) {
-          const a = view[i0] * scale0 + view[i1] * scale1;
-          const b = view[i0 + 1] * scale0 + view[i1 + 1] * scale1;
-          const c = view[i0 + 2] * scale0 + view[i1 + 2] * scale1;
-          const sum = a + b;
-          const diff = a - b;
-          planes[q] = sum + c;
-          planes[n + q] = -(sum + c);
-          planes[2 * n + q] = diff + c;
-          planes[3 * n + q] = -(diff + c);
-          planes[4 * n + q] = sum - c;
-          planes[5 * n + q] = c - sum;
-          planes[6 * n + q] = diff - c;
-          planes[7 * n + q] = c - diff;
+          writeRgbCombinations(
+            planes,
+            n,
+            q,
+            view[i0] * scale0 + view[i1] * scale1,
+            view[i0 + 1] * scale0 + view[i1 + 1] * scale1,
+            view[i0 + 2] * scale0 + view[i1 + 2] * scale1,
+          );
         }
         continue;
       }

@@ -1,5 +1,6 @@
 import { blockGeometry, type BlockGeometry, type ConvBlockLayout } from './device-layout';
 import { FirstLayerSigns } from './first-layer-signs';
+import { writeRgbCombinations } from './rgb-combinations';
 import { paddedPlanes, poolSigns } from './sign-pooling';
 
 /** Channels up to this many are combined per pixel first (2^(C-1) signed sums). */
@@ -155,19 +156,7 @@ export class FirstBinaryConv {
       for (let x = 0; x < w; x++, q++, src += cin) {
         if (cin === 3) {
           // the paper's RGB views; combination p negates channel c when bit c - 1 of p is set
-          const a = input[src];
-          const b = input[src + 1];
-          const c = input[src + 2];
-          const sum = a + b;
-          const diff = a - b;
-          planes[q] = sum + c;
-          planes[n + q] = -(sum + c);
-          planes[2 * n + q] = diff + c;
-          planes[3 * n + q] = -(diff + c);
-          planes[4 * n + q] = sum - c;
-          planes[5 * n + q] = c - sum;
-          planes[6 * n + q] = diff - c;
-          planes[7 * n + q] = c - diff;
+          writeRgbCombinations(planes, n, q, input[src], input[src + 1], input[src + 2]);
           continue;
         }
         for (let p = 0; p < combos; p++) {
