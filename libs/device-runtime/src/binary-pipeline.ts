@@ -81,6 +81,23 @@ export class BinaryPipeline implements DevicePipeline {
     this.finish(scores, scoresOffset, features, featuresOffset);
   }
 
+  runScaledBytes(
+    input: Float32Array,
+    scores: Float32Array,
+    scoresOffset: number,
+    features: Uint8Array,
+    featuresOffset: number,
+  ): boolean {
+    // more than 4 channels: the float path is exact on scaled bytes too
+    if (!this.byteFirst) return false;
+    this.blockOutputs[0].fill(0);
+    if (!this.byteFirst.runScaledBytes(input, this.blockOutputs[0], this.wordsPerPixel)) {
+      return false;
+    }
+    this.finish(scores, scoresOffset, features, featuresOffset);
+    return true;
+  }
+
   runBytes(
     view: Uint8Array,
     scores: Float32Array,
@@ -113,9 +130,17 @@ export class BinaryPipeline implements DevicePipeline {
     }
     this.flatten(blockOutputs[blockOutputs.length - 1]);
     this.exit.run(this.flat, scores, scoresOffset);
-    const { flat } = this;
-    for (let k = 0; k < this.featureBytes; k++) {
-      features[featuresOffset + k] = (flat[k >> 2] >>> (24 - ((k & 3) << 3))) & 0xff;
+    const { flat, featureBytes } = this;
+    const whole = featureBytes >> 2;
+    for (let j = 0, k = featuresOffset; j < whole; j++, k += 4) {
+      const v = flat[j];
+      features[k] = v >>> 24;
+      features[k + 1] = v >>> 16;
+      features[k + 2] = v >>> 8;
+      features[k + 3] = v;
+    }
+    for (let k = whole << 2; k < featureBytes; k++) {
+      features[featuresOffset + k] = flat[k >> 2] >>> (24 - ((k & 3) << 3));
     }
   }
 
@@ -124,6 +149,13 @@ export class BinaryPipeline implements DevicePipeline {
     const [fh, fw, channels] = this.featureShape;
     const { flat, wordsPerPixel } = this;
     flat.fill(0);
+    if (wordsPerPixel === 1 && 32 % channels === 0) {
+      // whole pixels per word (the paper's 4 channels: 8 pixels per word)
+      for (let p = 0, pos = 0; p < fh * fw; p++, pos += channels) {
+        flat[pos >> 5] |= perPixel[p] >>> (pos & 31);
+      }
+      return;
+    }
     let pos = 0;
     for (let p = 0; p < fh * fw; p++) {
       for (let j = 0; j < wordsPerPixel; j++) {

@@ -16,6 +16,18 @@ export interface DevicePipeline {
     features: Uint8Array,
     featuresOffset: number,
   ): void;
+  /**
+   * The fast path of a float view whose values are all scaled bytes (fround(u * (1 / 255)), as
+   * the engine's PreparedData makes them): runs it and returns true, or returns false with
+   * nothing written as soon as a value is not such a byte (the caller then calls runFloat).
+   */
+  runScaledBytes(
+    input: Float32Array,
+    scores: Float32Array,
+    scoresOffset: number,
+    features: Uint8Array,
+    featuresOffset: number,
+  ): boolean;
   /** The same for a view given as bytes (pixel u stands for fround(u * (1 / 255))). */
   runBytes(
     view: Uint8Array,

@@ -57,8 +57,6 @@ export class DeviceRuntime {
   readonly featureEncoding: 'sign-bits' | 'float32';
   private readonly viewSize: number;
   private readonly pipeline: DevicePipeline;
-  /** Float views that are exactly scaled bytes are run as bytes (the faster path). */
-  private readonly bytes: Uint8Array;
   private readonly partitionBytes: number;
 
   private constructor(artifact: PartitionArtifact, partitionBytes: number) {
@@ -72,7 +70,6 @@ export class DeviceRuntime {
     this.featureEncoding = layout.binary ? 'sign-bits' : 'float32';
     this.viewSize = layout.inputShape[0] * layout.inputShape[1] * layout.inputShape[2];
     this.pipeline = layout.binary ? new BinaryPipeline(layout) : new FloatPipeline(layout);
-    this.bytes = new Uint8Array(this.viewSize);
     this.partitionBytes = partitionBytes;
   }
 
@@ -95,7 +92,7 @@ export class DeviceRuntime {
     return {
       partitionBytes: this.partitionBytes,
       weightBytes: this.pipeline.weightBytes,
-      workingBytes: this.pipeline.workingBytes + this.bytes.byteLength + BYTE_TO_FLOAT.byteLength,
+      workingBytes: this.pipeline.workingBytes + BYTE_TO_FLOAT.byteLength,
     };
   }
 
@@ -157,8 +154,8 @@ export class DeviceRuntime {
       );
     }
     const input = views.length === size ? views : views.subarray(viewOffset, viewOffset + size);
-    if (this.asBytes(input)) {
-      this.pipeline.runBytes(this.bytes, scores, scoresOffset, features, featuresOffset);
+    // float views that are exactly scaled bytes take the (faster) byte path
+    if (this.pipeline.runScaledBytes(input, scores, scoresOffset, features, featuresOffset)) {
       return;
     }
     let sum = 0;
@@ -176,18 +173,5 @@ export class DeviceRuntime {
       );
     }
     this.pipeline.runFloat(input, maxAbs, scores, scoresOffset, features, featuresOffset);
-  }
-
-  /** Whether every value is fround(u / 255) for a byte u; if so the bytes are in `bytes`. */
-  private asBytes(input: Float32Array): boolean {
-    const bytes = this.bytes;
-    for (let k = 0; k < input.length; k++) {
-      const v = input[k];
-      // NaN, negatives and values past 1 land on a byte whose value differs from v
-      const u = ((v * 255 + 0.5) | 0) & 0xff;
-      if (BYTE_TO_FLOAT[u] !== v) return false;
-      bytes[k] = u;
-    }
-    return true;
   }
 }

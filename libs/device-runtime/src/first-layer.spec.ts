@@ -5,6 +5,7 @@ import type { ConvBlockLayout } from './device-layout';
 import { FirstBinaryConv } from './first-binary-conv';
 import { FirstLayerSigns } from './first-layer-signs';
 import { batchNormChannel, batchNormF32, BYTE_TO_FLOAT, fround } from './float32-math';
+import { scaledByte } from './scaled-bytes';
 
 beforeAll(async () => {
   await initEngineBackend('wasm');
@@ -134,9 +135,78 @@ describe('the first binary layer', () => {
       new FirstBinaryConv(layout).run(floats, 1, floatOut, 1);
       const byteOut = new Int32Array(words);
       new ByteFirstConv(layout).run(bytes, byteOut, 1);
+      const scaledOut = new Int32Array(words);
+      expect(new ByteFirstConv(layout).runScaledBytes(floats, scaledOut, 1)).toBe(true);
       expect(unpack(floatOut, 3)).toEqual(expected);
       expect(unpack(byteOut, 3)).toEqual(expected);
+      expect(unpack(scaledOut, 3)).toEqual(expected);
       expect(referenceBits(layout, bytes)).toEqual(expected);
+    }
+  });
+
+  it('more than 8 filters (two flag groups), odd sizes, both BatchNorm directions: the byte path gives the reference bits', () => {
+    const random = lcg(23);
+    for (let trial = 0; trial < 6; trial++) {
+      const [h, w] = [7 + trial * 3, 5 + trial * 4];
+      const cin = 1 + (trial % 4);
+      const filters = 9 + trial;
+      const layout = block(h, w, cin, filters, 300 + trial);
+      layout.bn = layout.bn.map(() =>
+        batchNormChannel(fround((random() - 0.5) * 4), 1, random() < 0.4 ? -1 : 1, 0),
+      );
+      const bytes = Uint8Array.from({ length: h * w * cin }, () => Math.floor(random() * 256));
+      const floats = Float32Array.from(bytes, (u) => BYTE_TO_FLOAT[u]);
+      const expected = referenceBits(layout, floats);
+      const words = layout.outHeight * layout.outWidth;
+      const byteOut = new Int32Array(words);
+      new ByteFirstConv(layout).run(bytes, byteOut, 1);
+      const scaledOut = new Int32Array(words);
+      expect(new ByteFirstConv(layout).runScaledBytes(floats, scaledOut, 1)).toBe(true);
+      expect(unpack(byteOut, filters)).toEqual(expected);
+      expect(unpack(scaledOut, filters)).toEqual(expected);
+      expect(expected).toContain(0);
+      expect(expected).toContain(1);
+    }
+  });
+
+  it('a float view with one value that is not a scaled byte is refused by the byte path, output untouched', () => {
+    const layout = block(8, 8, 3, 4, 5);
+    const floats = Float32Array.from(
+      { length: 8 * 8 * 3 },
+      (_, i) => BYTE_TO_FLOAT[(i * 37) % 256],
+    );
+    const conv = new ByteFirstConv(layout);
+    for (const k of [0, 100, 8 * 8 * 3 - 1]) {
+      for (const bad of [fround(floats[k] + 1e-6), -0.5, 1.5, NaN, Infinity]) {
+        const view = floats.slice();
+        view[k] = bad;
+        const out = new Int32Array(16);
+        expect(conv.runScaledBytes(view, out, 1)).toBe(false);
+        expect(Array.from(out)).toEqual(new Array(16).fill(0));
+      }
+    }
+  });
+});
+
+describe('scaled bytes', () => {
+  it('recognises exactly the 256 values fround(u / 255), by bit pattern', () => {
+    const view = new Float32Array(1);
+    const bits = new Int32Array(view.buffer);
+    for (let u = 0; u < 256; u++) {
+      view[0] = BYTE_TO_FLOAT[u];
+      expect(scaledByte(bits[0])).toBe(u);
+      // the neighbouring float32 values are not scaled bytes
+      const pattern = bits[0];
+      for (const d of [-1, 1]) expect(scaledByte(pattern + d)).toBe(pattern + d === 0 ? 0 : -1);
+    }
+    for (const v of [-0, NaN, -1 / 255, 2, 0.5, Infinity]) {
+      view[0] = v;
+      expect(scaledByte(bits[0])).toBe(-1);
+    }
+    // every 32-bit pattern, sampled: a hit is always one of the 256 and maps back to it
+    for (let p = -(2 ** 31); p < 2 ** 31; p += 65521) {
+      const u = scaledByte(p | 0);
+      if (u >= 0) expect(new Int32Array(BYTE_TO_FLOAT.buffer)[u]).toBe(p | 0);
     }
   });
 });

@@ -44,6 +44,11 @@ export class FloatPipeline implements DevicePipeline {
     );
   }
 
+  /** Float devices have no byte shortcut: their float32 loops are exact on any view. */
+  runScaledBytes(): boolean {
+    return false;
+  }
+
   runBytes(
     view: Uint8Array,
     scores: Float32Array,
