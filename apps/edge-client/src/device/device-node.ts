@@ -1,0 +1,180 @@
+import { connect, Socket } from 'node:net';
+import type { DeviceRuntime } from '@ddnn/device-runtime';
+import type { MultiViewDataset } from '@ddnn/datasets';
+import { backoffDelay, sleep } from '../platform/retry';
+import { ClientLog } from '../ui/client-log';
+import { deviceView } from '../input/sample-source';
+import { encodeFrame, Frame, FrameReader, FrameType } from '../wire/group-frames';
+
+export interface RunningPartition {
+  runtime: DeviceRuntime;
+  modelName: string;
+  version: number;
+}
+
+export interface DeviceCounters {
+  samples: number;
+  featureRequests: number;
+  /** Bytes this device wrote to the gateway connection (frames, HELLO included). */
+  bytesSent: number;
+}
+
+export interface DeviceNodeOptions {
+  gatewayAddress: string;
+  deviceIndex: number;
+  dataset: MultiViewDataset;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  log: ClientLog;
+  onActivity?: () => void;
+}
+
+/** Features kept for WANT requests: the gateway asks right after the scores, so a few suffice. */
+const FEATURE_CACHE = 64;
+
+/**
+ * An end device: connects to its gateway (reconnecting with backoff while it is away), runs its
+ * partition on the view the gateway asks for, answers with class scores, and with its
+ * bit-packed feature map when the gateway asks again (the group did not exit locally).
+ */
+export class DeviceNode {
+  readonly counters: DeviceCounters = { samples: 0, featureRequests: 0, bytesSent: 0 };
+  private partition: RunningPartition;
+  private socket: Socket | null = null;
+  private readonly features = new Map<number, Uint8Array>();
+
+  constructor(
+    partition: RunningPartition,
+    private readonly options: DeviceNodeOptions,
+  ) {
+    this.partition = partition;
+  }
+
+  /** Swaps in a new partition; the gateway learns the version from a new HELLO. */
+  replacePartition(partition: RunningPartition): void {
+    this.partition = partition;
+    this.features.clear();
+    if (this.socket) this.send(this.socket, { type: FrameType.Hello, hello: this.hello() });
+  }
+
+  private hello() {
+    const p = this.partition;
+    return {
+      deviceIndex: this.options.deviceIndex,
+      modelName: p.modelName,
+      version: p.version,
+      featureBytes: p.runtime.featureBytes,
+      numClasses: p.runtime.numClasses,
+    };
+  }
+
+  private send(socket: Socket, frame: Frame): void {
+    const bytes = encodeFrame(frame);
+    this.counters.bytesSent += bytes.length;
+    socket.write(bytes);
+  }
+
+  /** Serves the gateway until it sends END; resolves then. Rejects when the gateway refuses it. */
+  async run(signal: AbortSignal): Promise<void> {
+    const [host, port] = splitAddress(this.options.gatewayAddress);
+    for (let attempt = 0; !signal.aborted; attempt++) {
+      const outcome = await this.session(host, port, signal);
+      if (outcome === 'end') return;
+      if (outcome === 'served') attempt = 0;
+      const delay = backoffDelay(attempt, this.options.retryBaseMs, this.options.retryMaxMs);
+      this.options.log.event(
+        'gateway-unreachable',
+        { gateway: this.options.gatewayAddress, retryInMs: delay },
+        `gateway ${this.options.gatewayAddress} not reachable, retrying in ${delay} ms`,
+      );
+      await sleep(delay, signal);
+    }
+  }
+
+  private session(
+    host: string,
+    port: number,
+    signal: AbortSignal,
+  ): Promise<'end' | 'lost' | 'served'> {
+    return new Promise((resolve, reject) => {
+      const socket = connect({ host, port });
+      socket.setNoDelay(true);
+      const reader = new FrameReader();
+      let served = false;
+      let finished = false;
+      const finish = (outcome: 'end' | 'lost' | 'served' | Error) => {
+        if (finished) return;
+        finished = true;
+        this.socket = null;
+        signal.removeEventListener('abort', onAbort);
+        socket.destroy();
+        if (outcome instanceof Error) reject(outcome);
+        else resolve(outcome);
+      };
+      const onAbort = () => finish('end');
+      signal.addEventListener('abort', onAbort, { once: true });
+      socket.on('connect', () => {
+        this.socket = socket;
+        this.options.log.event('gateway-connected', { gateway: this.options.gatewayAddress });
+        this.send(socket, { type: FrameType.Hello, hello: this.hello() });
+      });
+      socket.on('data', (chunk: Buffer) => {
+        let frames: Frame[];
+        try {
+          frames = reader.push(chunk);
+        } catch (error) {
+          this.options.log.warn('protocol-error', (error as Error).message);
+          return finish(served ? 'served' : 'lost');
+        }
+        for (const frame of frames) {
+          if (frame.type === FrameType.End) return finish('end');
+          if (frame.type === FrameType.Refused) {
+            return finish(new Error(`the gateway refused this device: ${frame.reason}`));
+          }
+          if (frame.type === FrameType.Capture || frame.type === FrameType.Want) {
+            served = true;
+            this.answer(socket, frame.type, frame.sample);
+          }
+        }
+      });
+      socket.on('error', () => undefined);
+      socket.on('close', () => finish(served ? 'served' : 'lost'));
+    });
+  }
+
+  private answer(socket: Socket, type: FrameType.Capture | FrameType.Want, sample: number): void {
+    const dataset = this.options.dataset;
+    if (sample >= dataset.numSamples) {
+      this.options.log.warn(
+        'unknown-sample',
+        `the gateway asked for sample ${sample}; this device has ${dataset.numSamples}`,
+      );
+      return;
+    }
+    if (type === FrameType.Want) {
+      this.counters.featureRequests++;
+      const features = this.features.get(sample) ?? this.infer(sample).features;
+      this.send(socket, { type: FrameType.Features, sample, features });
+    } else {
+      this.counters.samples++;
+      const { scores } = this.infer(sample);
+      this.send(socket, { type: FrameType.Scores, sample, scores });
+    }
+    this.options.onActivity?.();
+  }
+
+  private infer(sample: number): { scores: Float32Array; features: Uint8Array } {
+    const view = deviceView(this.options.dataset, sample, this.options.deviceIndex);
+    const output = this.partition.runtime.run(view);
+    this.features.set(sample, output.features);
+    if (this.features.size > FEATURE_CACHE) {
+      this.features.delete(this.features.keys().next().value as number);
+    }
+    return output;
+  }
+}
+
+export function splitAddress(address: string): [string, number] {
+  const at = address.lastIndexOf(':');
+  return [address.slice(0, at).replace(/^\[|\]$/g, ''), Number(address.slice(at + 1))];
+}

@@ -1,0 +1,151 @@
+import { createWriteStream, WriteStream } from 'node:fs';
+import { LocalAggregatorRuntime } from '@ddnn/device-runtime';
+import { CloudTierClient } from '../gateway/cloud-tier-client';
+import { GatewayPartition, GroupGateway, SampleResult } from '../gateway/group-gateway';
+import { summarizeRun } from '../gateway/run-summary';
+import { loadSamples, SampleSourceOptions } from '../input/sample-source';
+import { GoodPartition } from '../partition/partition-keeper';
+import { PlatformSync } from '../partition/platform-sync';
+import { PlatformError } from '../platform/platform-errors';
+import { CountersLine } from '../ui/counters-line';
+import { StartedClient } from './client-startup';
+
+export interface GatewayRunOptions extends SampleSourceOptions {
+  json: boolean;
+  listen: string;
+  expectDevices?: number;
+  waitDevicesMs: number;
+  deviceTimeoutMs: number;
+  results?: string;
+  pollIntervalMs: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  cloudTimeoutMs: number;
+  cloudConcurrency: number;
+}
+
+function gatewayPartition(good: GoodPartition, featureBytes: number): GatewayPartition {
+  return {
+    local: LocalAggregatorRuntime.load(good.artifact),
+    modelName: good.installed.modelName,
+    version: good.installed.version,
+    featureBytes,
+  };
+}
+
+/** Bytes of one device's packed feature map, from the model config in the partition manifest. */
+export function deviceFeatureBytes(modelConfig: Record<string, unknown>): number {
+  const input = modelConfig.inputShape as number[];
+  const device = modelConfig.device as {
+    blocks: number;
+    filters: number;
+    poolStride: number;
+    binary: boolean;
+  };
+  let h = input[0];
+  let w = input[1];
+  for (let b = 0; b < device.blocks; b++) {
+    // conv 3x3 "same", then max-pool 3x3 with padding 1 and stride poolStride
+    h = Math.ceil(h / device.poolStride);
+    w = Math.ceil(w / device.poolStride);
+  }
+  const values = h * w * device.filters;
+  return device.binary ? Math.ceil(values / 8) : 4 * values;
+}
+
+/** The device group's gateway: runs the dataset's samples through the group, then ends the run. */
+export async function runGateway(client: StartedClient, options: GatewayRunOptions): Promise<void> {
+  const { registration, log } = client;
+  const { dataset, description } = await loadSamples(options);
+  const featureBytes = deviceFeatureBytes(client.good.artifact.manifest.modelConfig);
+  const partition = gatewayPartition(client.good, featureBytes);
+  const V = partition.local.numDevices;
+  const C = partition.local.numClasses;
+  if (dataset.numViews !== V)
+    throw new Error(`${description} has ${dataset.numViews} views; the model has ${V} devices`);
+  const cloud = new CloudTierClient(
+    registration.platformUrl,
+    registration.modelName,
+    registration.credential,
+    options.cloudTimeoutMs,
+    options.cloudConcurrency,
+  );
+  const gateway = new GroupGateway(partition, cloud, {
+    listen: options.listen,
+    expectDevices: options.expectDevices ?? V,
+    waitDevicesMs: options.waitDevicesMs,
+    deviceTimeoutMs: options.deviceTimeoutMs,
+    cloudConcurrency: options.cloudConcurrency,
+    cloudRetry: { baseMs: options.retryBaseMs, maxMs: options.retryMaxMs, attempts: 3 },
+    log,
+  });
+  const results: SampleResult[] = [];
+  let cloudBytesSent = 0;
+  const line = new CountersLine(options.json);
+  let fatal: PlatformError | null = null;
+  const sync = new PlatformSync(client.api, client.keeper, {
+    pollIntervalMs: options.pollIntervalMs,
+    retry: { baseMs: options.retryBaseMs, maxMs: options.retryMaxMs },
+    log,
+    counters: () => ({
+      samples: results.length,
+      localExits: results.filter((r) => r.exitTier === 'local').length,
+      bytesSent: cloudBytesSent,
+    }),
+    onNewPartition: (good) => gateway.replacePartition(gatewayPartition(good, featureBytes)),
+    onAuthFailure: (error) => (fatal = error),
+  });
+  const address = await gateway.listen();
+  log.event('listening', {
+    address,
+    version: partition.version,
+    input: description,
+    samples: dataset.numSamples,
+  });
+  const connected = await gateway.waitForDevices();
+  log.event('devices-ready', {
+    devices: connected,
+    missing: Array.from({ length: V }, (_, d) => d).filter((d) => !connected.includes(d)),
+  });
+  let out: WriteStream | null = options.results ? createWriteStream(options.results) : null;
+  sync.start();
+  let aborted = false;
+  const stop = () => (aborted = true);
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const started = Date.now();
+  try {
+    for (let i = 0; i < dataset.numSamples && !aborted; i++) {
+      if (fatal) throw fatal;
+      await gateway.process(i, dataset.labels[i], (r) => {
+        results.push(r);
+        cloudBytesSent += r.cloudRequestBytes;
+        out?.write(`${JSON.stringify(r)}\n`);
+        line.update(() => {
+          const local = results.filter((x) => x.exitTier === 'local').length;
+          return `gateway v${r.version}: ${results.length}/${dataset.numSamples} samples, ${local} local exits, ${results.length - local} to the cloud, ${gateway.connectedDevices.length}/${V} devices`;
+        });
+      });
+    }
+    await gateway.drain();
+    if (fatal) throw fatal;
+  } finally {
+    line.finish();
+    await new Promise<void>((resolve) => (out ? out.end(() => resolve()) : resolve()));
+    out = null;
+    await gateway.close();
+    cloud.close();
+    await sync.stop(fatal === null);
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+  results.sort((a, b) => a.sample - b.sample);
+  const summary = summarizeRun(results, V, C, featureBytes);
+  log.event(
+    'summary',
+    { ...summary, elapsedMs: Date.now() - started, deviceSocketBytes: gateway.deviceSocketBytes() },
+    `done: ${summary.samples} samples, accuracy ${(100 * summary.accuracy).toFixed(1)}%, local exits ${(100 * summary.localExitRate).toFixed(1)}%, ` +
+      `${summary.deviceToGateway.wireBytesPerDevicePerSample.toFixed(1)} bytes per device and sample on the wire (formula ${summary.deviceToGateway.formulaBytesPerDevicePerSample.toFixed(1)} + framing), ` +
+      `${summary.gatewayToCloud.requests} cloud calls of ${summary.gatewayToCloud.requests ? Math.round(summary.gatewayToCloud.requestBytes / summary.gatewayToCloud.requests) : 0} bytes`,
+  );
+}

@@ -1,0 +1,430 @@
+import { createHash } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer, request, Server } from 'node:http';
+import { decodeDataset, MultiViewDataset, selectSamples } from '@ddnn/datasets';
+import {
+  communicationBytesPerDevice,
+  deserializeModel,
+  DdnnModel,
+  HierarchyAnswer,
+  inferHierarchy,
+  initEngineBackend,
+} from '@ddnn/engine';
+import {
+  edgeClient,
+  EdgeClientProcess,
+  ensureEdgeClientBuilt,
+} from './support/edge-client-process';
+import { TestPlatform, waitFor } from './support/test-platform';
+
+/** The built-in dataset as the platform stores it; the clients generate the same from these. */
+const DATASET = { builtin: 'synthetic-mvmc', seed: 5, trainSize: 240, testSize: 90 };
+const INPUT_FLAGS = [
+  '--dataset',
+  DATASET.builtin,
+  '--dataset-seed',
+  String(DATASET.seed),
+  '--train-size',
+  String(DATASET.trainSize),
+  '--test-size',
+  String(DATASET.testSize),
+];
+const FAST_RETRY = ['--retry-base-ms', '50', '--retry-max-ms', '200'];
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+interface SampleResult {
+  sample: number;
+  label: number;
+  exitTier: string;
+  predictedClass: number | null;
+  presentDevices: number[];
+  featureDevices: number[];
+  deviceWireBytes: number;
+  devicePayloadBytes: number;
+  cloudRequestBytes: number;
+  cloudPayloadBytes: number;
+}
+
+/**
+ * Six end devices and one gateway as separate edge-client processes against the real platform
+ * (API in-process, worker as a process, PostgreSQL, Redis): registration, signed downloads,
+ * the group's run over the test split compared sample by sample with the engine, bytes on the
+ * wire against the communication formula, and what a client does with a tampered partition or
+ * a refused credential. Steps share state, in order.
+ */
+describe('edge clients end to end', () => {
+  let platform: TestPlatform;
+  let work: string;
+  let test: MultiViewDataset;
+  let model: DdnnModel;
+  let threshold: number;
+  let version: number;
+  const clientIds = new Map<string, string>();
+  const stateDir = (name: string) => join(work, name);
+
+  beforeAll(async () => {
+    ensureEdgeClientBuilt();
+    await initEngineBackend('wasm');
+    platform = await TestPlatform.start({ INFERENCE_AUTH: 'credential' });
+    await platform.startWorker();
+    work = mkdtempSync(join(tmpdir(), 'edge-clients-'));
+  }, 300_000);
+  afterAll(async () => {
+    model?.dispose();
+    await platform?.stop();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('trains a small model on the platform and moves the production alias to it', async () => {
+    const dataset = await platform.http('/datasets/builtin', {
+      method: 'POST',
+      admin: true,
+      json: { ...DATASET, name: 'cams' },
+    });
+    expect(dataset.status).toBe(201);
+    expect(
+      (await platform.http('/models', { method: 'POST', admin: true, json: { name: 'cams' } }))
+        .status,
+    ).toBe(201);
+    const started = await platform.http('/training-jobs', {
+      method: 'POST',
+      admin: true,
+      json: { modelName: 'cams', dataset: 'cams', epochs: 2, batchSize: 32, seed: 3 },
+    });
+    expect(started.status).toBe(201);
+    await waitFor(
+      async () => {
+        const job = await platform.http(`/training-jobs/${started.json.id}`);
+        if (job.json.status === 'FAILED') throw new Error(`training failed: ${job.json.error}`);
+        return job.json.status === 'COMPLETED' ? true : undefined;
+      },
+      180_000,
+      'training',
+    );
+    const row = await platform.prisma.modelVersion.findFirstOrThrow({
+      where: { model: { name: 'cams' } },
+    });
+    version = row.version;
+    threshold = row.threshold;
+    model = deserializeModel(row.weights);
+    const stored = await platform.prisma.dataset.findUniqueOrThrow({ where: { name: 'cams' } });
+    test = decodeDataset(stored.testData);
+    const moved = await platform.http('/models/cams/aliases/production', {
+      method: 'PUT',
+      admin: true,
+      json: { version },
+    });
+    expect(moved.status).toBe(200);
+  });
+
+  async function register(name: string, extra: string[]) {
+    const token = await platform.http('/edge/enrollment-tokens', {
+      method: 'POST',
+      admin: true,
+      json: {},
+    });
+    expect(token.status).toBe(201);
+    return edgeClient([
+      'register',
+      '--json',
+      '--state-dir',
+      stateDir(name),
+      '--platform-url',
+      platform.baseUrl,
+      '--enrollment-token',
+      token.json.token,
+      '--name',
+      name,
+      '--model',
+      'cams',
+      '--alias',
+      'production',
+      ...extra,
+    ]);
+  }
+
+  it('registers six devices and a gateway as separate processes, each with a verified partition', async () => {
+    const names = ['gateway', ...Array.from({ length: 6 }, (_, d) => `cam-${d}`)];
+    const runs = await Promise.all(
+      names.map((name, i) =>
+        register(name, i === 0 ? ['--gateway'] : ['--device-index', String(i - 1)]),
+      ),
+    );
+    runs.forEach((run, i) => {
+      expect({ name: names[i], code: run.code, stderr: run.stderr }).toEqual({
+        name: names[i],
+        code: 0,
+        stderr: '',
+      });
+      const registered = run.events.find((e) => e.event === 'registered')!;
+      clientIds.set(names[i], registered.clientId as string);
+      expect(run.events.find((e) => e.event === 'partition-installed')).toMatchObject({
+        version,
+        tier: i === 0 ? 'local' : 'device',
+      });
+      const file = join(stateDir(names[i]), 'registration.json');
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect(statSync(stateDir(names[i])).mode & 0o777).toBe(0o700);
+      const saved = JSON.parse(readFileSync(file, 'utf8'));
+      expect(saved.publicKeyPem).toContain('BEGIN PUBLIC KEY');
+      expect(saved.credential.length).toBeGreaterThan(30);
+    });
+    // Same token twice: the platform's refusal reaches the person with its reason.
+    const again = await edgeClient([
+      'register',
+      '--state-dir',
+      stateDir('twice'),
+      '--platform-url',
+      platform.baseUrl,
+      '--enrollment-token',
+      'not-a-token',
+      '--name',
+      'x',
+      '--model',
+      'cams',
+      '--alias',
+      'production',
+      '--device-index',
+      '0',
+    ]);
+    expect(again.code).toBe(3);
+    expect(again.stderr).toContain('401 ENROLLMENT_TOKEN_REFUSED');
+  });
+
+  /** The gateway and the given devices over `data`; returns the gateway's results and summary. */
+  async function runGroup(devices: number[], extraGateway: string[] = []) {
+    const resultsFile = join(work, `results-${devices.join('')}.jsonl`);
+    const gateway = new EdgeClientProcess([
+      'run',
+      '--json',
+      '--state-dir',
+      stateDir('gateway'),
+      ...INPUT_FLAGS,
+      '--listen',
+      '127.0.0.1:0',
+      '--expect-devices',
+      String(devices.length),
+      '--results',
+      resultsFile,
+      '--poll-interval-ms',
+      '500',
+      ...extraGateway,
+    ]);
+    try {
+      const listening = await gateway.waitForEvent('listening', 30_000);
+      const clients = devices.map(
+        (d) =>
+          new EdgeClientProcess([
+            'run',
+            '--json',
+            '--state-dir',
+            stateDir(`cam-${d}`),
+            ...INPUT_FLAGS,
+            '--gateway-address',
+            listening.address as string,
+            '--poll-interval-ms',
+            '500',
+            ...FAST_RETRY,
+          ]),
+      );
+      const code = await gateway.exited;
+      const codes = await Promise.all(clients.map((c) => c.exited));
+      expect({ code, stderr: gateway.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(codes).toEqual(devices.map(() => 0));
+      const results = readFileSync(resultsFile, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as SampleResult)
+        .sort((a, b) => a.sample - b.sample);
+      return {
+        results,
+        gateway,
+        clients,
+        summary: gateway.events().find((e) => e.event === 'summary')!,
+      };
+    } finally {
+      gateway.kill();
+    }
+  }
+
+  function checkAgainstEngine(
+    results: SampleResult[],
+    expected: HierarchyAnswer[],
+    labels: Int32Array,
+  ) {
+    expect(results.map((r) => r.sample)).toEqual(expected.map((_, i) => i));
+    expect(results.map((r) => r.exitTier)).toEqual(expected.map((e) => e.exitTier));
+    expect(results.map((r) => r.predictedClass)).toEqual(expected.map((e) => e.predictedClass));
+    const accuracy = (classes: (number | null)[]) =>
+      classes.filter((c, i) => c === labels[i]).length / labels.length;
+    expect(accuracy(results.map((r) => r.predictedClass))).toBe(
+      accuracy(expected.map((e) => e.predictedClass)),
+    );
+  }
+
+  it('runs the test split through 6 device processes and the gateway exactly as the engine does', async () => {
+    // cam-2 cannot reach the platform: it runs offline on the partition it keeps on disk.
+    const offline = JSON.parse(readFileSync(join(stateDir('cam-2'), 'registration.json'), 'utf8'));
+    writeFileSync(
+      join(stateDir('cam-2'), 'registration.json'),
+      JSON.stringify({ ...offline, platformUrl: 'http://127.0.0.1:9' }),
+    );
+    const { results, summary, clients } = await runGroup([0, 1, 2, 3, 4, 5]);
+    writeFileSync(join(stateDir('cam-2'), 'registration.json'), JSON.stringify(offline));
+    expect(clients[2].events().some((e) => e.event === 'platform-offline')).toBe(true);
+
+    const expected = inferHierarchy(model, test, threshold);
+    checkAgainstEngine(results, expected, test.labels);
+    const n = test.numSamples;
+    const localExits = expected.filter((e) => e.exitTier === 'local').length;
+    const l = localExits / n;
+    // Both exits happen, or the comparison would not test the cloud path (or the local one).
+    expect(localExits).toBeGreaterThan(0);
+    expect(localExits).toBeLessThan(n);
+    expect(summary).toMatchObject({ samples: n, answered: n, localExitRate: l });
+    for (const r of results) expect(r.presentDevices).toEqual([0, 1, 2, 3, 4, 5]);
+
+    // Bytes: the payload per device and sample is the communication formula exactly; the wire
+    // adds 9 bytes of framing per frame (one scores frame, one features frame when not local).
+    const d2g = summary.deviceToGateway as Record<string, number>;
+    const formula = communicationBytesPerDevice(model.config, l);
+    expect(formula).toBeCloseTo(12 + (1 - l) * 128, 9);
+    expect(d2g.payloadBytesPerDevicePerSample).toBeCloseTo(formula, 9);
+    expect(d2g.framingBytesPerDevicePerSample).toBeCloseTo(9 * (1 + (1 - l)), 9);
+    // The per-sample accounting is what went over the sockets: every device's byte count on its
+    // own side and on the gateway's side equals its frames plus one HELLO.
+    const socketBytes = summary.deviceSocketBytes as Record<string, number>;
+    clients.forEach((c, d) => {
+      const done = c.events().find((e) => e.event === 'device-done')!;
+      expect(done.bytesSent).toBe(socketBytes[d]);
+    });
+    const helloBytes = Object.values(socketBytes).reduce((a, b) => a + b, 0) - d2g.wireBytes;
+    expect(helloBytes / 6).toBeLessThan(120);
+    const g2c = summary.gatewayToCloud as Record<string, number>;
+    expect(g2c.requests).toBe(n - localExits);
+    expect(g2c.payloadBytes).toBe((n - localExits) * 6 * 128);
+    process.stdout.write(
+      `edge clients: ${n} samples, accuracy ${(summary.accuracy as number).toFixed(4)}, local exits ${localExits}/${n} (l = ${l.toFixed(4)})\n` +
+        `  device->gateway per device and sample: payload ${d2g.payloadBytesPerDevicePerSample.toFixed(2)} B = formula 12 + (1-l)*128 = ${formula.toFixed(2)} B; ` +
+        `on the wire ${d2g.wireBytesPerDevicePerSample.toFixed(2)} B (framing ${d2g.framingBytesPerDevicePerSample.toFixed(2)} B), plus one HELLO of ${(helloBytes / 6).toFixed(0)} B per connection\n` +
+        `  gateway->cloud: ${g2c.requests} requests, ${g2c.payloadBytes / Math.max(1, g2c.requests)} B payload each, ${g2c.overheadBytesPerRequest.toFixed(1)} B HTTP + JSON header overhead each, ${(g2c.responseBytes / Math.max(1, g2c.requests)).toFixed(0)} B per answer\n`,
+    );
+
+    // The gateway's last heartbeat carried its counters to the platform.
+    const listed = await platform.http('/edge/clients?modelName=cams', { admin: true });
+    const gw = listed.json.find((c: { name: string }) => c.name === 'gateway');
+    expect(gw).toMatchObject({ installedVersion: version, counters: { samples: n, localExits } });
+  }, 120_000);
+
+  it('treats a device that is down as missing, as the engine does', async () => {
+    const subset = selectSamples(
+      test,
+      Array.from({ length: 30 }, (_, i) => i),
+      'first-30',
+    );
+    const { results } = await runGroup(
+      [0, 1, 2, 3, 5],
+      ['--limit', '30', '--device-timeout-ms', '3000'],
+    );
+    const expected = inferHierarchy(model, subset, threshold, { missingDevices: [4] });
+    checkAgainstEngine(results, expected, subset.labels);
+    for (const r of results) expect(r.presentDevices).toEqual([0, 1, 2, 3, 5]);
+  }, 120_000);
+
+  /** A proxy in front of the platform that flips one bit of every partition it passes on. */
+  async function tamperingProxy(): Promise<{ url: string; server: Server }> {
+    const target = new URL(platform.baseUrl);
+    const server = createServer((req, res) => {
+      const headers = { ...req.headers };
+      delete headers['if-none-match'];
+      const upstream = request(
+        { host: target.hostname, port: target.port, path: req.url, method: req.method, headers },
+        (answer) => {
+          const chunks: Buffer[] = [];
+          answer.on('data', (c: Buffer) => chunks.push(c));
+          answer.on('end', () => {
+            const body = Buffer.concat(chunks);
+            if (req.url?.startsWith('/edge/partition') && answer.statusCode === 200) {
+              body[body.length - 1] ^= 0x01;
+            }
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            res.end(body);
+          });
+        },
+      );
+      req.pipe(upstream);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address() as { port: number };
+    return { url: `http://127.0.0.1:${address.port}`, server };
+  }
+
+  it('refuses a tampered partition, in transit or on disk, and keeps the last good one', async () => {
+    const dir = stateDir('cam-0-tampered');
+    cpSync(stateDir('cam-0'), dir, { recursive: true });
+    const installed = JSON.parse(readFileSync(join(dir, 'installed.json'), 'utf8'));
+    const goodBytes = readFileSync(join(dir, installed.fileName));
+    const { url, server } = await tamperingProxy();
+    try {
+      const registration = JSON.parse(readFileSync(join(dir, 'registration.json'), 'utf8'));
+      writeFileSync(
+        join(dir, 'registration.json'),
+        JSON.stringify({ ...registration, platformUrl: url }),
+      );
+      const update = await edgeClient(['update', '--state-dir', dir, ...FAST_RETRY]);
+      expect(update.code).toBe(4);
+      expect(update.stderr).toContain('signature does not verify');
+      expect(update.stderr).toContain(`kept the installed version ${version}`);
+    } finally {
+      server.close();
+    }
+    expect(JSON.parse(readFileSync(join(dir, 'installed.json'), 'utf8'))).toEqual(installed);
+    expect(sha256(readFileSync(join(dir, installed.fileName)))).toBe(sha256(goodBytes));
+
+    // One bit changed on disk: the client will not run it either.
+    const onDisk = Buffer.from(goodBytes);
+    onDisk[onDisk.length - 1] ^= 0x80;
+    writeFileSync(join(dir, installed.fileName), onDisk);
+    const status = await edgeClient(['status', '--json', '--state-dir', dir]);
+    expect(status.code).toBe(0);
+    const report = status.events.find((e) => e.event === 'status')!;
+    expect(report.partition).toBeNull();
+    expect(report.partitionProblem).toContain('signature does not verify');
+  }, 60_000);
+
+  it('stops with a clear message when the credential is wrong or revoked', async () => {
+    const dir = stateDir('cam-1-wrong');
+    cpSync(stateDir('cam-1'), dir, { recursive: true });
+    const registration = JSON.parse(readFileSync(join(dir, 'registration.json'), 'utf8'));
+    writeFileSync(
+      join(dir, 'registration.json'),
+      JSON.stringify({ ...registration, credential: 'wrong' }),
+    );
+    const wrong = await edgeClient(['update', '--state-dir', dir]);
+    expect(wrong.code).toBe(3);
+    expect(wrong.stderr).toContain('the platform refused this client (401 UNAUTHORIZED)');
+    expect(wrong.stderr).toContain('register again');
+
+    const revoked = await platform.http(`/edge/clients/${clientIds.get('cam-5')}/revoke`, {
+      method: 'POST',
+      admin: true,
+    });
+    expect(revoked.status).toBe(200);
+    const status = await edgeClient(['status', '--state-dir', stateDir('cam-5')]);
+    expect(status.code).toBe(3);
+    expect(status.stderr).toMatch(/401 UNAUTHORIZED.*revoked/);
+    const run = await edgeClient([
+      'run',
+      '--json',
+      '--state-dir',
+      stateDir('cam-5'),
+      ...INPUT_FLAGS,
+      '--gateway-address',
+      '127.0.0.1:9',
+    ]);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('was revoked');
+  }, 60_000);
+});
