@@ -6,12 +6,15 @@ import { createServer, request, Server } from 'node:http';
 import { decodeDataset, MultiViewDataset, selectSamples } from '@ddnn/datasets';
 import {
   communicationBytesPerDevice,
+  cutPartitions,
   deserializeModel,
   DdnnModel,
   HierarchyAnswer,
   inferHierarchy,
   initEngineBackend,
+  serializeModel,
 } from '@ddnn/engine';
+import { toDbBytes } from '@ddnn/persistence';
 import {
   edgeClient,
   EdgeClientProcess,
@@ -39,6 +42,7 @@ interface SampleResult {
   label: number;
   exitTier: string;
   predictedClass: number | null;
+  localEntropy: number | null;
   presentDevices: number[];
   featureDevices: number[];
   deviceWireBytes: number;
@@ -257,6 +261,7 @@ describe('edge clients end to end', () => {
     expect(results.map((r) => r.sample)).toEqual(expected.map((_, i) => i));
     expect(results.map((r) => r.exitTier)).toEqual(expected.map((e) => e.exitTier));
     expect(results.map((r) => r.predictedClass)).toEqual(expected.map((e) => e.predictedClass));
+    expect(results.map((r) => r.localEntropy)).toEqual(expected.map((e) => e.entropies.local));
     const accuracy = (classes: (number | null)[]) =>
       classes.filter((c, i) => c === labels[i]).length / labels.length;
     expect(accuracy(results.map((r) => r.predictedClass))).toBe(
@@ -284,6 +289,20 @@ describe('edge clients end to end', () => {
     expect(localExits).toBeGreaterThan(0);
     expect(localExits).toBeLessThan(n);
     expect(summary).toMatchObject({ samples: n, answered: n, localExitRate: l });
+    // ...and the platform's own evaluation of the version (the worker's, stored with it).
+    const metrics = (
+      await platform.prisma.modelVersion.findFirstOrThrow({
+        where: { model: { name: 'cams' }, version },
+      })
+    ).metrics as {
+      operatingPoint: {
+        overallAccuracy: number;
+        localExitRate: number;
+        commBytesPerDevice: number;
+      };
+    };
+    expect(summary.accuracy).toBe(metrics.operatingPoint.overallAccuracy);
+    expect(summary.localExitRate).toBe(metrics.operatingPoint.localExitRate);
     for (const r of results) expect(r.presentDevices).toEqual([0, 1, 2, 3, 4, 5]);
 
     // Bytes: the payload per device and sample is the communication formula exactly; the wire
@@ -318,6 +337,112 @@ describe('edge clients end to end', () => {
     expect(gw).toMatchObject({ installedVersion: version, counters: { samples: n, localExits } });
   }, 120_000);
 
+  /**
+   * Version 2: the trained weights of version 1 cut again with another local threshold (the
+   * median local entropy, so about half the samples go to the cloud), published as the worker
+   * publishes a version. Only the threshold differs: what the clients run must follow it.
+   */
+  async function publishRecut(localThreshold: number): Promise<number> {
+    const prisma = platform.prisma;
+    const v1 = await prisma.modelVersion.findFirstOrThrow({
+      where: { model: { name: 'cams' }, version },
+    });
+    const stored = await prisma.dataset.findUniqueOrThrow({ where: { id: v1.datasetId } });
+    const parts = cutPartitions(model, {
+      thresholds: { local: localThreshold },
+      classNames: stored.classNames,
+    });
+    const job = await prisma.trainingJob.create({
+      data: {
+        modelId: v1.modelId,
+        datasetId: v1.datasetId,
+        status: 'COMPLETED',
+        params: {},
+        totalEpochs: 2,
+      },
+    });
+    const { lastVersion } = await prisma.model.update({
+      where: { id: v1.modelId },
+      data: { lastVersion: { increment: 1 } },
+    });
+    const created = await prisma.modelVersion.create({
+      data: {
+        modelId: v1.modelId,
+        version: lastVersion,
+        config: v1.config ?? {},
+        metrics: {},
+        threshold: localThreshold,
+        weights: toDbBytes(serializeModel(model)),
+        datasetId: v1.datasetId,
+        trainingJobId: job.id,
+      },
+    });
+    const tiers = { device: 'DEVICE', local: 'LOCAL', edge: 'EDGE', cloud: 'CLOUD' } as const;
+    await prisma.partition.createMany({
+      data: parts.map((p) => ({
+        versionId: created.id,
+        tier: tiers[p.manifest.tier],
+        deviceIndex: p.manifest.deviceIndex,
+        formatVersion: p.manifest.formatVersion,
+        sizeBytes: p.bytes.byteLength,
+        sha256: sha256(p.bytes),
+        manifest: JSON.parse(JSON.stringify(p.manifest)),
+        bytes: toDbBytes(p.bytes),
+      })),
+    });
+    return lastVersion;
+  }
+
+  it('follows the alias to a new version and runs it exactly too (about half the samples to the cloud)', async () => {
+    const entropies = inferHierarchy(model, test, threshold)
+      .map((e) => e.entropies.local!)
+      .sort((a, b) => a - b);
+    const median = entropies[Math.floor(entropies.length / 2)];
+    const v2 = await publishRecut(median);
+    const moved = await platform.http('/models/cams/aliases/production', {
+      method: 'PUT',
+      admin: true,
+      json: { version: v2 },
+    });
+    expect(moved.status).toBe(200);
+    const before = await edgeClient(['status', '--json', '--state-dir', stateDir('cam-0')]);
+    expect(before.events[0]).toMatchObject({
+      partition: { version },
+      platform: { targetVersion: v2, updateAvailable: true },
+    });
+    const update = await edgeClient(['update', '--json', '--state-dir', stateDir('cam-0')]);
+    expect(update.code).toBe(0);
+    expect(update.events.find((e) => e.event === 'partition-installed')).toMatchObject({
+      version: v2,
+    });
+    const again = await edgeClient(['update', '--json', '--state-dir', stateDir('cam-0')]);
+    expect(again.events.find((e) => e.event === 'partition-unchanged')).toMatchObject({
+      version: v2,
+    });
+
+    version = v2;
+    threshold = median;
+    // The other clients pick v2 up when they start (their installed v1 is one poll behind).
+    const { results, summary, gateway } = await runGroup([0, 1, 2, 3, 4, 5]);
+    expect(gateway.events().find((e) => e.event === 'partition-installed')).toMatchObject({
+      version: v2,
+    });
+    const expected = inferHierarchy(model, test, threshold);
+    checkAgainstEngine(results, expected, test.labels);
+    const l = summary.localExitRate as number;
+    expect(l).toBeGreaterThan(0.3);
+    expect(l).toBeLessThan(0.7);
+    const d2g = summary.deviceToGateway as Record<string, number>;
+    expect(d2g.payloadBytesPerDevicePerSample).toBeCloseTo(12 + (1 - l) * 128, 9);
+    expect(d2g.framingBytesPerDevicePerSample).toBeCloseTo(9 * (1 + (1 - l)), 9);
+    const g2c = summary.gatewayToCloud as Record<string, number>;
+    process.stdout.write(
+      `edge clients, version ${v2} (threshold ${median.toFixed(4)}): accuracy ${(summary.accuracy as number).toFixed(4)}, l = ${l.toFixed(4)}; ` +
+        `device->gateway ${d2g.payloadBytesPerDevicePerSample.toFixed(2)} B payload (formula ${(12 + (1 - l) * 128).toFixed(2)}), ${d2g.wireBytesPerDevicePerSample.toFixed(2)} B on the wire; ` +
+        `gateway->cloud ${g2c.requests} requests, ${g2c.overheadBytesPerRequest.toFixed(1)} B overhead each\n`,
+    );
+  }, 120_000);
+
   it('treats a device that is down as missing, as the engine does', async () => {
     const subset = selectSamples(
       test,
@@ -330,6 +455,11 @@ describe('edge clients end to end', () => {
     );
     const expected = inferHierarchy(model, subset, threshold, { missingDevices: [4] });
     checkAgainstEngine(results, expected, subset.labels);
+    // Not what all six give: device 4 really was left out.
+    const allSix = inferHierarchy(model, subset, threshold);
+    expect(
+      results.filter((r, i) => r.localEntropy !== allSix[i].entropies.local).length,
+    ).toBeGreaterThan(0);
     for (const r of results) expect(r.presentDevices).toEqual([0, 1, 2, 3, 5]);
   }, 120_000);
 
