@@ -6,50 +6,65 @@ import { floatBits, scaledByte } from './scaled-bytes';
 
 /** Channels up to this many are combined per pixel first (2^(C-1) signed sums). */
 export const MAX_BYTE_PATH_CHANNELS = 4;
-const LANE = 65536;
-const HIGH_BITS = 0x80008000 | 0;
 /**
- * Filters sharing one word of flags. Per lane (16 bits), filter i of the group has its "may
- * reach the threshold" flag at bit 15 - i and its "surely reaches" flag at bit 7 - i, so one OR
- * over a pooling window pools all of them, and a table turns the 8 "may" bits into output bits.
+ * Image bands computed at once: lane k of a float64 holds band k's integer sum in bits
+ * 16k .. 16k + 15 (three 16-bit lanes = 48 bits, exact within float64's 53).
  */
-const GROUP = 8;
+const LANES = 3;
+const LANE_SCALE = [1, 2 ** 16, 2 ** 32];
+/** Adds 1 to every lane. */
+const LANE_ONES = 1 + 2 ** 16 + 2 ** 32;
+const TWO_TO_MINUS_32 = 2 ** -32;
+/** Bit 15 of lanes 0 and 1 in the low 32 bits of a lane sum. */
+const LOW_LANE_FLAGS = 0x80008000 | 0;
+/**
+ * Filters sharing one word of flags. Lane k's flags take byte LANE_BYTE[k] of the word:
+ * filter i of the group has its "may reach the threshold" flag at bit 7 - i of that byte and
+ * its "surely reaches" flag at bit 3 - i. One OR over a pooling window pools all of them, and
+ * a 16-entry table turns a lane's 4 "may" bits into output bits.
+ */
+const GROUP = 4;
+const LANE_BYTE = [0, 16, 8];
+const LANE_BYTE_MASK = LANE_BYTE.map((b) => 0xff << b);
 
 /**
  * The first binary block on a view given as bytes (or as floats that are exactly scaled
- * bytes): integer sums (bytes against sign weights) instead of float ones, two image rows per
- * 32-bit word (SWAR: the top half of the image in the low 16 bits, the bottom half in the high
- * 16), and the threshold comparisons done on both halves at once. The integer sum I relates to
- * the engine's float32 sum by I / 255 within a known margin, so outputs clearly above or below
- * their threshold are decided here and the rare ones within the margin are recomputed exactly
- * in the engine's order.
+ * bytes): integer sums (bytes against sign weights) instead of float ones, three bands of
+ * image rows per float64 (SWAR: three 16-bit lanes, see LANES), and the threshold comparisons
+ * of the three bands done at once. The integer sum I relates to the engine's float32 sum by
+ * I / 255 within a known margin, so outputs clearly above or below their threshold are decided
+ * here and the rare ones within the margin are recomputed exactly in the engine's order.
  *
- * Lane 0 holds pooled rows 0 .. half-1, lane 1 pooled rows half .. end; local row r of lane 1
- * is image row r + half * stride, so both lanes pool the same local windows. Up to 8 filters
- * share a word of flags, so max-pooling is one OR of 9 words per window for all of them.
+ * Lane k holds pooled rows k * perLane .. (k + 1) * perLane - 1; local row r of lane k is image
+ * row r + k * perLane * stride, so all lanes pool the same local windows.
  */
 export class ByteFirstConv {
   private readonly pw: number;
-  /** Local conv rows -1 .. lastRow (the pooled windows of both lanes). */
+  /** Local conv rows -1 .. lastRow (the pooled windows of every lane). */
   private readonly convRows: number;
-  private readonly half: number;
-  private readonly laneOffset: number;
+  /** Pooled rows per lane. */
+  private readonly perLane: number;
+  private readonly inputRows: number;
   private readonly inputSize: number;
   private readonly combos: number;
   /** Signed combination planes on the packed input grid (local rows -2 .. lastRow + 1). */
-  private readonly planes: Int32Array;
+  private readonly planes: Float64Array;
+  /** Per input grid row and lane: the image row's first value (0 outside the image) ... */
+  private readonly rowSources: Int32Array;
+  /** ... and the lane's scale (0 outside the image: the conv's zero padding). */
+  private readonly rowScales: Float64Array;
   private readonly termOffsets: Int32Array;
-  /** Per group of 8 filters, the flags of every conv cell on the packed conv grid. */
+  /** Per group of 4 filters, the flags of every conv cell on the packed conv grid. */
   private readonly flags: Int32Array;
   private readonly flagsSize: number;
   private readonly groups: number;
-  /** Per local conv row, the lanes holding image rows (the others must not count). */
+  /** Per local conv row, the lanes' flag bytes holding image rows (the others must not count). */
   private readonly rowMasks: Int32Array;
-  /** Per filter, offsets that put each lane's "sum >= bound" into its bit 15. */
-  private readonly sureOffsets: Int32Array;
-  private readonly maybeOffsets: Int32Array;
+  /** Per filter, lane offsets that put each lane's "sum >= bound" into its bit 15. */
+  private readonly sureOffsets: Float64Array;
+  private readonly maybeOffsets: Float64Array;
   /**
-   * Per group, for each pattern of its 8 "may reach" bits (bit 7 - i for filter i), the bits
+   * Per group, for each pattern of its 4 "may reach" bits (bit 3 - i for filter i), the bits
    * to set in the output word when every flag is certain (the threshold's direction applied).
    */
   private readonly outputBits: Int32Array;
@@ -64,30 +79,38 @@ export class ByteFirstConv {
     const { inHeight: h, inWidth: w, inChannels: cin, filters, outHeight, poolStride: s } = block;
     if (cin > MAX_BYTE_PATH_CHANNELS) throw new Error('the byte path combines at most 4 channels');
     this.pw = w + 2;
-    this.half = Math.ceil(outHeight / 2);
-    this.laneOffset = this.half * s;
-    const lastRow = (this.half - 1) * s + 1;
+    this.perLane = Math.ceil(outHeight / LANES);
+    const laneOffset = this.perLane * s;
+    const lastRow = (this.perLane - 1) * s + 1;
     this.convRows = lastRow + 2;
-    this.inputSize = (this.convRows + 2) * this.pw;
+    this.inputRows = this.convRows + 2;
+    this.inputSize = this.inputRows * this.pw;
     this.combos = 1 << (cin - 1);
-    this.planes = new Int32Array(2 * this.combos * this.inputSize);
+    this.planes = new Float64Array(2 * this.combos * this.inputSize);
+    // input grid row g holds image row g - 2 + k * laneOffset in lane k
+    this.rowSources = new Int32Array(this.inputRows * LANES);
+    this.rowScales = new Float64Array(this.inputRows * LANES);
+    const read = new Uint8Array(h);
+    for (let g = 0; g < this.inputRows; g++) {
+      for (let k = 0; k < LANES; k++) {
+        const y = g - 2 + k * laneOffset;
+        if (y < 0 || y >= h) continue;
+        this.rowSources[g * LANES + k] = y * w * cin;
+        this.rowScales[g * LANES + k] = LANE_SCALE[k];
+        read[y] = 1;
+      }
+    }
+    this.readsEveryRow = read.every((r) => r === 1);
     this.flagsSize = this.convRows * this.pw;
     this.groups = Math.ceil(filters / GROUP);
     this.flags = new Int32Array(this.groups * this.flagsSize);
     this.rowMasks = new Int32Array(this.convRows);
     for (let r = 0; r < this.convRows; r++) {
-      const image0 = r - 1;
-      const image1 = r - 1 + this.laneOffset;
-      const lane0 = image0 >= 0 && image0 < h ? 0xffff : 0;
-      const lane1 = image1 >= 0 && image1 < h ? 0xffff0000 | 0 : 0;
-      this.rowMasks[r] = lane0 | lane1;
+      for (let k = 0; k < LANES; k++) {
+        const y = r - 1 + k * laneOffset;
+        if (y >= 0 && y < h) this.rowMasks[r] |= LANE_BYTE_MASK[k];
+      }
     }
-    // input grid row g holds image rows g - 2 (lane 0) and g - 2 + laneOffset (lane 1)
-    const read = new Uint8Array(h);
-    for (let g = 0; g < this.convRows + 2; g++) {
-      for (const y of [g - 2, g - 2 + this.laneOffset]) if (y >= 0 && y < h) read[y] = 1;
-    }
-    this.readsEveryRow = read.every((r) => r === 1);
     // conv cell (local row r - 1, col x) is at q = r * pw + x + 1 in `flags`; its tap (ky, kx)
     // reads input grid row r + ky, col x + kx, i.e. q + ky * pw + kx - 1 in `planes`
     const k = block.kernel;
@@ -103,30 +126,28 @@ export class ByteFirstConv {
       }
     }
     this.signs = signs;
-    // bytes: I / 255 is within marginPerUnit (max|x| = 1) of the engine's sum; lanes stay in
-    // 16 bits because |I| <= 9 * cin * 255 < 2^14 and bounds are clamped just outside that
+    // bytes: I / 255 is within marginPerUnit (max|x| = 1) of the engine's sum; a lane sum
+    // minus its bound stays within ±2^15 because |I| <= 9 * cin * 255 < 2^14 and bounds are
+    // clamped just outside that, so each lane plus 2^15 - bound is in [0, 2^16): no carries
     const margin = this.signs.marginPerUnit;
     const limit = 9 * cin * 255 + 1;
     const clamp = (v: number) => Math.max(-limit, Math.min(limit, v));
-    // as int32 (wrapping): only the low 32 bits of the sums matter
-    this.sureOffsets = new Int32Array(filters);
-    this.maybeOffsets = new Int32Array(filters);
+    this.sureOffsets = new Float64Array(filters);
+    this.maybeOffsets = new Float64Array(filters);
     this.signs.thresholds.forEach(({ threshold: t }, f) => {
-      const sure = clamp(Math.ceil(255 * (t + margin)));
-      const maybe = clamp(Math.ceil(255 * (t - margin)));
-      this.sureOffsets[f] = ((32768 - sure) * (LANE + 1)) | 0;
-      this.maybeOffsets[f] = ((32768 - maybe) * (LANE + 1)) | 0;
+      this.sureOffsets[f] = (32768 - clamp(Math.ceil(255 * (t + margin)))) * LANE_ONES;
+      this.maybeOffsets[f] = (32768 - clamp(Math.ceil(255 * (t - margin)))) * LANE_ONES;
     });
-    this.outputBits = new Int32Array(this.groups * 256);
+    this.outputBits = new Int32Array(this.groups * 16);
     for (let g = 0; g < this.groups; g++) {
-      for (let pattern = 0; pattern < 256; pattern++) {
+      for (let pattern = 0; pattern < 16; pattern++) {
         let bits = 0;
         for (let i = 0; i < GROUP && g * GROUP + i < filters; i++) {
           const f = g * GROUP + i;
-          const above = ((pattern >>> (7 - i)) & 1) === 1;
+          const above = ((pattern >>> (3 - i)) & 1) === 1;
           if (above !== this.signs.thresholds[f].invert) bits |= wordBit(f);
         }
-        this.outputBits[g * 256 + pattern] = bits;
+        this.outputBits[g * 16 + pattern] = bits;
       }
     }
   }
@@ -138,6 +159,8 @@ export class ByteFirstConv {
   get weightBytes(): number {
     return (
       this.termOffsets.byteLength +
+      this.rowSources.byteLength +
+      this.rowScales.byteLength +
       this.rowMasks.byteLength +
       this.sureOffsets.byteLength +
       this.maybeOffsets.byteLength +
@@ -157,16 +180,16 @@ export class ByteFirstConv {
    * false, with `out` untouched, as soon as one is not (the caller then takes the float path).
    */
   runScaledBytes(input: Float32Array, out: Int32Array, wordsPerPixel: number): boolean {
+    const bits = floatBits(input);
     if (!this.readsEveryRow) {
-      const bits = floatBits(input);
       for (let k = 0; k < bits.length; k++) if (scaledByte(bits[k]) < 0) return false;
     }
-    if (!this.fillPlanesFromFloats(input)) return false;
+    if (!this.fillPlanesFromFloats(bits)) return false;
     this.convolve(input, out, wordsPerPixel);
     return true;
   }
 
-  /** Conv sums against every filter's bounds, then one pooling pass per group of 8 filters. */
+  /** Conv sums against every filter's bounds, then one pooling pass per group of 4 filters. */
   private convolve(source: Uint8Array | Float32Array, out: Int32Array, wordsPerPixel: number) {
     const { pw, planes, flags, flagsSize, convRows, rowMasks, termOffsets } = this;
     const { inWidth: w, filters } = this.layout;
@@ -194,22 +217,18 @@ export class ByteFirstConv {
         const rowEnd = rowStart + w;
         if (!banded) {
           for (let q = rowStart; q < rowEnd; q++) {
-            // both lanes' integer sums at once (a lane may borrow from the other: the total
-            // is still lane0 + lane1 * 2^16, which the offset makes non-negative per lane)
-            const v =
-              ((planes[q + o0] +
-                planes[q + o1] +
-                planes[q + o2] +
-                planes[q + o3] +
-                planes[q + o4] +
-                planes[q + o5] +
-                planes[q + o6] +
-                planes[q + o7] +
-                planes[q + o8] +
-                sure) |
-                0) &
-              HIGH_BITS;
-            flags[plane + q] |= (v >>> i) | (v >>> (i + 8));
+            // the three lanes' integer sums at once (a lane may borrow from the next: the
+            // total is still the lanes' weighted sum, which the offset makes non-negative
+            // per lane); bit 15 of lanes 0, 1, 2 -> bits 7, 23, 15, the top of their bytes
+            const t =
+              planes[q + o0] +
+              planes[q + o1] +
+              (planes[q + o2] + planes[q + o3]) +
+              (planes[q + o4] + planes[q + o5] + (planes[q + o6] + planes[q + o7])) +
+              (planes[q + o8] + sure);
+            const reached =
+              (((t | 0) & LOW_LANE_FLAGS) >>> 8) | (((t * TWO_TO_MINUS_32) | 0) & 0x8000);
+            flags[plane + q] |= (reached >>> i) | (reached >>> (i + 4));
           }
           continue;
         }
@@ -217,24 +236,24 @@ export class ByteFirstConv {
           const sum =
             planes[q + o0] +
             planes[q + o1] +
-            planes[q + o2] +
-            planes[q + o3] +
-            planes[q + o4] +
-            planes[q + o5] +
-            planes[q + o6] +
-            planes[q + o7] +
+            (planes[q + o2] + planes[q + o3]) +
+            (planes[q + o4] + planes[q + o5] + (planes[q + o6] + planes[q + o7])) +
             planes[q + o8];
-          flags[plane + q] |=
-            ((((sum + maybe) | 0) & HIGH_BITS) >>> i) |
-            ((((sum + sure) | 0) & HIGH_BITS) >>> (i + 8));
+          const t = sum + sure;
+          const m = sum + maybe;
+          const surely =
+            (((t | 0) & LOW_LANE_FLAGS) >>> 8) | (((t * TWO_TO_MINUS_32) | 0) & 0x8000);
+          const perhaps =
+            (((m | 0) & LOW_LANE_FLAGS) >>> 8) | (((m * TWO_TO_MINUS_32) | 0) & 0x8000);
+          flags[plane + q] |= (perhaps >>> i) | (surely >>> (i + 4));
         }
       }
     }
-    // rows outside the image in one lane (the band edges) must not count
+    // rows outside the image in a lane (the band edges) must not count
     for (let g = 0; g < this.groups; g++) {
       for (let r = 0; r < convRows; r++) {
         const mask = rowMasks[r];
-        if (mask === -1) continue;
+        if (mask === 0xffffff) continue;
         const rowStart = g * flagsSize + r * pw + 1;
         for (let q = rowStart; q < rowStart + w; q++) flags[q] &= mask;
       }
@@ -248,17 +267,20 @@ export class ByteFirstConv {
     out: Int32Array,
     wordsPerPixel: number,
   ): void {
-    const { pw, flags, half, outputBits } = this;
+    const { pw, flags, perLane, outputBits } = this;
     const { outWidth, outHeight, poolStride: s } = this.layout;
     const plane = group * this.flagsSize;
-    const table = group * 256;
+    const table = group * 16;
     const word = (group * GROUP) >> 5;
-    for (let j = 0; j < half; j++) {
+    const rowWords = outWidth * wordsPerPixel;
+    for (let j = 0; j < perLane; j++) {
       // window rows j*s-1 .. j*s+1 are local conv rows j*s .. j*s+2 of `flags`
       const top = plane + j * s * pw;
-      const oy1 = j + half;
-      const out0 = j * outWidth * wordsPerPixel + word;
-      const out1 = oy1 < outHeight ? oy1 * outWidth * wordsPerPixel + word : -1;
+      const oy1 = j + perLane;
+      const oy2 = oy1 + perLane;
+      const out0 = j * rowWords + word;
+      const out1 = oy1 < outHeight ? oy1 * rowWords + word : -1;
+      const out2 = oy2 < outHeight ? oy2 * rowWords + word : -1;
       for (let ox = 0; ox < outWidth; ox++) {
         const q = top + ox * s;
         const any =
@@ -271,79 +293,67 @@ export class ByteFirstConv {
           flags[q + 2 * pw] |
           flags[q + 2 * pw + 1] |
           flags[q + 2 * pw + 2];
-        const maybe0 = (any >>> 8) & 0xff;
-        const maybe1 = any >>> 24;
-        const uncertain0 = maybe0 & ~any & 0xff;
-        const uncertain1 = maybe1 & ~(any >>> 16) & 0xff;
         const o = ox * wordsPerPixel;
-        out[out0 + o] |=
-          uncertain0 === 0
-            ? outputBits[table + maybe0]
-            : this.exact(source, group, maybe0, uncertain0, j, ox);
-        if (out1 >= 0) {
-          out[out1 + o] |=
-            uncertain1 === 0
-              ? outputBits[table + maybe1]
-              : this.exact(source, group, maybe1, uncertain1, oy1, ox);
-        }
+        out[out0 + o] |= this.windowBits(source, table, any, j, ox);
+        if (out1 >= 0) out[out1 + o] |= this.windowBits(source, table, any >>> 16, oy1, ox);
+        if (out2 >= 0) out[out2 + o] |= this.windowBits(source, table, any >>> 8, oy2, ox);
       }
     }
   }
 
-  /** A window with flags within the rounding margin: those filters' maxima recomputed exactly. */
-  private exact(
+  /** Output bits of one lane's window from its flag byte (the low 8 bits of `lane`). */
+  private windowBits(
     source: Uint8Array | Float32Array,
-    group: number,
-    maybe: number,
-    uncertain: number,
+    table: number,
+    lane: number,
     oy: number,
     ox: number,
   ): number {
+    const maybe = (lane >>> 4) & 15;
+    const uncertain = maybe & ~lane & 15;
+    if (uncertain === 0) return this.outputBits[table + maybe];
+    // some maxima within the rounding margin: those filters' windows recomputed exactly
     let pattern = maybe & ~uncertain;
+    const first = (table / 16) * GROUP;
     for (let i = 0; i < GROUP; i++) {
-      const bit = 1 << (7 - i);
-      if (uncertain & bit && this.signs.exactWindowAbove(source, oy, ox, group * GROUP + i)) {
+      const bit = 8 >>> i;
+      if (uncertain & bit && this.signs.exactWindowAbove(source, oy, ox, first + i)) {
         pattern |= bit;
       }
     }
-    return this.outputBits[group * 256 + pattern];
+    return this.outputBits[table + pattern];
   }
 
   private fillPlanes(view: Uint8Array): void {
-    const { pw, planes, inputSize: n, combos, laneOffset, convRows } = this;
-    const { inHeight: h, inWidth: w, inChannels: cin } = this.layout;
-    // input grid row g is local image row g - 2 (lane 0) and g - 2 + laneOffset (lane 1)
-    for (let g = 0; g < convRows + 2; g++) {
-      const y0 = g - 2;
-      const y1 = y0 + laneOffset;
-      // a lane outside the image reads zeros (the conv's zero padding)
-      const scale0 = y0 >= 0 && y0 < h ? 1 : 0;
-      const scale1 = y1 >= 0 && y1 < h ? LANE : 0;
-      const src0 = scale0 ? y0 * w * cin : 0;
-      const src1 = scale1 ? y1 * w * cin : 0;
+    const { pw, planes, inputSize: n, combos, inputRows, rowSources, rowScales } = this;
+    const { inWidth: w, inChannels: cin } = this.layout;
+    for (let g = 0; g < inputRows; g++) {
+      const s0 = rowScales[g * LANES];
+      const s1 = rowScales[g * LANES + 1];
+      const s2 = rowScales[g * LANES + 2];
+      let i0 = rowSources[g * LANES];
+      let i1 = rowSources[g * LANES + 1];
+      let i2 = rowSources[g * LANES + 2];
       const rowStart = g * pw + 1;
       if (cin === 3) {
         // the paper's RGB views; combination p negates channel c when bit c - 1 of p is set
-        for (let x = 0, q = rowStart, i0 = src0, i1 = src1; x < w; x++, q++, i0 += 3, i1 += 3) {
+        for (let q = rowStart; q < rowStart + w; q++, i0 += 3, i1 += 3, i2 += 3) {
           writeRgbCombinations(
             planes,
             n,
             q,
-            view[i0] * scale0 + view[i1] * scale1,
-            view[i0 + 1] * scale0 + view[i1 + 1] * scale1,
-            view[i0 + 2] * scale0 + view[i1 + 2] * scale1,
+            view[i0] * s0 + view[i1] * s1 + view[i2] * s2,
+            view[i0 + 1] * s0 + view[i1 + 1] * s1 + view[i2 + 1] * s2,
+            view[i0 + 2] * s0 + view[i1 + 2] * s1 + view[i2 + 2] * s2,
           );
         }
         continue;
       }
-      for (let x = 0; x < w; x++) {
-        const q = rowStart + x;
-        const i0 = src0 + x * cin;
-        const i1 = src1 + x * cin;
+      for (let q = rowStart; q < rowStart + w; q++, i0 += cin, i1 += cin, i2 += cin) {
         for (let p = 0; p < combos; p++) {
           let v = 0;
           for (let c = 0; c < cin; c++) {
-            const u = view[i0 + c] * scale0 + view[i1 + c] * scale1;
+            const u = view[i0 + c] * s0 + view[i1 + c] * s1 + view[i2 + c] * s2;
             v += c > 0 && (p >> (c - 1)) & 1 ? -u : u;
           }
           planes[2 * p * n + q] = v;
@@ -353,50 +363,50 @@ export class ByteFirstConv {
     }
   }
 
-  /** fillPlanes for floats that should be scaled bytes; false when one is not. */
-  private fillPlanesFromFloats(input: Float32Array): boolean {
-    const bits = floatBits(input);
-    const { pw, planes, inputSize: n, combos, laneOffset, convRows } = this;
-    const { inHeight: h, inWidth: w, inChannels: cin } = this.layout;
-    for (let g = 0; g < convRows + 2; g++) {
-      const y0 = g - 2;
-      const y1 = y0 + laneOffset;
-      const scale0 = y0 >= 0 && y0 < h ? 1 : 0;
-      const scale1 = y1 >= 0 && y1 < h ? LANE : 0;
-      const src0 = scale0 ? y0 * w * cin : 0;
-      const src1 = scale1 ? y1 * w * cin : 0;
+  /** fillPlanes from float32 bit patterns that should be scaled bytes; false when one is not. */
+  private fillPlanesFromFloats(bits: Int32Array): boolean {
+    const { pw, planes, inputSize: n, combos, inputRows, rowSources, rowScales } = this;
+    const { inWidth: w, inChannels: cin } = this.layout;
+    for (let g = 0; g < inputRows; g++) {
+      const s0 = rowScales[g * LANES];
+      const s1 = rowScales[g * LANES + 1];
+      const s2 = rowScales[g * LANES + 2];
+      let i0 = rowSources[g * LANES];
+      let i1 = rowSources[g * LANES + 1];
+      let i2 = rowSources[g * LANES + 2];
       const rowStart = g * pw + 1;
       if (cin === 3) {
-        for (let x = 0, q = rowStart, i0 = src0, i1 = src1; x < w; x++, q++, i0 += 3, i1 += 3) {
+        for (let q = rowStart; q < rowStart + w; q++, i0 += 3, i1 += 3, i2 += 3) {
           const r0 = scaledByte(bits[i0]);
           const g0 = scaledByte(bits[i0 + 1]);
           const b0 = scaledByte(bits[i0 + 2]);
           const r1 = scaledByte(bits[i1]);
           const g1 = scaledByte(bits[i1 + 1]);
           const b1 = scaledByte(bits[i1 + 2]);
-          if ((r0 | g0 | b0 | r1 | g1 | b1) < 0) return false;
+          const r2 = scaledByte(bits[i2]);
+          const g2 = scaledByte(bits[i2 + 1]);
+          const b2 = scaledByte(bits[i2 + 2]);
+          if ((r0 | g0 | b0 | r1 | g1 | b1 | r2 | g2 | b2) < 0) return false;
           writeRgbCombinations(
             planes,
             n,
             q,
-            r0 * scale0 + r1 * scale1,
-            g0 * scale0 + g1 * scale1,
-            b0 * scale0 + b1 * scale1,
+            r0 * s0 + r1 * s1 + r2 * s2,
+            g0 * s0 + g1 * s1 + g2 * s2,
+            b0 * s0 + b1 * s1 + b2 * s2,
           );
         }
         continue;
       }
-      for (let x = 0; x < w; x++) {
-        const q = rowStart + x;
-        const i0 = src0 + x * cin;
-        const i1 = src1 + x * cin;
+      for (let q = rowStart; q < rowStart + w; q++, i0 += cin, i1 += cin, i2 += cin) {
         for (let p = 0; p < combos; p++) {
           let v = 0;
           for (let c = 0; c < cin; c++) {
             const u0 = scaledByte(bits[i0 + c]);
             const u1 = scaledByte(bits[i1 + c]);
-            if ((u0 | u1) < 0) return false;
-            const u = u0 * scale0 + u1 * scale1;
+            const u2 = scaledByte(bits[i2 + c]);
+            if ((u0 | u1 | u2) < 0) return false;
+            const u = u0 * s0 + u1 * s1 + u2 * s2;
             v += c > 0 && (p >> (c - 1)) & 1 ? -u : u;
           }
           planes[2 * p * n + q] = v;

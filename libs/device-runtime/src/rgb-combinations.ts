@@ -4,7 +4,7 @@
  * layer then needs one plane read per 3x3 tap and filter instead of three. Small enough to inline.
  */
 export function writeRgbCombinations(
-  planes: Float32Array | Int32Array,
+  planes: Float32Array | Float64Array,
   n: number,
   q: number,
   a: number,
