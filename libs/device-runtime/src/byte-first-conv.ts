@@ -267,7 +267,7 @@ export class ByteFirstConv {
     out: Int32Array,
     wordsPerPixel: number,
   ): void {
-    const { pw, flags, perLane, outputBits } = this;
+    const { pw, flags, perLane } = this;
     const { outWidth, outHeight, poolStride: s } = this.layout;
     const plane = group * this.flagsSize;
     const table = group * 16;
