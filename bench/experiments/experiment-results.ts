@@ -18,7 +18,14 @@ export interface ExperimentSettings {
   /** Training seeds (model initialisation and batch order); results are averaged over them. */
   seeds: number[];
   datasetSeed: number;
+  /** Epochs of the paper model (MP-CC, 6 devices): tables 2, 4, 5 and the targets. */
+  paperEpochs: number;
+  /** Epochs of the comparisons: the 9 schemes and the device counts (all on the same footing). */
   epochs: number;
+  /** Share of the training set held out to choose the exit threshold T (never the test set). */
+  validationFraction: number;
+  /** Training processes run in parallel. */
+  workers: number;
   batchSize: number;
   learningRate: number;
   trainSize: number;
@@ -52,12 +59,18 @@ export interface PaperModelResult {
   local: SeedStat;
   cloud: SeedStat;
   sweep: SweepPoint[];
-  /** Per seed: the threshold with the best overall accuracy (then the most local exits). */
+  /**
+   * Per seed: T chosen on the validation split (best overall accuracy there, then the most local
+   * exits); the other numbers are on the test set at that T.
+   */
   operatingPoint: {
     threshold: SeedStat;
     localExitRate: SeedStat;
     overallAccuracy: SeedStat;
     commBytesPerDevice: SeedStat;
+    validationSamples: number;
+    /** Overall accuracy on the validation split at the chosen T. */
+    validationAccuracy: SeedStat;
   };
   faultTolerance: FaultToleranceResult[];
   communication: {
@@ -85,4 +98,6 @@ export interface MnistResult {
   cloud: SeedStat;
   overall: SeedStat;
   localExitRate: SeedStat;
+  /** T chosen on the validation split. */
+  threshold: SeedStat;
 }

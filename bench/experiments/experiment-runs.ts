@@ -1,23 +1,20 @@
 /**
- * The experiments themselves: train a model per (configuration, seed) with the engine, evaluate it
- * on the test set and reduce the per-seed numbers to mean and std. No report formatting here.
+ * The experiments themselves: plan one training job per (configuration, seed), run them in
+ * parallel worker processes (worker-pool.ts) and reduce the per-seed numbers to mean and std.
+ * No report formatting here.
+ *
+ * - paper model: MP-CC, 6 devices, `paperEpochs` (the paper's 100) - tables 2, 4, 5 and targets;
+ * - scheme comparison: the 9 schemes at `epochs`, all on the same footing (MP-CC retrained);
+ * - device counts 1..6 at `epochs` (k = 6 is the MP-CC run of the scheme comparison);
+ * - mnist-6: the paper model's shape on MNIST tiles at `mnist.epochs`.
  */
 import {
-  createModel,
-  DEFAULT_SWEEP,
-  evaluateModel,
   PAPER_MVMC_CONFIG,
-  trainModel,
   type AggregationScheme,
   type DdnnConfig,
   type EvaluationReport,
 } from '../../libs/ddnn/src/index';
-import {
-  createBuiltinDataset,
-  createMultiViewDataset,
-  viewSize,
-  type MultiViewDataset,
-} from '../../libs/datasets/src/index';
+import { MNIST6_TILE_SHAPE } from '../../libs/datasets/src/index';
 import type {
   DeviceCountResult,
   ExperimentSettings,
@@ -28,45 +25,15 @@ import type {
 } from './experiment-results';
 import { SCHEME_NAMES } from './paper-reference';
 import { seedStat, type SeedStat } from './statistics';
+import type { JobResult, TrainingJob } from './training-job';
+import { runJobs } from './worker-pool';
 
 export type Log = (message: string) => void;
 
-interface Splits {
-  train: MultiViewDataset;
-  test: MultiViewDataset;
-}
+const SYNTHETIC_VIEWS = 6;
+const MNIST_CLASSES = 10;
 
-/** Trains one model and evaluates it; the model is always disposed. */
-async function trainAndEvaluate(
-  config: DdnnConfig,
-  data: Splits,
-  seed: number,
-  epochs: number,
-  settings: ExperimentSettings,
-  evaluate: { faultTolerance: boolean },
-): Promise<EvaluationReport> {
-  const model = createModel(config, seed);
-  try {
-    await trainModel(model, data.train, {
-      epochs,
-      batchSize: settings.batchSize,
-      learningRate: settings.learningRate,
-      seed,
-    });
-    return evaluateModel(model, data.test, {
-      sweep: DEFAULT_SWEEP,
-      skipFaultTolerance: !evaluate.faultTolerance,
-    });
-  } finally {
-    model.dispose();
-  }
-}
-
-function stat<T>(reports: readonly T[], pick: (r: T) => number): SeedStat {
-  return seedStat(reports.map(pick));
-}
-
-export function schemeConfig(scheme: string, numDevices = 6): DdnnConfig {
+export function schemeConfig(scheme: string, numDevices = SYNTHETIC_VIEWS): DdnnConfig {
   const [local, cloud] = scheme.split('-') as [AggregationScheme, AggregationScheme];
   return {
     ...PAPER_MVMC_CONFIG,
@@ -76,76 +43,132 @@ export function schemeConfig(scheme: string, numDevices = 6): DdnnConfig {
   };
 }
 
-/** The first k views of every sample; each sample keeps its global label. */
-export function firstViews(ds: MultiViewDataset, k: number): MultiViewDataset {
-  const v = ds.numViews;
-  const size = viewSize(ds);
-  const pixels =
-    ds.pixels instanceof Uint8Array
-      ? new Uint8Array(ds.numSamples * k * size)
-      : new Float32Array(ds.numSamples * k * size);
-  const viewLabels = new Int32Array(ds.numSamples * k);
-  for (let i = 0; i < ds.numSamples; i++) {
-    pixels.set(ds.pixels.subarray(i * v * size, (i * v + k) * size), i * k * size);
-    viewLabels.set(ds.viewLabels.subarray(i * v, i * v + k), i * k);
-  }
-  return createMultiViewDataset({
-    name: `${ds.name}-first-${k}`,
-    classNames: ds.classNames,
-    viewNames: ds.viewNames.slice(0, k),
-    viewShape: ds.viewShape,
-    pixels,
-    viewLabels,
-    labels: ds.labels,
-  });
+export interface ExperimentOutcome {
+  schemes: SchemeResult[];
+  paperModel: PaperModelResult;
+  devices: DeviceCountResult[];
+  mnist: MnistResult;
 }
 
-export function syntheticMvmc(settings: ExperimentSettings): Splits {
-  return createBuiltinDataset('synthetic-mvmc', {
-    seed: settings.datasetSeed,
-    trainSize: settings.trainSize,
-    testSize: settings.testSize,
-  });
-}
+type Group = 'paper' | `scheme ${string}` | `devices ${number}` | 'mnist';
 
-/** (1) The nine aggregation schemes; the MP-CC reports are returned for the other tables. */
-export async function runSchemes(
-  data: Splits,
-  settings: ExperimentSettings,
-  log: Log,
-): Promise<{ schemes: SchemeResult[]; paperReports: EvaluationReport[] }> {
-  const schemes: SchemeResult[] = [];
-  let paperReports: EvaluationReport[] = [];
-  for (const scheme of SCHEME_NAMES) {
-    const reports: EvaluationReport[] = [];
-    for (const seed of settings.seeds) {
-      const started = Date.now();
-      const isPaper = scheme === 'MP-CC';
-      const report = await trainAndEvaluate(
-        schemeConfig(scheme),
-        data,
-        seed,
-        settings.epochs,
-        settings,
-        { faultTolerance: isPaper },
-      );
-      reports.push(report);
-      log(
-        `scheme ${scheme} seed ${seed}: local ${pct(report.exitAccuracy.local)} cloud ${pct(report.exitAccuracy.cloud)} (${secs(started)})`,
-      );
+/** Every training of a run, tagged with the table it feeds. */
+export function planJobs(settings: ExperimentSettings): { group: Group; job: TrainingJob }[] {
+  const plan: { group: Group; job: TrainingJob }[] = [];
+  const synthetic = (label: string, config: DdnnConfig, seed: number, epochs: number) => ({
+    label: `${label} seed ${seed}`,
+    dataset: 'synthetic-mvmc' as const,
+    views: config.numDevices,
+    config,
+    seed,
+    epochs,
+    faultTolerance: false,
+  });
+  for (const seed of settings.seeds) {
+    plan.push({
+      group: 'paper',
+      job: {
+        ...synthetic(
+          `paper model (MP-CC, ${settings.paperEpochs} epochs)`,
+          schemeConfig('MP-CC'),
+          seed,
+          settings.paperEpochs,
+        ),
+        faultTolerance: true,
+      },
+    });
+    for (const scheme of SCHEME_NAMES) {
+      plan.push({
+        group: `scheme ${scheme}`,
+        job: synthetic(`scheme ${scheme}`, schemeConfig(scheme), seed, settings.epochs),
+      });
     }
-    if (scheme === 'MP-CC') paperReports = reports;
-    schemes.push({
-      scheme,
-      local: stat(reports, (r) => r.exitAccuracy.local),
-      cloud: stat(reports, (r) => r.exitAccuracy.cloud),
+    for (let k = 1; k < SYNTHETIC_VIEWS; k++) {
+      plan.push({
+        group: `devices ${k}`,
+        job: synthetic(`${k} devices`, schemeConfig('MP-CC', k), seed, settings.epochs),
+      });
+    }
+  }
+  for (const seed of settings.mnist.seeds) {
+    plan.push({
+      group: 'mnist',
+      job: {
+        label: `mnist-6 seed ${seed}`,
+        dataset: 'mnist-6',
+        views: SYNTHETIC_VIEWS,
+        config: {
+          ...PAPER_MVMC_CONFIG,
+          inputShape: [...MNIST6_TILE_SHAPE],
+          numClasses: MNIST_CLASSES,
+        },
+        seed,
+        epochs: settings.mnist.epochs,
+        faultTolerance: false,
+      },
     });
   }
-  return { schemes, paperReports };
+  return plan;
+}
+
+export async function runExperiments(
+  settings: ExperimentSettings,
+  log: Log,
+): Promise<ExperimentOutcome> {
+  const plan = planJobs(settings);
+  log(`${plan.length} trainings on ${settings.workers} worker processes`);
+  let done = 0;
+  const results = await runJobs(
+    plan.map((p) => p.job),
+    settings,
+    settings.workers,
+    (job, r) => {
+      done++;
+      log(
+        `[${done}/${plan.length}] ${job.label}: local ${pct(r.report.exitAccuracy.local)} cloud ` +
+          `${pct(r.report.exitAccuracy.cloud)}, T ${r.validation.threshold.toFixed(3)} (validation) -> ` +
+          `overall ${pct(r.report.operatingPoint.overallAccuracy)} (${r.seconds.toFixed(0)} s)`,
+      );
+    },
+  );
+  const of = (group: Group): JobResult[] =>
+    plan.flatMap((p, i) => (p.group === group ? [results[i]] : []));
+  const reports = (group: Group): EvaluationReport[] => of(group).map((r) => r.report);
+
+  const schemes: SchemeResult[] = SCHEME_NAMES.map((scheme) => {
+    const rs = reports(`scheme ${scheme}`);
+    return {
+      scheme,
+      local: stat(rs, (r) => r.exitAccuracy.local),
+      cloud: stat(rs, (r) => r.exitAccuracy.cloud),
+    };
+  });
+  const devices = Array.from({ length: SYNTHETIC_VIEWS }, (_, i) => {
+    const k = i + 1;
+    return deviceCountRow(k, reports(k === SYNTHETIC_VIEWS ? 'scheme MP-CC' : `devices ${k}`));
+  });
+  return {
+    schemes,
+    paperModel: summarisePaperModel(of('paper')),
+    devices,
+    mnist: summariseMnist(of('mnist')),
+  };
+}
+
+function deviceCountRow(k: number, reports: readonly EvaluationReport[]): DeviceCountResult {
+  return {
+    numDevices: k,
+    addedDevice: stat(reports, (r) => r.deviceAccuracy[k - 1]),
+    meanDevice: stat(reports, (r) => mean(r.deviceAccuracy)),
+    local: stat(reports, (r) => r.exitAccuracy.local),
+    cloud: stat(reports, (r) => r.exitAccuracy.cloud),
+    overall: stat(reports, (r) => r.operatingPoint.overallAccuracy),
+  };
 }
 
 /** (2), (4), (5): sweep, fault tolerance and communication of the paper's MP-CC model. */
-export function summarisePaperModel(reports: readonly EvaluationReport[]): PaperModelResult {
+export function summarisePaperModel(results: readonly JobResult[]): PaperModelResult {
+  const reports = results.map((r) => r.report);
   const first = reports[0];
   const numDevices = first.deviceAccuracy.length;
   const faultTolerance: FaultToleranceResult[] = [
@@ -179,6 +202,8 @@ export function summarisePaperModel(reports: readonly EvaluationReport[]): Paper
       localExitRate: stat(reports, (r) => r.operatingPoint.localExitRate),
       overallAccuracy: stat(reports, (r) => r.operatingPoint.overallAccuracy),
       commBytesPerDevice: stat(reports, (r) => r.operatingPoint.commBytesPerDevice),
+      validationSamples: results[0].validation.samples,
+      validationAccuracy: stat(results, (r) => r.validation.overallAccuracy),
     },
     faultTolerance,
     communication: {
@@ -190,73 +215,8 @@ export function summarisePaperModel(reports: readonly EvaluationReport[]): Paper
   };
 }
 
-/** (3) Accuracy against the number of devices; k = 6 is the MP-CC run of the scheme table. */
-export async function runDeviceCounts(
-  data: Splits,
-  sixDeviceReports: readonly EvaluationReport[],
-  settings: ExperimentSettings,
-  log: Log,
-): Promise<DeviceCountResult[]> {
-  const rows: DeviceCountResult[] = [];
-  for (let k = 1; k <= data.train.numViews; k++) {
-    let reports: EvaluationReport[];
-    if (k === data.train.numViews) {
-      reports = [...sixDeviceReports];
-    } else {
-      const subset = { train: firstViews(data.train, k), test: firstViews(data.test, k) };
-      reports = [];
-      for (const seed of settings.seeds) {
-        const started = Date.now();
-        const report = await trainAndEvaluate(
-          schemeConfig('MP-CC', k),
-          subset,
-          seed,
-          settings.epochs,
-          settings,
-          { faultTolerance: false },
-        );
-        reports.push(report);
-        log(
-          `${k} devices seed ${seed}: local ${pct(report.exitAccuracy.local)} cloud ${pct(report.exitAccuracy.cloud)} (${secs(started)})`,
-        );
-      }
-    }
-    rows.push({
-      numDevices: k,
-      addedDevice: stat(reports, (r) => r.deviceAccuracy[k - 1]),
-      meanDevice: stat(reports, (r) => mean(r.deviceAccuracy)),
-      local: stat(reports, (r) => r.exitAccuracy.local),
-      cloud: stat(reports, (r) => r.exitAccuracy.cloud),
-      overall: stat(reports, (r) => r.operatingPoint.overallAccuracy),
-    });
-  }
-  return rows;
-}
-
-/** The paper model's shape on MNIST tiles: 10x14x1 views, 10 classes, MP-CC. */
-export async function runMnist(settings: ExperimentSettings, log: Log): Promise<MnistResult> {
-  const { mnist } = settings;
-  const data = createBuiltinDataset('mnist-6', {
-    seed: settings.datasetSeed,
-    trainSize: mnist.trainSize,
-    testSize: mnist.testSize,
-  });
-  const config: DdnnConfig = {
-    ...PAPER_MVMC_CONFIG,
-    inputShape: [...data.train.viewShape],
-    numClasses: data.train.classNames.length,
-  };
-  const reports: EvaluationReport[] = [];
-  for (const seed of mnist.seeds) {
-    const started = Date.now();
-    const report = await trainAndEvaluate(config, data, seed, mnist.epochs, settings, {
-      faultTolerance: false,
-    });
-    reports.push(report);
-    log(
-      `mnist-6 seed ${seed}: local ${pct(report.exitAccuracy.local)} cloud ${pct(report.exitAccuracy.cloud)} (${secs(started)})`,
-    );
-  }
+function summariseMnist(results: readonly JobResult[]): MnistResult {
+  const reports = results.map((r) => r.report);
   return {
     deviceAccuracy: reports[0].deviceAccuracy.map((_, d) =>
       stat(reports, (r) => r.deviceAccuracy[d]),
@@ -265,7 +225,12 @@ export async function runMnist(settings: ExperimentSettings, log: Log): Promise<
     cloud: stat(reports, (r) => r.exitAccuracy.cloud),
     overall: stat(reports, (r) => r.operatingPoint.overallAccuracy),
     localExitRate: stat(reports, (r) => r.operatingPoint.localExitRate),
+    threshold: stat(reports, (r) => r.operatingPoint.threshold),
   };
+}
+
+function stat<T>(items: readonly T[], pick: (r: T) => number): SeedStat {
+  return seedStat(items.map(pick));
 }
 
 function mean(values: readonly number[]): number {
@@ -274,8 +239,4 @@ function mean(values: readonly number[]): number {
 
 function pct(x: number): string {
   return `${(100 * x).toFixed(1)}%`;
-}
-
-function secs(startedMs: number): string {
-  return `${((Date.now() - startedMs) / 1000).toFixed(1)} s`;
 }

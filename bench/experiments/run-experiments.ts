@@ -4,7 +4,8 @@
  * synthetic-mvmc, and the paper model on mnist-6. Writes docs/results/README.md, SVG charts and
  * results.json.
  *
- *   npm run experiments -- [--quick] [--epochs n] [--seeds 1,2,3] [--out docs/results]
+ *   npm run experiments -- [--quick] [--epochs n] [--paper-epochs n] [--seeds 1,2,3] [--workers n]
+ *                          [--out docs/results]
  *   npm run experiments -- --render-from docs/results/results.json   (report only, no training)
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,13 +13,7 @@ import { cpus } from 'node:os';
 import * as path from 'node:path';
 import { initEngineBackend } from '../../libs/ddnn/src/index';
 import type { ExperimentResults } from './experiment-results';
-import {
-  runDeviceCounts,
-  runMnist,
-  runSchemes,
-  summarisePaperModel,
-  syntheticMvmc,
-} from './experiment-runs';
+import { runExperiments } from './experiment-runs';
 import { parseRunnerOptions } from './experiment-settings';
 import { renderCharts } from './report-charts';
 import { renderReport } from './report-markdown';
@@ -41,11 +36,7 @@ async function main(): Promise<void> {
     );
   log(`${options.mode} mode on ${backend}: ${JSON.stringify(settings)}`);
 
-  const data = syntheticMvmc(settings);
-  const { schemes, paperReports } = await runSchemes(data, settings, log);
-  const paperModel = summarisePaperModel(paperReports);
-  const devices = await runDeviceCounts(data, paperReports, settings, log);
-  const mnist = await runMnist(settings, log);
+  const { schemes, paperModel, devices, mnist } = await runExperiments(settings, log);
 
   const results: ExperimentResults = {
     mode: options.mode,

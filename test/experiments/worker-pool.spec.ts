@@ -1,0 +1,94 @@
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
+import { PAPER_MVMC_CONFIG } from '../../libs/ddnn/src/index';
+import type { ExperimentSettings } from '../../bench/experiments/experiment-results';
+import { planJobs } from '../../bench/experiments/experiment-runs';
+import { FULL_SETTINGS, QUICK_SETTINGS } from '../../bench/experiments/experiment-settings';
+import { jobSplits, type TrainingJob } from '../../bench/experiments/training-job';
+import type * as WorkerPool from '../../bench/experiments/worker-pool';
+
+const ROOT = path.join(__dirname, '../..');
+const BUILD = path.join(ROOT, 'dist/experiments-build/bench/experiments');
+
+/** Tiny settings: a real training in a real worker process takes a few seconds. */
+const TINY: ExperimentSettings = { ...QUICK_SETTINGS, trainSize: 60, testSize: 30 };
+
+function job(label: string, views: number, seed: number, devices = views): TrainingJob {
+  return {
+    label,
+    dataset: 'synthetic-mvmc',
+    views,
+    config: { ...PAPER_MVMC_CONFIG, numDevices: devices },
+    seed,
+    epochs: 1,
+    faultTolerance: false,
+  };
+}
+
+describe('experiments worker pool (compiled, real child processes)', () => {
+  let pool: typeof WorkerPool;
+
+  beforeAll(() => {
+    // The pool forks the compiled worker, as `npm run experiments` does.
+    const bin = (name: string) => path.join(ROOT, 'node_modules/.bin', name);
+    execFileSync(bin('tsc'), ['-p', 'bench/experiments/tsconfig.json'], { cwd: ROOT });
+    execFileSync(bin('tsc-alias'), ['-p', 'bench/experiments/tsconfig.json'], { cwd: ROOT });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    pool = require(path.join(BUILD, 'worker-pool.js')) as typeof WorkerPool;
+  });
+
+  it('trains jobs in two worker processes and returns the results in job order', async () => {
+    const jobs = [job('one device', 1, 1), job('two devices', 2, 1), job('three devices', 3, 2)];
+    const finished: string[] = [];
+    const results = await pool.runJobs(jobs, TINY, 2, (j) => finished.push(j.label));
+    expect(results.map((r) => r.report.deviceAccuracy.length)).toEqual([1, 2, 3]);
+    expect([...finished].sort()).toEqual(['one device', 'three devices', 'two devices']);
+    expect(new Set(results.map((r) => r.pid)).size).toBe(2);
+    expect(results.every((r) => r.pid !== process.pid)).toBe(true);
+    // T comes from the 15 % validation split of the 60 training samples, not from the test set.
+    for (const r of results) {
+      expect(r.validation.samples).toBe(9);
+      expect(r.report.numSamples).toBe(30);
+      expect(r.report.operatingPoint.chosenBy).toBe('fixed');
+      expect(r.report.operatingPoint.threshold).toBe(r.validation.threshold);
+    }
+  });
+
+  it("fails the run with the job's label and the worker's error", async () => {
+    await expect(
+      pool.runJobs([job('mismatched job', 2, 1, 3)], TINY, 1, () => undefined),
+    ).rejects.toThrow(/mismatched job failed in worker \d+: .*2 views but the model has 3 devices/);
+  });
+});
+
+describe('experiment plan and splits', () => {
+  it('plans the paper model at its epochs and every comparison at the comparison epochs', () => {
+    const plan = planJobs(FULL_SETTINGS);
+    const seeds = FULL_SETTINGS.seeds.length;
+    const count = (prefix: string) => plan.filter((p) => p.group.startsWith(prefix)).length;
+    expect(count('paper')).toBe(seeds);
+    expect(count('scheme')).toBe(9 * seeds);
+    expect(count('devices')).toBe(5 * seeds);
+    expect(count('mnist')).toBe(FULL_SETTINGS.mnist.seeds.length);
+    for (const { group, job: j } of plan) {
+      if (group === 'paper') {
+        expect(j).toMatchObject({ epochs: FULL_SETTINGS.paperEpochs, faultTolerance: true });
+        expect(j.config).toMatchObject({ localAggregator: 'MP', cloudAggregator: 'CC' });
+      } else if (group !== 'mnist') {
+        expect(j).toMatchObject({ epochs: FULL_SETTINGS.epochs, faultTolerance: false });
+      }
+    }
+  });
+
+  it('carves the validation split from the training set only, with no sample in two splits', () => {
+    const { fit, validation, test } = jobSplits(TINY, 'synthetic-mvmc', 6);
+    expect([fit.numSamples, validation.numSamples, test.numSamples]).toEqual([51, 9, 30]);
+    expect(fit.numViews).toBe(6);
+    const keys = (ds: typeof fit) =>
+      Array.from({ length: ds.numSamples }, (_, s) =>
+        Buffer.from(ds.pixels.subarray(s * 6 * 3072, (s + 1) * 6 * 3072)).toString('base64'),
+      );
+    const all = [...keys(fit), ...keys(validation), ...keys(test)];
+    expect(new Set(all).size).toBe(all.length);
+  });
+});
