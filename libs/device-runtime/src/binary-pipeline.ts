@@ -23,6 +23,11 @@ export class BinaryPipeline implements DevicePipeline {
   private readonly blockOutputs: Int32Array[];
   private readonly wordsPerPixel: number;
   private readonly flat: Int32Array;
+  /**
+   * Bits per pixel of the byte path's output: the filter count when a single block's output
+   * can go straight into `flat` (the filter count divides 32, the paper's 4), else whole words.
+   */
+  private readonly bytePixelBits: number;
   private readonly exit: BinaryExit;
 
   private readonly featureShape: readonly [number, number, number];
@@ -43,6 +48,7 @@ export class BinaryPipeline implements DevicePipeline {
       (b) => new Int32Array(b.outHeight * b.outWidth * this.wordsPerPixel),
     );
     this.flat = new Int32Array(Math.ceil((fh * fw * fc) / 32));
+    this.bytePixelBits = layout.blocks.length === 1 && 32 % fc === 0 ? fc : 32 * this.wordsPerPixel;
     this.exit = new BinaryExit(layout.exit);
   }
 
@@ -90,11 +96,9 @@ export class BinaryPipeline implements DevicePipeline {
   ): boolean {
     // more than 4 channels: the float path is exact on scaled bytes too
     if (!this.byteFirst) return false;
-    this.blockOutputs[0].fill(0);
-    if (!this.byteFirst.runScaledBytes(input, this.blockOutputs[0], this.wordsPerPixel)) {
-      return false;
-    }
-    this.finish(scores, scoresOffset, features, featuresOffset);
+    const out = this.byteOutput();
+    if (!this.byteFirst.runScaledBytes(input, out, this.bytePixelBits)) return false;
+    this.finishBytePath(scores, scoresOffset, features, featuresOffset);
     return true;
   }
 
@@ -111,9 +115,25 @@ export class BinaryPipeline implements DevicePipeline {
       this.runFloat(scaled, 1, scores, scoresOffset, features, featuresOffset);
       return;
     }
-    this.blockOutputs[0].fill(0);
-    this.byteFirst.run(view, this.blockOutputs[0], this.wordsPerPixel);
-    this.finish(scores, scoresOffset, features, featuresOffset);
+    this.byteFirst.run(view, this.byteOutput(), this.bytePixelBits);
+    this.finishBytePath(scores, scoresOffset, features, featuresOffset);
+  }
+
+  /** Where the byte path writes the first block's bits (zeroed). */
+  private byteOutput(): Int32Array {
+    const out = this.bytePixelBits % 32 === 0 ? this.blockOutputs[0] : this.flat;
+    out.fill(0);
+    return out;
+  }
+
+  private finishBytePath(
+    scores: Float32Array,
+    scoresOffset: number,
+    features: Uint8Array,
+    featuresOffset: number,
+  ): void {
+    if (this.bytePixelBits % 32 === 0) this.finish(scores, scoresOffset, features, featuresOffset);
+    else this.exitAndFeatures(scores, scoresOffset, features, featuresOffset);
   }
 
   /** Blocks after the first, then the exit and the wire-format features. */
@@ -129,6 +149,16 @@ export class BinaryPipeline implements DevicePipeline {
       this.packed[b].run(blockOutputs[b], blockOutputs[b + 1], wordsPerPixel);
     }
     this.flatten(blockOutputs[blockOutputs.length - 1]);
+    this.exitAndFeatures(scores, scoresOffset, features, featuresOffset);
+  }
+
+  /** The exit's scores and the wire-format features from `flat`. */
+  private exitAndFeatures(
+    scores: Float32Array,
+    scoresOffset: number,
+    features: Uint8Array,
+    featuresOffset: number,
+  ): void {
     this.exit.run(this.flat, scores, scoresOffset);
     const { flat, featureBytes } = this;
     const whole = featureBytes >> 2;

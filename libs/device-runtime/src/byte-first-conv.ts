@@ -169,28 +169,43 @@ export class ByteFirstConv {
     );
   }
 
-  /** `view` is the HWC view as bytes; sets the block's sign bits in `out`. */
-  run(view: Uint8Array, out: Int32Array, wordsPerPixel: number): void {
+  /**
+   * `view` is the HWC view as bytes; sets the block's sign bits in `out`, MSB first: channel c
+   * of output pixel p is bit p * pixelBits + c of the bit string. `pixelBits` is 32 times the
+   * words per pixel (each pixel starts a word), or the filter count when that divides 32 (one
+   * HWC bit string, the wire and FC order).
+   */
+  run(view: Uint8Array, out: Int32Array, pixelBits: number): void {
+    this.checkPixelBits(pixelBits);
     this.fillPlanes(view);
-    this.convolve(view, out, wordsPerPixel);
+    this.convolve(view, out, pixelBits);
   }
 
   /**
    * The same for a float32 view if every value is a scaled byte (fround(u / 255)); returns
    * false, with `out` untouched, as soon as one is not (the caller then takes the float path).
    */
-  runScaledBytes(input: Float32Array, out: Int32Array, wordsPerPixel: number): boolean {
+  runScaledBytes(input: Float32Array, out: Int32Array, pixelBits: number): boolean {
+    this.checkPixelBits(pixelBits);
     const bits = floatBits(input);
     if (!this.readsEveryRow) {
       for (let k = 0; k < bits.length; k++) if (scaledByte(bits[k]) < 0) return false;
     }
     if (!this.fillPlanesFromFloats(bits)) return false;
-    this.convolve(input, out, wordsPerPixel);
+    this.convolve(input, out, pixelBits);
     return true;
   }
 
+  private checkPixelBits(pixelBits: number): void {
+    const { filters } = this.layout;
+    const words = pixelBits % 32 === 0 && pixelBits >= 32 * Math.ceil(filters / 32);
+    if (!words && !(pixelBits === filters && 32 % filters === 0)) {
+      throw new Error(`cannot lay out ${filters} filters with ${pixelBits} bits per pixel`);
+    }
+  }
+
   /** Conv sums against every filter's bounds, then one pooling pass per group of 4 filters. */
-  private convolve(source: Uint8Array | Float32Array, out: Int32Array, wordsPerPixel: number) {
+  private convolve(source: Uint8Array | Float32Array, out: Int32Array, pixelBits: number) {
     const { pw, planes, flags, flagsSize, convRows, rowMasks, termOffsets } = this;
     const { inWidth: w, filters } = this.layout;
     flags.fill(0);
@@ -257,7 +272,7 @@ export class ByteFirstConv {
         const rowStart = g * flagsSize + r * pw + 1;
         for (let q = rowStart; q < rowStart + w; q++) flags[q] &= mask;
       }
-      this.pool(source, g, out, wordsPerPixel);
+      this.pool(source, g, out, pixelBits);
     }
   }
 
@@ -265,22 +280,23 @@ export class ByteFirstConv {
     source: Uint8Array | Float32Array,
     group: number,
     out: Int32Array,
-    wordsPerPixel: number,
+    pixelBits: number,
   ): void {
-    const { pw, flags, perLane } = this;
+    const { pw, flags, perLane, outputBits } = this;
     const { outWidth, outHeight, poolStride: s } = this.layout;
     const plane = group * this.flagsSize;
     const table = group * 16;
     const word = (group * GROUP) >> 5;
-    const rowWords = outWidth * wordsPerPixel;
+    const rowBits = outWidth * pixelBits;
     for (let j = 0; j < perLane; j++) {
       // window rows j*s-1 .. j*s+1 are local conv rows j*s .. j*s+2 of `flags`
       const top = plane + j * s * pw;
       const oy1 = j + perLane;
       const oy2 = oy1 + perLane;
-      const out0 = j * rowWords + word;
-      const out1 = oy1 < outHeight ? oy1 * rowWords + word : -1;
-      const out2 = oy2 < outHeight ? oy2 * rowWords + word : -1;
+      // bit offsets of the rows' first pixels; -1 for a lane past the last row
+      const row0 = j * rowBits;
+      const row1 = oy1 < outHeight ? oy1 * rowBits : -1;
+      const row2 = oy2 < outHeight ? oy2 * rowBits : -1;
       for (let ox = 0; ox < outWidth; ox++) {
         const q = top + ox * s;
         const any =
@@ -293,10 +309,28 @@ export class ByteFirstConv {
           flags[q + 2 * pw] |
           flags[q + 2 * pw + 1] |
           flags[q + 2 * pw + 2];
-        const o = ox * wordsPerPixel;
-        out[out0 + o] |= this.windowBits(source, table, any, j, ox);
-        if (out1 >= 0) out[out1 + o] |= this.windowBits(source, table, any >>> 16, oy1, ox);
-        if (out2 >= 0) out[out2 + o] |= this.windowBits(source, table, any >>> 8, oy2, ox);
+        const o = ox * pixelBits;
+        const b0 = row0 + o;
+        const b1 = row1 + o;
+        const b2 = row2 + o;
+        // lanes 0, 1, 2 in bytes 0, 2, 1: 4 "may" bits over 4 "sure" bits each
+        const lane0 = any & 0xff;
+        const lane1 = (any >>> 16) & 0xff;
+        const lane2 = (any >>> 8) & 0xff;
+        const uncertain = any & ~(any << 4) & 0xf0f0f0;
+        if (uncertain === 0) {
+          out[(b0 >> 5) + word] |= outputBits[table + (lane0 >>> 4)] >>> (b0 & 31);
+          if (row1 >= 0) out[(b1 >> 5) + word] |= outputBits[table + (lane1 >>> 4)] >>> (b1 & 31);
+          if (row2 >= 0) out[(b2 >> 5) + word] |= outputBits[table + (lane2 >>> 4)] >>> (b2 & 31);
+          continue;
+        }
+        out[(b0 >> 5) + word] |= this.windowBits(source, table, lane0, j, ox) >>> (b0 & 31);
+        if (row1 >= 0) {
+          out[(b1 >> 5) + word] |= this.windowBits(source, table, lane1, oy1, ox) >>> (b1 & 31);
+        }
+        if (row2 >= 0) {
+          out[(b2 >> 5) + word] |= this.windowBits(source, table, lane2, oy2, ox) >>> (b2 & 31);
+        }
       }
     }
   }

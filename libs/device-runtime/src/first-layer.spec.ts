@@ -134,9 +134,9 @@ describe('the first binary layer', () => {
       const floatOut = new Int32Array(words);
       new FirstBinaryConv(layout).run(floats, 1, floatOut, 1);
       const byteOut = new Int32Array(words);
-      new ByteFirstConv(layout).run(bytes, byteOut, 1);
+      new ByteFirstConv(layout).run(bytes, byteOut, 32);
       const scaledOut = new Int32Array(words);
-      expect(new ByteFirstConv(layout).runScaledBytes(floats, scaledOut, 1)).toBe(true);
+      expect(new ByteFirstConv(layout).runScaledBytes(floats, scaledOut, 32)).toBe(true);
       expect(unpack(floatOut, 3)).toEqual(expected);
       expect(unpack(byteOut, 3)).toEqual(expected);
       expect(unpack(scaledOut, 3)).toEqual(expected);
@@ -159,14 +159,30 @@ describe('the first binary layer', () => {
       const expected = referenceBits(layout, floats);
       const words = layout.outHeight * layout.outWidth;
       const byteOut = new Int32Array(words);
-      new ByteFirstConv(layout).run(bytes, byteOut, 1);
+      new ByteFirstConv(layout).run(bytes, byteOut, 32);
       const scaledOut = new Int32Array(words);
-      expect(new ByteFirstConv(layout).runScaledBytes(floats, scaledOut, 1)).toBe(true);
+      expect(new ByteFirstConv(layout).runScaledBytes(floats, scaledOut, 32)).toBe(true);
       expect(unpack(byteOut, filters)).toEqual(expected);
       expect(unpack(scaledOut, filters)).toEqual(expected);
       expect(expected).toContain(0);
       expect(expected).toContain(1);
     }
+  });
+
+  it('writes one HWC bit string when the filter count divides 32 (the exit and wire order)', () => {
+    const random = lcg(31);
+    for (const filters of [1, 2, 4, 8, 16]) {
+      const layout = block(13, 11, 3, filters, 400 + filters);
+      const bytes = Uint8Array.from({ length: 13 * 11 * 3 }, () => Math.floor(random() * 256));
+      const expected = referenceBits(layout, bytes);
+      const out = new Int32Array(Math.ceil(expected.length / 32));
+      new ByteFirstConv(layout).run(bytes, out, filters);
+      const bits = expected.map((_, i) => (out[i >> 5] >>> (31 - (i & 31))) & 1);
+      expect(bits).toEqual(expected);
+    }
+    expect(() =>
+      new ByteFirstConv(block(5, 5, 3, 3, 1)).run(new Uint8Array(75), new Int32Array(4), 3),
+    ).toThrow(/cannot lay out 3 filters/);
   });
 
   it('a float view with one value that is not a scaled byte is refused by the byte path, output untouched', () => {
@@ -181,7 +197,7 @@ describe('the first binary layer', () => {
         const view = floats.slice();
         view[k] = bad;
         const out = new Int32Array(16);
-        expect(conv.runScaledBytes(view, out, 1)).toBe(false);
+        expect(conv.runScaledBytes(view, out, 32)).toBe(false);
         expect(Array.from(out)).toEqual(new Array(16).fill(0));
       }
     }
