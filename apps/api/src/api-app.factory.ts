@@ -6,6 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { PlatformConfig } from '@ddnn/contracts';
 import { randomUUID } from 'node:crypto';
 import { ApiModule } from './app.module';
+import { registerDashboard } from './dashboard/register-dashboard';
 import { MetricsService } from './metrics/metrics.service';
 
 /** Builds the API application (used by main.ts and by the end-to-end tests). */
@@ -60,6 +61,7 @@ export async function createApiApp(config: PlatformConfig): Promise<NestFastifyA
       .build(),
   );
   SwaggerModule.setup('docs', app, openApi, { jsonDocumentUrl: 'docs/json' });
+  await registerDashboard(app, config);
   app.enableShutdownHooks();
   return app;
 }

@@ -5,6 +5,7 @@ import { type PlatformConfig, redisConnectionOptions } from '@ddnn/contracts';
 import { PersistenceModule } from '@ddnn/persistence';
 import { DomainExceptionFilter } from './common/domain-exception.filter';
 import { PLATFORM_CONFIG } from './common/platform-config.token';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { DatasetsModule } from './datasets/datasets.module';
 import { EdgeModule } from './edge/edge.module';
 import { ApiGraphqlModule } from './graphql/api-graphql.module';
@@ -45,6 +46,7 @@ export class ApiModule {
         ApiGraphqlModule,
         InferenceModule,
         EdgeModule,
+        DashboardModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: DomainExceptionFilter }],

@@ -19,6 +19,8 @@ export enum ErrorCode {
   InvalidModelConfig = 'INVALID_MODEL_CONFIG',
   IncompatibleDataset = 'INCOMPATIBLE_DATASET',
   JobNotCancellable = 'JOB_NOT_CANCELLABLE',
+  /** Only a failed or cancelled training job can be started again. */
+  JobNotRetryable = 'JOB_NOT_RETRYABLE',
   InvalidInferenceRequest = 'INVALID_INFERENCE_REQUEST',
   RateLimited = 'RATE_LIMITED',
   Unavailable = 'UNAVAILABLE',

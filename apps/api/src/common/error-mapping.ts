@@ -28,6 +28,7 @@ export function httpStatusOf(code: ErrorCode): number {
       return 404;
     case ErrorCode.AlreadyExists:
     case ErrorCode.JobNotCancellable:
+    case ErrorCode.JobNotRetryable:
       return 409;
     case ErrorCode.PayloadTooLarge:
       return 413;

@@ -8,6 +8,7 @@ import { DatasetsResolver } from './datasets.resolver';
 import { ModelVersionsResolver } from './model-versions.resolver';
 import { ModelsResolver } from './models.resolver';
 import { TrainingEventsBridge } from './training-events.bridge';
+import { TrainingJobLinksResolver } from './training-job-links.resolver';
 import { TrainingResolver } from './training.resolver';
 
 /**
@@ -36,6 +37,7 @@ import { TrainingResolver } from './training.resolver';
     ModelsResolver,
     ModelVersionsResolver,
     TrainingResolver,
+    TrainingJobLinksResolver,
     TrainingEventsBridge,
   ],
 })

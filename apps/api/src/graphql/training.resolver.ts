@@ -61,6 +61,14 @@ export class TrainingResolver {
     return this.training.cancel(id);
   }
 
+  @Mutation(() => TrainingJobGql, {
+    description: 'Start a failed or cancelled job again: a new job with the same parameters',
+  })
+  @UseGuards(AdminGuard)
+  retryTraining(@Args('id', { type: () => ID }) id: string) {
+    return this.training.retry(id);
+  }
+
   @Subscription(() => TrainingProgressGql, {
     description: 'Live progress of one training job: an event per epoch, then its final status',
   })

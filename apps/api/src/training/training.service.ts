@@ -134,6 +134,25 @@ export class TrainingService {
     }
     return this.get(id);
   }
+  /**
+   * Starts a failed or cancelled job again as a new job with the same model, dataset and
+   * parameters (the old job stays as it was, for the record).
+   */
+  async retry(id: string): Promise<TrainingJobRecord> {
+    const job = await this.get(id);
+    if (job.status !== 'FAILED' && job.status !== 'CANCELLED') {
+      throw new DomainError(
+        ErrorCode.JobNotRetryable,
+        `training job ${id} is ${job.status.toLowerCase()}; only a failed or cancelled job can be retried`,
+      );
+    }
+    const model = await this.models.getById(job.modelId);
+    return this.start({
+      ...(job.params as Record<string, unknown>),
+      modelName: model.name,
+      dataset: job.datasetId,
+    });
+  }
 }
 
 function isUuid(value: string): boolean {

@@ -1,0 +1,48 @@
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const DASHBOARD_PATH = '/dashboard';
+
+/**
+ * Where `vite build` put the front end: dist/dashboard at the repository root. This file runs
+ * from apps/api/src/dashboard (tests, ts) or from dist/apps/api/src/dashboard (npm start).
+ */
+export function dashboardBuildDir(): string | undefined {
+  const up = join(__dirname, '..', '..', '..', '..');
+  const candidates = [join(up, 'dist', 'dashboard'), join(up, 'dashboard')];
+  return candidates.find((dir) => existsSync(join(dir, 'index.html')));
+}
+
+/** Serves the built dashboard at /dashboard/ (hash routing: one index.html, no fallback needed). */
+export async function serveDashboard(fastify: FastifyInstance): Promise<void> {
+  const root = dashboardBuildDir();
+  await fastify.register(async (scope) => {
+    if (!root) {
+      const notBuilt = async (_request: FastifyRequest, reply: FastifyReply) =>
+        reply.status(503).send({
+          error: {
+            code: 'UNAVAILABLE',
+            message:
+              'the dashboard is not built: run "npm run build" (npm ci does it through prepare), then restart',
+          },
+        });
+      scope.get(DASHBOARD_PATH, notBuilt);
+      scope.get(`${DASHBOARD_PATH}/*`, notBuilt);
+      return;
+    }
+    await scope.register(fastifyStatic, {
+      root,
+      prefix: `${DASHBOARD_PATH}/`,
+      redirect: true,
+      // Hashed asset names may be cached; index.html must not be, or a rebuild is not picked up.
+      setHeaders: (res, path) => {
+        res.setHeader(
+          'cache-control',
+          path.endsWith('index.html') ? 'no-cache' : 'public, max-age=31536000, immutable',
+        );
+      },
+    });
+  });
+}

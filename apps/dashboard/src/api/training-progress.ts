@@ -1,0 +1,36 @@
+import { createClient, type Client } from 'graphql-ws';
+import type { TrainingProgress } from './types';
+
+let client: Client | undefined;
+
+function wsClient(): Client {
+  const protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  client ??= createClient({ url: `${protocol}//${location.host}/graphql`, lazy: true });
+  return client;
+}
+
+const SUBSCRIPTION = `subscription Progress($jobId: ID!) {
+  trainingProgress(jobId: $jobId) { trainingJobId status epoch epochs progress losses accuracies etaMs error }
+}`;
+
+/** Live progress of one job over graphql-ws (Mercurius speaks graphql-transport-ws); returns unsubscribe. */
+export function subscribeTrainingProgress(
+  jobId: string,
+  onEvent: (event: TrainingProgress) => void,
+  onError: (message: string) => void,
+): () => void {
+  return wsClient().subscribe<{ trainingProgress: TrainingProgress }>(
+    { query: SUBSCRIPTION, variables: { jobId } },
+    {
+      next: (result) => {
+        if (result.data) onEvent(result.data.trainingProgress);
+        if (result.errors?.length) onError(result.errors.map((e) => e.message).join('; '));
+      },
+      error: (error) =>
+        onError(
+          `live progress unavailable: ${error instanceof Error ? error.message : 'connection lost'}`,
+        ),
+      complete: () => undefined,
+    },
+  );
+}

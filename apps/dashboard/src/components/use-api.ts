@@ -1,0 +1,46 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { ApiError } from '../api/api-error';
+
+export interface ApiState<T> {
+  data: T | undefined;
+  error: ApiError | undefined;
+  loading: boolean;
+  reload: () => Promise<void>;
+}
+
+/** Loads once (and every `pollMs` when given); keeps the last data while reloading. */
+export function useApi<T>(load: () => Promise<T>, deps: unknown[], pollMs?: number): ApiState<T> {
+  const [data, setData] = useState<T>();
+  const [error, setError] = useState<ApiError>();
+  const [loading, setLoading] = useState(true);
+  const loadRef = useRef(load);
+  loadRef.current = load;
+  const alive = useRef(true);
+
+  const reload = useCallback(async () => {
+    try {
+      const value = await loadRef.current();
+      if (!alive.current) return;
+      setData(value);
+      setError(undefined);
+    } catch (e) {
+      if (!alive.current) return;
+      setError(e instanceof ApiError ? e : new ApiError(String(e), 'CLIENT', null));
+    } finally {
+      if (alive.current) setLoading(false);
+    }
+  }, []);
+
+  useEffect(() => {
+    alive.current = true;
+    setLoading(true);
+    void reload();
+    const timer = pollMs ? setInterval(() => void reload(), pollMs) : undefined;
+    return () => {
+      alive.current = false;
+      if (timer) clearInterval(timer);
+    };
+  }, deps);
+
+  return { data, error, loading, reload };
+}

@@ -1,0 +1,428 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { ADMIN_TOKEN, TestPlatform, waitFor } from './support/test-platform';
+
+/**
+ * The admin dashboard in a real browser (Debian chromium driven by playwright-core) against a
+ * real platform: API in-process, a worker process, PostgreSQL and Redis. One admin's session:
+ * log in, train from the form and watch it live, check the version page against the GraphQL
+ * API, move an alias, see an edge client, preview a dataset, open the queue board.
+ */
+
+const ROOT = join(__dirname, '..');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = join(ROOT, 'test-artifacts', 'dashboard');
+const DASHBOARD_SRC = join(ROOT, 'apps', 'dashboard');
+const DASHBOARD_INDEX = join(ROOT, 'dist', 'dashboard', 'index.html');
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** The API serves dist/dashboard: build it when its sources are newer than the build. */
+function ensureDashboardBuilt(): void {
+  const built = existsSync(DASHBOARD_INDEX) ? statSync(DASHBOARD_INDEX).mtimeMs : 0;
+  if (built >= newestMtime(DASHBOARD_SRC)) return;
+  execFileSync('flock', ['/tmp/ddnn-build.lock', 'npm', 'run', '--silent', 'build:dashboard'], {
+    cwd: ROOT,
+    stdio: 'ignore',
+    timeout: 180_000,
+  });
+}
+
+// The same display formats the dashboard promises (apps/dashboard/src/format.ts), written out
+// again here so the test is an independent check of what the page shows.
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const sweepLabel = (p: {
+  threshold: number;
+  commBytesPerDevice: number;
+  overallAccuracy: number;
+  localExitRate: number;
+}) =>
+  `T=${p.threshold.toFixed(2)}; bytes/device=${p.commBytesPerDevice.toFixed(1)}; ` +
+  `accuracy=${pct(p.overallAccuracy)}; local exit=${pct(p.localExitRate)}`;
+
+describe('admin dashboard in a browser', () => {
+  let platform: TestPlatform;
+  let context: BrowserContext;
+  let page: Page;
+  let profileDir: string;
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    ensureDashboardBuilt();
+    mkdirSync(ARTIFACTS, { recursive: true });
+    platform = await TestPlatform.start();
+    await platform.startWorker();
+    const dataset = await platform.http('/datasets/builtin', {
+      method: 'POST',
+      admin: true,
+      json: { builtin: 'synthetic-mvmc', seed: 1, trainSize: 48, testSize: 24 },
+    });
+    expect(dataset.status).toBe(201);
+    profileDir = mkdtempSync(join(tmpdir(), 'ddnn-dashboard-chromium-'));
+    context = await chromium.launchPersistentContext(profileDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+      viewport: { width: 1400, height: 1000 },
+    });
+    context.setDefaultTimeout(20_000);
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (error) => consoleErrors.push(error.message));
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+    await platform?.stop();
+  });
+
+  async function graphql(query: string, variables: Record<string, unknown> = {}) {
+    const result = await platform.graphql(query, variables, true);
+    expect(result.errors).toBeUndefined();
+    return result.data;
+  }
+
+  async function screenshot(name: string) {
+    await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  }
+
+  it('refuses a wrong token with a clear message, then logs in with the right one', async () => {
+    await page.goto(`${platform.baseUrl}/dashboard/`);
+    await page.getByLabel('Admin token').fill('not-the-token');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toContain(
+      'the platform refused this token',
+    );
+    await screenshot('login');
+    await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('heading', { name: 'Training jobs' }).waitFor();
+    const stored = await page.evaluate(() => sessionStorage.getItem('ddnn.adminToken'));
+    expect(stored).toBe(ADMIN_TOKEN);
+  });
+
+  let jobId: string;
+  let versionId: string;
+
+  it('starts a job from the form and its progress bar reaches 100% live, without a reload', async () => {
+    const form = page.locator('form.start-training');
+    await form.getByLabel('Dataset').selectOption({ label: 'synthetic-mvmc (6 views, 3 classes)' });
+    await form.getByLabel('New model name').fill('e2e-mvmc');
+    await form.getByLabel('Architecture preset').selectOption('small');
+    await form.getByLabel('Epochs').fill('2');
+    await form.getByLabel('Batch size').fill('16');
+    // A marker on window survives only if the page is never reloaded.
+    await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+    await form.getByRole('button', { name: 'Start training' }).click();
+    await page.waitForURL(/#\/jobs\/[0-9a-f-]{36}$/);
+    jobId = page.url().split('/').pop()!;
+
+    const bar = page.locator(`tr[data-job-id="${jobId}"] [role=progressbar]`);
+    await bar.waitFor();
+    // Every value the bar shows, recorded in the page as it changes.
+    await bar.evaluate((element) => {
+      const seen: string[] = [element.getAttribute('aria-valuenow')!];
+      (window as unknown as { barValues: string[] }).barValues = seen;
+      new MutationObserver(() => {
+        const value = element.getAttribute('aria-valuenow')!;
+        if (seen.at(-1) !== value) seen.push(value);
+      }).observe(element, { attributes: true, attributeFilter: ['aria-valuenow'] });
+    });
+    await page.waitForFunction(
+      (id) =>
+        document
+          .querySelector(`tr[data-job-id="${id}"] [role=progressbar]`)
+          ?.getAttribute('aria-valuenow') === '100',
+      jobId,
+      { timeout: 60_000, polling: 100 },
+    );
+    const values = await page.evaluate(
+      () => (window as unknown as { barValues: string[] }).barValues,
+    );
+    expect(values.at(-1)).toBe('100');
+    expect(values[0]).not.toBe('100');
+    expect(
+      await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded),
+    ).toBe(true);
+    const row = page.locator(`tr[data-job-id="${jobId}"]`);
+    await row.getByText('COMPLETED').waitFor();
+    await expect(bar.getAttribute('aria-label')).resolves.toBe('epoch 2/2');
+
+    // The per-exit curves have a point per epoch and exit.
+    await page.locator('[data-testid=loss-curves] svg').waitFor();
+    const job = await graphql(
+      'query J($id: ID!) { trainingJob(id: $id) { status epochs { epoch losses } } }',
+      { id: jobId },
+    );
+    expect(job.trainingJob.status).toBe('COMPLETED');
+    // One curve per exit (the weighted total is left out of the chart).
+    const exits = Object.keys(job.trainingJob.epochs[0].losses).filter((k) => k !== 'total').length;
+    expect(exits).toBe(8);
+    await waitFor(
+      async () =>
+        (await page
+          .locator('[data-testid=loss-curves] svg [aria-roledescription=point]')
+          .count()) ===
+        2 * exits
+          ? true
+          : undefined,
+      10_000,
+      'a loss point per epoch and exit',
+    );
+    await screenshot('jobs');
+  });
+
+  it('shows the new version with the same numbers as the GraphQL API and moves an alias', async () => {
+    await page.getByTestId('job-version-link').click();
+    await page.waitForURL(/#\/versions\/[0-9a-f-]{36}$/);
+    versionId = page.url().split('/').pop()!;
+    const { modelVersion } = await graphql(
+      'query V($id: String!) { modelVersion(id: $id) { version trainingJobId metrics partitions { sizeBytes } } }',
+      { id: versionId },
+    );
+    expect(modelVersion.trainingJobId).toBe(jobId);
+    const metrics = modelVersion.metrics;
+    const detail = page.getByTestId('version-detail');
+    await detail.waitFor();
+
+    const cell = (table: string, row: string) =>
+      detail.locator(`[data-testid=${table}] tr[${row}] td`).nth(1).textContent();
+    await expect(cell('exit-accuracy', 'data-exit=local')).resolves.toBe(
+      pct(metrics.exitAccuracy.local),
+    );
+    await expect(cell('exit-accuracy', 'data-exit=cloud')).resolves.toBe(
+      pct(metrics.exitAccuracy.cloud),
+    );
+    await expect(cell('exit-accuracy', 'data-exit=overall')).resolves.toBe(
+      pct(metrics.operatingPoint.overallAccuracy),
+    );
+    expect(metrics.deviceAccuracy).toHaveLength(6);
+    for (const [d, accuracy] of (metrics.deviceAccuracy as number[]).entries()) {
+      await expect(cell('device-accuracy', `data-device="${d}"`)).resolves.toBe(pct(accuracy));
+    }
+
+    // The threshold plot: one SVG mark per sweep point, described with the API's numbers.
+    const plot = detail.getByTestId('threshold-plot');
+    await plot.locator('svg').waitFor();
+    const described = await plot
+      .locator('svg [aria-roledescription=point]')
+      .evaluateAll((marks) => marks.map((m) => m.getAttribute('aria-label')));
+    const expected = [
+      ...(metrics.sweep as Parameters<typeof sweepLabel>[0][]).map(sweepLabel),
+      `operating point: ${sweepLabel(metrics.operatingPoint)}`,
+    ];
+    expect(expected.length).toBeGreaterThan(0);
+    expect([...described].sort()).toEqual([...expected].sort());
+    await detail.getByTestId('fault-tolerance').locator('svg').waitFor();
+    const partitionBytes = await detail
+      .locator('[data-testid=partitions] td[data-bytes]')
+      .evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-bytes'))));
+    expect(partitionBytes.sort()).toEqual(
+      modelVersion.partitions.map((p: { sizeBytes: number }) => p.sizeBytes).sort(),
+    );
+
+    await detail.getByRole('button', { name: 'Make production' }).click();
+    await detail.getByRole('button', { name: 'This is production' }).waitFor();
+    const aliased = await graphql(
+      'query { modelVersion(modelName: "e2e-mvmc", ref: "production") { id } }',
+    );
+    expect(aliased.modelVersion.id).toBe(versionId);
+    await screenshot('versions');
+  });
+
+  it('lists an edge client registered through the REST API with its heartbeat', async () => {
+    const { createEnrollmentToken } = await graphql(
+      'mutation { createEnrollmentToken(input: { description: "e2e" }) { token } }',
+    );
+    const registered = await platform.http('/edge/clients/register', {
+      method: 'POST',
+      json: {
+        enrollmentToken: createEnrollmentToken.token,
+        name: 'camera-0',
+        modelName: 'e2e-mvmc',
+        alias: 'production',
+        deviceIndex: 0,
+      },
+    });
+    expect(registered.status).toBe(201);
+    const heartbeat = await platform.http('/edge/heartbeat', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${registered.json.credential}` },
+      json: { installedVersion: 1, counters: { samples: 40, localExits: 31, bytesSent: 1234 } },
+    });
+    expect(heartbeat.status).toBe(200);
+
+    await page.getByRole('link', { name: 'Edge clients' }).click();
+    const row = page.locator('tr[data-edge-client="camera-0"]');
+    await row.waitFor();
+    const cells = await row.locator('td').allTextContents();
+    expect(cells.slice(0, 11)).toEqual([
+      'camera-0',
+      'online',
+      'device',
+      'e2e-mvmc',
+      '0',
+      'production',
+      'v1',
+      expect.stringMatching(/ago$/),
+      '40',
+      '31',
+      '1.2 KiB',
+    ]);
+
+    await page.getByRole('button', { name: 'Create enrollment token' }).click();
+    const token = await page.getByTestId('enrollment-token').locator('code.token').textContent();
+    expect(token).toMatch(/^\S{20,}$/);
+    await screenshot('edge-clients');
+  });
+
+  it('previews a dataset as a contact sheet', async () => {
+    await page.getByRole('link', { name: 'Datasets' }).click();
+    const row = page.locator('tr[data-dataset="synthetic-mvmc"]');
+    await expect(row.locator('td').nth(5).textContent()).resolves.toBe('48 / 24');
+    await row.getByRole('button', { name: 'Preview' }).click();
+    const image = page.getByTestId('contact-sheet').locator('img');
+    await image.waitFor();
+    await page.waitForFunction(
+      () =>
+        (document.querySelector('[data-testid=contact-sheet] img') as HTMLImageElement)
+          ?.naturalWidth > 0,
+    );
+    await screenshot('datasets');
+  });
+
+  it('shows clear messages for bad form input, from the form and from the server', async () => {
+    await page.getByRole('link', { name: 'Training jobs' }).click();
+    const form = page.locator('form.start-training');
+    await form.getByLabel('Dataset').selectOption({ label: 'synthetic-mvmc (6 views, 3 classes)' });
+    await form.getByLabel('New model name').fill('bad name!');
+    await form.getByLabel('Epochs').fill('0');
+    await form.getByLabel('Learning rate').fill('abc');
+    await form.getByRole('button', { name: 'Start training' }).click();
+    await form.getByText('Epochs must be a whole number from 1 to 1000.').waitFor();
+    await form.getByText('Learning rate must be a number above 0 and at most 1').waitFor();
+    await form.getByText('Model name: 1-100 letters').waitFor();
+    await screenshot('form-errors');
+
+    // Valid in the form, refused by the server: the name was taken after the page loaded.
+    await graphql('mutation { createModel(input: { name: "taken-elsewhere" }) { id } }');
+    const jobsBefore = (await graphql('query { trainingJobs { id } }')).trainingJobs.length;
+    await form.getByLabel('New model name').fill('taken-elsewhere');
+    await form.getByLabel('Epochs').fill('2');
+    await form.getByLabel('Learning rate').fill('0.001');
+    await form.getByRole('button', { name: 'Start training' }).click();
+    await form
+      .getByRole('alert')
+      .filter({ hasText: 'The platform refused this' })
+      .getByText('a model named "taken-elsewhere" exists')
+      .waitFor();
+    expect((await graphql('query { trainingJobs { id } }')).trainingJobs).toHaveLength(jobsBefore);
+  });
+
+  it('cancels a running job and retries it from the job page', async () => {
+    const form = page.locator('form.start-training');
+    await form.locator('select[name=model]').selectOption('e2e-mvmc');
+    await form.getByLabel('Epochs').fill('200');
+    await form.getByRole('button', { name: 'Start training' }).click();
+    await page.waitForURL(/#\/jobs\/[0-9a-f-]{36}$/);
+    const longJob = page.url().split('/').pop()!;
+    const detail = page.getByTestId('job-detail');
+    await detail.getByRole('button', { name: 'Cancel' }).click();
+    await detail.getByRole('button', { name: 'Retry' }).waitFor({ timeout: 20_000 });
+    const cancelled = await graphql('query J($id: ID!) { trainingJob(id: $id) { status } }', {
+      id: longJob,
+    });
+    expect(cancelled.trainingJob.status).toBe('CANCELLED');
+    await detail.getByRole('button', { name: 'Retry' }).click();
+    await page.waitForURL(
+      (url) => !url.hash.endsWith(longJob) && /#\/jobs\/[0-9a-f-]{36}$/.test(url.hash),
+    );
+    const retried = page.url().split('/').pop()!;
+    const { trainingJob } = await graphql(
+      'query J($id: ID!) { trainingJob(id: $id) { params totalEpochs model { name } } }',
+      { id: retried },
+    );
+    expect(trainingJob).toMatchObject({ totalEpochs: 200, model: { name: 'e2e-mvmc' } });
+    await graphql('mutation C($id: ID!) { cancelTraining(id: $id) { id } }', { id: retried });
+    await detail.getByRole('button', { name: 'Retry' }).waitFor({ timeout: 20_000 });
+  });
+
+  it('retryTraining refuses a job that is not failed or cancelled', async () => {
+    const result = await platform.graphql(
+      'mutation R($id: ID!) { retryTraining(id: $id) { id } }',
+      { id: jobId },
+      true,
+    );
+    expect(result.errors?.[0]).toMatchObject({
+      message: expect.stringContaining('only a failed or cancelled job can be retried'),
+      extensions: { code: 'JOB_NOT_RETRYABLE', status: 409 },
+    });
+  });
+
+  it('shows the error of a failed job', async () => {
+    // A failure the worker would record (fixture written to the database directly).
+    const failed = await platform.prisma.trainingJob.create({
+      data: {
+        modelId: (await platform.prisma.model.findUniqueOrThrow({ where: { name: 'e2e-mvmc' } }))
+          .id,
+        datasetId: (await platform.prisma.dataset.findFirstOrThrow()).id,
+        params: { epochs: 1, batchSize: 16, learningRate: 0.001, seed: 1 },
+        totalEpochs: 1,
+        status: 'FAILED',
+        error: 'training diverged: loss is NaN at epoch 1',
+        finishedAt: new Date(),
+      },
+    });
+    await page.goto(`${platform.baseUrl}/dashboard/#/jobs/${failed.id}`);
+    await expect(page.getByTestId('job-error').textContent()).resolves.toContain(
+      'training diverged: loss is NaN at epoch 1',
+    );
+    await expect(
+      page.locator(`tr[data-job-id="${failed.id}"] td.job-error`).textContent(),
+    ).resolves.toContain('loss is NaN');
+  });
+
+  it('opens the queue board (bull-board) from the dashboard; it needs the admin token', async () => {
+    const anonymous = await platform.http('/admin/queues');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.json.error.message).toContain('admin token');
+    const [board] = await Promise.all([
+      context.waitForEvent('page'),
+      page.getByRole('button', { name: /Queue internals/ }).click(),
+    ]);
+    await board.waitForURL(/\/admin\/queues/);
+    await board.getByText('training', { exact: false }).first().waitFor();
+    await board.screenshot({ path: join(ARTIFACTS, 'queues.png'), fullPage: true });
+    // The board reads the test's own BullMQ prefix: it sees the jobs this test ran.
+    const api = await platform.http(
+      '/admin/queues/api/queues?activeQueue=training&status=completed',
+      {
+        admin: true,
+      },
+    );
+    expect(api.status).toBe(200);
+    const training = api.json.queues.find((q: { name: string }) => q.name === 'training');
+    expect(training.counts.completed).toBeGreaterThanOrEqual(1);
+    await board.close();
+    expect(consoleErrors).toEqual([]);
+  });
+});
