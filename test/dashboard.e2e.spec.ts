@@ -106,6 +106,9 @@ describe('admin dashboard in a browser', () => {
   }
 
   it('refuses a wrong token with a clear message, then logs in with the right one', async () => {
+    const bare = await platform.http('/dashboard', { redirect: 'manual' });
+    expect(bare.status).toBe(302);
+    expect(bare.headers.get('location')).toBe('/dashboard/');
     await page.goto(`${platform.baseUrl}/dashboard/`);
     await page.getByLabel('Admin token').fill('not-the-token');
     await page.getByRole('button', { name: 'Log in' }).click();

@@ -32,10 +32,10 @@ export async function serveDashboard(fastify: FastifyInstance): Promise<void> {
       scope.get(`${DASHBOARD_PATH}/*`, notBuilt);
       return;
     }
+    scope.get(DASHBOARD_PATH, async (_request, reply) => reply.redirect(`${DASHBOARD_PATH}/`));
     await scope.register(fastifyStatic, {
       root,
       prefix: `${DASHBOARD_PATH}/`,
-      redirect: true,
       // Hashed asset names may be cached; index.html must not be, or a rebuild is not picked up.
       setHeaders: (res, path) => {
         res.setHeader(
