@@ -1,7 +1,7 @@
 import { wordBit } from './bit-ops';
 import { blockGeometry, type BlockGeometry, type ConvBlockLayout } from './device-layout';
 import { FirstLayerSigns } from './first-layer-signs';
-import { writeRgbCombinations } from './rgb-combinations';
+import { writeRgbSums } from './rgb-combinations';
 import { floatBits, scaledByte } from './scaled-bytes';
 
 /** Channels up to this many are combined per pixel first (2^(C-1) signed sums). */
@@ -24,8 +24,15 @@ const LOW_LANE_FLAGS = 0x80008000 | 0;
  * a 16-entry table turns a lane's 4 "may" bits into output bits.
  */
 const GROUP = 4;
+/** Bit 15 of lanes 0, 1, 2 as laneTops places them: the top bits of their flag bytes. */
+const FLAG_TOPS = 0x808080;
 const LANE_BYTE = [0, 16, 8];
 const LANE_BYTE_MASK = LANE_BYTE.map((b) => 0xff << b);
+
+/** Bit 15 of the three lanes of `t` (>= 0, < 2^48) at bits 7, 23 and 15. */
+function laneTops(t: number): number {
+  return (((t | 0) & LOW_LANE_FLAGS) >>> 8) | (((t * TWO_TO_MINUS_32) | 0) & 0x8000);
+}
 
 /**
  * The first binary block on a view given as bytes (or as floats that are exactly scaled
@@ -53,7 +60,11 @@ export class ByteFirstConv {
   private readonly rowSources: Int32Array;
   /** ... and the lane's scale (0 outside the image: the conv's zero padding). */
   private readonly rowScales: Float64Array;
+  /** Per filter, its 9 taps' plane offsets: added ones first, then `negatives` subtracted. */
   private readonly termOffsets: Int32Array;
+  private readonly negatives: Uint8Array;
+  /** Per filter, FLAG_TOPS when it computes minus its sum (its flags are then inverted). */
+  private readonly flips: Int32Array;
   /** Per group of 4 filters, the flags of every conv cell on the packed conv grid. */
   private readonly flags: Int32Array;
   private readonly flagsSize: number;
@@ -86,7 +97,7 @@ export class ByteFirstConv {
     this.inputRows = this.convRows + 2;
     this.inputSize = this.inputRows * this.pw;
     this.combos = 1 << (cin - 1);
-    this.planes = new Float64Array(2 * this.combos * this.inputSize);
+    this.planes = new Float64Array(this.combos * this.inputSize);
     // input grid row g holds image row g - 2 + k * laneOffset in lane k
     this.rowSources = new Int32Array(this.inputRows * LANES);
     this.rowScales = new Float64Array(this.inputRows * LANES);
@@ -113,17 +124,28 @@ export class ByteFirstConv {
     }
     // conv cell (local row r - 1, col x) is at q = r * pw + x + 1 in `flags`; its tap (ky, kx)
     // reads input grid row r + ky, col x + kx, i.e. q + ky * pw + kx - 1 in `planes`
+    // tap (ky, kx) of filter f adds sign * combination p: its weights are sign * (1, ±1, ±1);
+    // the taps are ordered added first, subtracted last, and a filter with more than 4
+    // subtracted taps computes minus its sum instead (`flips`), so 5 loops cover every filter
     const k = block.kernel;
     this.termOffsets = new Int32Array(filters * 9);
+    this.negatives = new Uint8Array(filters);
+    this.flips = new Int32Array(filters);
     for (let f = 0; f < filters; f++) {
+      const added: number[] = [];
+      const subtracted: number[] = [];
       for (let tap = 0; tap < 9; tap++) {
         const sign = (c: number) => k[(tap * cin + c) * filters + f];
         let p = 0;
         for (let c = 1; c < cin; c++) if (sign(0) * sign(c) < 0) p |= 1 << (c - 1);
-        const plane = 2 * p + (sign(0) < 0 ? 1 : 0);
         const shift = Math.floor(tap / 3) * this.pw + (tap % 3) - 1;
-        this.termOffsets[f * 9 + tap] = plane * this.inputSize + shift;
+        (sign(0) > 0 ? added : subtracted).push(p * this.inputSize + shift);
       }
+      const flip = subtracted.length > 4;
+      const [plus, minus] = flip ? [subtracted, added] : [added, subtracted];
+      this.termOffsets.set([...plus, ...minus], f * 9);
+      this.negatives[f] = minus.length;
+      this.flips[f] = flip ? FLAG_TOPS : 0;
     }
     this.signs = signs;
     // bytes: I / 255 is within marginPerUnit (max|x| = 1) of the engine's sum; a lane sum
@@ -135,8 +157,11 @@ export class ByteFirstConv {
     this.sureOffsets = new Float64Array(filters);
     this.maybeOffsets = new Float64Array(filters);
     this.signs.thresholds.forEach(({ threshold: t }, f) => {
-      this.sureOffsets[f] = (32768 - clamp(Math.ceil(255 * (t + margin)))) * LANE_ONES;
-      this.maybeOffsets[f] = (32768 - clamp(Math.ceil(255 * (t - margin)))) * LANE_ONES;
+      // a flipped filter computes U = -I: I >= B exactly when not U >= 1 - B
+      const offset = (bound: number) =>
+        (32768 - clamp(this.flips[f] ? 1 - bound : bound)) * LANE_ONES;
+      this.sureOffsets[f] = offset(Math.ceil(255 * (t + margin)));
+      this.maybeOffsets[f] = offset(Math.ceil(255 * (t - margin)));
     });
     this.outputBits = new Int32Array(this.groups * 16);
     for (let g = 0; g < this.groups; g++) {
@@ -159,6 +184,8 @@ export class ByteFirstConv {
   get weightBytes(): number {
     return (
       this.termOffsets.byteLength +
+      this.negatives.byteLength +
+      this.flips.byteLength +
       this.rowSources.byteLength +
       this.rowScales.byteLength +
       this.rowMasks.byteLength +
@@ -206,64 +233,10 @@ export class ByteFirstConv {
 
   /** Conv sums against every filter's bounds, then one pooling pass per group of 4 filters. */
   private convolve(source: Uint8Array | Float32Array, out: Int32Array, pixelBits: number) {
-    const { pw, planes, flags, flagsSize, convRows, rowMasks, termOffsets } = this;
+    const { pw, flags, flagsSize, convRows, rowMasks } = this;
     const { inWidth: w, filters } = this.layout;
     flags.fill(0);
-    for (let f = 0; f < filters; f++) {
-      const base = f * 9;
-      const o0 = termOffsets[base];
-      const o1 = termOffsets[base + 1];
-      const o2 = termOffsets[base + 2];
-      const o3 = termOffsets[base + 3];
-      const o4 = termOffsets[base + 4];
-      const o5 = termOffsets[base + 5];
-      const o6 = termOffsets[base + 6];
-      const o7 = termOffsets[base + 7];
-      const o8 = termOffsets[base + 8];
-      const sure = this.sureOffsets[f];
-      const maybe = this.maybeOffsets[f];
-      const i = f % GROUP;
-      const plane = ((f / GROUP) | 0) * flagsSize;
-      // most filters have no integer in their uncertainty band: one comparison decides, and
-      // its flag is both "may" and "sure"
-      const banded = sure !== maybe;
-      for (let r = 0; r < convRows; r++) {
-        const rowStart = r * pw + 1;
-        const rowEnd = rowStart + w;
-        if (!banded) {
-          for (let q = rowStart; q < rowEnd; q++) {
-            // the three lanes' integer sums at once (a lane may borrow from the next: the
-            // total is still the lanes' weighted sum, which the offset makes non-negative
-            // per lane); bit 15 of lanes 0, 1, 2 -> bits 7, 23, 15, the top of their bytes
-            const t =
-              planes[q + o0] +
-              planes[q + o1] +
-              (planes[q + o2] + planes[q + o3]) +
-              (planes[q + o4] + planes[q + o5] + (planes[q + o6] + planes[q + o7])) +
-              (planes[q + o8] + sure);
-            const reached =
-              (((t | 0) & LOW_LANE_FLAGS) >>> 8) | (((t * TWO_TO_MINUS_32) | 0) & 0x8000);
-            flags[plane + q] |= (reached >>> i) | (reached >>> (i + 4));
-          }
-          continue;
-        }
-        for (let q = rowStart; q < rowEnd; q++) {
-          const sum =
-            planes[q + o0] +
-            planes[q + o1] +
-            (planes[q + o2] + planes[q + o3]) +
-            (planes[q + o4] + planes[q + o5] + (planes[q + o6] + planes[q + o7])) +
-            planes[q + o8];
-          const t = sum + sure;
-          const m = sum + maybe;
-          const surely =
-            (((t | 0) & LOW_LANE_FLAGS) >>> 8) | (((t * TWO_TO_MINUS_32) | 0) & 0x8000);
-          const perhaps =
-            (((m | 0) & LOW_LANE_FLAGS) >>> 8) | (((m * TWO_TO_MINUS_32) | 0) & 0x8000);
-          flags[plane + q] |= (perhaps >>> i) | (surely >>> (i + 4));
-        }
-      }
-    }
+    for (let f = 0; f < filters; f++) this.convolveFilter(f);
     // rows outside the image in a lane (the band edges) must not count
     for (let g = 0; g < this.groups; g++) {
       for (let r = 0; r < convRows; r++) {
@@ -273,6 +246,164 @@ export class ByteFirstConv {
         for (let q = rowStart; q < rowStart + w; q++) flags[q] &= mask;
       }
       this.pool(source, g, out, pixelBits);
+    }
+  }
+
+  /**
+   * One filter's flags on every conv cell: the three lanes' integer sums at once (a lane may
+   * borrow from the next: the total is still the lanes' weighted sum, which the offsets make
+   * non-negative per lane), 9 plane reads per cell.
+   */
+  private convolveFilter(f: number): void {
+    const { pw, planes, flags, convRows, termOffsets } = this;
+    const w = this.layout.inWidth;
+    const base = f * 9;
+    const o0 = termOffsets[base];
+    const o1 = termOffsets[base + 1];
+    const o2 = termOffsets[base + 2];
+    const o3 = termOffsets[base + 3];
+    const o4 = termOffsets[base + 4];
+    const o5 = termOffsets[base + 5];
+    const o6 = termOffsets[base + 6];
+    const o7 = termOffsets[base + 7];
+    const o8 = termOffsets[base + 8];
+    const sure = this.sureOffsets[f];
+    const maybe = this.maybeOffsets[f];
+    const flip = this.flips[f];
+    const i = f % GROUP;
+    const plane = ((f / GROUP) | 0) * this.flagsSize;
+    // loops specialised by subtracted taps and by banding (a branch in the loop costs ~10%)
+    const variant = this.negatives[f] * 2 + (sure !== maybe ? 1 : 0);
+    for (let r = 0; r < convRows; r++) {
+      const rowStart = r * pw + 1;
+      const rowEnd = rowStart + w;
+      switch (variant) {
+        case 0:
+          for (let q = rowStart; q < rowEnd; q++) {
+            const sum =
+              planes[q + o0] +
+              planes[q + o1] +
+              (planes[q + o2] + planes[q + o3]) +
+              (planes[q + o4] + planes[q + o5] + (planes[q + o6] + planes[q + o7])) +
+              planes[q + o8];
+            const surely = laneTops(sum + sure) ^ flip;
+            flags[plane + q] |= (surely >>> i) | (surely >>> (i + 4));
+          }
+          break;
+        case 1:
+          for (let q = rowStart; q < rowEnd; q++) {
+            const sum =
+              planes[q + o0] +
+              planes[q + o1] +
+              (planes[q + o2] + planes[q + o3]) +
+              (planes[q + o4] + planes[q + o5] + (planes[q + o6] + planes[q + o7])) +
+              planes[q + o8];
+            const surely = laneTops(sum + sure) ^ flip;
+            const perhaps = laneTops(sum + maybe) ^ flip;
+            flags[plane + q] |= (perhaps >>> i) | (surely >>> (i + 4));
+          }
+          break;
+        case 2:
+          for (let q = rowStart; q < rowEnd; q++) {
+            const sum =
+              planes[q + o0] +
+              planes[q + o1] +
+              (planes[q + o2] + planes[q + o3]) +
+              (planes[q + o4] + planes[q + o5] + (planes[q + o6] + planes[q + o7])) -
+              planes[q + o8];
+            const surely = laneTops(sum + sure) ^ flip;
+            flags[plane + q] |= (surely >>> i) | (surely >>> (i + 4));
+          }
+          break;
+        case 3:
+          for (let q = rowStart; q < rowEnd; q++) {
+            const sum =
+              planes[q + o0] +
+              planes[q + o1] +
+              (planes[q + o2] + planes[q + o3]) +
+              (planes[q + o4] + planes[q + o5] + (planes[q + o6] + planes[q + o7])) -
+              planes[q + o8];
+            const surely = laneTops(sum + sure) ^ flip;
+            const perhaps = laneTops(sum + maybe) ^ flip;
+            flags[plane + q] |= (perhaps >>> i) | (surely >>> (i + 4));
+          }
+          break;
+        case 4:
+          for (let q = rowStart; q < rowEnd; q++) {
+            const sum =
+              planes[q + o0] +
+              planes[q + o1] +
+              (planes[q + o2] + planes[q + o3]) +
+              (planes[q + o4] + planes[q + o5] + planes[q + o6]) -
+              (planes[q + o7] + planes[q + o8]);
+            const surely = laneTops(sum + sure) ^ flip;
+            flags[plane + q] |= (surely >>> i) | (surely >>> (i + 4));
+          }
+          break;
+        case 5:
+          for (let q = rowStart; q < rowEnd; q++) {
+            const sum =
+              planes[q + o0] +
+              planes[q + o1] +
+              (planes[q + o2] + planes[q + o3]) +
+              (planes[q + o4] + planes[q + o5] + planes[q + o6]) -
+              (planes[q + o7] + planes[q + o8]);
+            const surely = laneTops(sum + sure) ^ flip;
+            const perhaps = laneTops(sum + maybe) ^ flip;
+            flags[plane + q] |= (perhaps >>> i) | (surely >>> (i + 4));
+          }
+          break;
+        case 6:
+          for (let q = rowStart; q < rowEnd; q++) {
+            const sum =
+              planes[q + o0] +
+              planes[q + o1] +
+              (planes[q + o2] + planes[q + o3]) +
+              (planes[q + o4] + planes[q + o5]) -
+              (planes[q + o6] + planes[q + o7] + planes[q + o8]);
+            const surely = laneTops(sum + sure) ^ flip;
+            flags[plane + q] |= (surely >>> i) | (surely >>> (i + 4));
+          }
+          break;
+        case 7:
+          for (let q = rowStart; q < rowEnd; q++) {
+            const sum =
+              planes[q + o0] +
+              planes[q + o1] +
+              (planes[q + o2] + planes[q + o3]) +
+              (planes[q + o4] + planes[q + o5]) -
+              (planes[q + o6] + planes[q + o7] + planes[q + o8]);
+            const surely = laneTops(sum + sure) ^ flip;
+            const perhaps = laneTops(sum + maybe) ^ flip;
+            flags[plane + q] |= (perhaps >>> i) | (surely >>> (i + 4));
+          }
+          break;
+        case 8:
+          for (let q = rowStart; q < rowEnd; q++) {
+            const sum =
+              planes[q + o0] +
+              planes[q + o1] +
+              (planes[q + o2] + planes[q + o3]) +
+              planes[q + o4] -
+              (planes[q + o5] + planes[q + o6] + (planes[q + o7] + planes[q + o8]));
+            const surely = laneTops(sum + sure) ^ flip;
+            flags[plane + q] |= (surely >>> i) | (surely >>> (i + 4));
+          }
+          break;
+        case 9:
+          for (let q = rowStart; q < rowEnd; q++) {
+            const sum =
+              planes[q + o0] +
+              planes[q + o1] +
+              (planes[q + o2] + planes[q + o3]) +
+              planes[q + o4] -
+              (planes[q + o5] + planes[q + o6] + (planes[q + o7] + planes[q + o8]));
+            const surely = laneTops(sum + sure) ^ flip;
+            const perhaps = laneTops(sum + maybe) ^ flip;
+            flags[plane + q] |= (perhaps >>> i) | (surely >>> (i + 4));
+          }
+          break;
+      }
     }
   }
 
@@ -372,7 +503,7 @@ export class ByteFirstConv {
       if (cin === 3) {
         // the paper's RGB views; combination p negates channel c when bit c - 1 of p is set
         for (let q = rowStart; q < rowStart + w; q++, i0 += 3, i1 += 3, i2 += 3) {
-          writeRgbCombinations(
+          writeRgbSums(
             planes,
             n,
             q,
@@ -390,8 +521,7 @@ export class ByteFirstConv {
             const u = view[i0 + c] * s0 + view[i1 + c] * s1 + view[i2 + c] * s2;
             v += c > 0 && (p >> (c - 1)) & 1 ? -u : u;
           }
-          planes[2 * p * n + q] = v;
-          planes[(2 * p + 1) * n + q] = -v;
+          planes[p * n + q] = v;
         }
       }
     }
@@ -421,7 +551,7 @@ export class ByteFirstConv {
           const g2 = scaledByte(bits[i2 + 1]);
           const b2 = scaledByte(bits[i2 + 2]);
           if ((r0 | g0 | b0 | r1 | g1 | b1 | r2 | g2 | b2) < 0) return false;
-          writeRgbCombinations(
+          writeRgbSums(
             planes,
             n,
             q,
@@ -443,8 +573,7 @@ export class ByteFirstConv {
             const u = u0 * s0 + u1 * s1 + u2 * s2;
             v += c > 0 && (p >> (c - 1)) & 1 ? -u : u;
           }
-          planes[2 * p * n + q] = v;
-          planes[(2 * p + 1) * n + q] = -v;
+          planes[p * n + q] = v;
         }
       }
     }

@@ -169,6 +169,41 @@ describe('the first binary layer', () => {
     }
   });
 
+  it('filters with 0 to 9 subtracted taps (the sum loops and the flipped filters), banded or not', () => {
+    const random = lcg(41);
+    for (let trial = 0; trial < 4; trial++) {
+      const filters = 10;
+      const layout = block(12, 10, 3, filters, 500 + trial);
+      // filter f: channel 0 of its first f taps negative, so f taps are subtracted
+      for (let tap = 0; tap < 9; tap++) {
+        for (let f = 0; f < filters; f++) layout.kernel[tap * 3 * filters + f] = tap < f ? -1 : 1;
+      }
+      const bytes = Uint8Array.from({ length: 12 * 10 * 3 }, () => Math.floor(random() * 256));
+      const floats = Float32Array.from(bytes, (u) => BYTE_TO_FLOAT[u]);
+      // even trials: BatchNorm zeros exactly on conv outputs (maxima on the threshold)
+      const signs = new FirstLayerSigns(layout);
+      layout.bn = layout.bn.map((_, f) => {
+        const gamma = random() < 0.4 ? -1 : 1;
+        if (trial % 2 === 1) return batchNormChannel(fround(random() - 0.5), 1, gamma, 0);
+        const [y, x] = [Math.floor(random() * 12), Math.floor(random() * 10)];
+        return batchNormChannel(
+          fround(signs.exactSum(floats, y, x, f) + layout.bias[f]),
+          1,
+          gamma,
+          0,
+        );
+      });
+      const expected = referenceBits(layout, floats);
+      const words = layout.outHeight * layout.outWidth;
+      const byteOut = new Int32Array(words);
+      new ByteFirstConv(layout).run(bytes, byteOut, 32);
+      const scaledOut = new Int32Array(words);
+      expect(new ByteFirstConv(layout).runScaledBytes(floats, scaledOut, 32)).toBe(true);
+      expect(unpack(byteOut, filters)).toEqual(expected);
+      expect(unpack(scaledOut, filters)).toEqual(expected);
+    }
+  });
+
   it('writes one HWC bit string when the filter count divides 32 (the exit and wire order)', () => {
     const random = lcg(31);
     for (const filters of [1, 2, 4, 8, 16]) {

@@ -22,3 +22,23 @@ export function writeRgbCombinations(
   planes[6 * n + q] = diff - c;
   planes[7 * n + q] = c - diff;
 }
+
+/**
+ * The 4 sums of one RGB pixel's channels with channel 0 added (the other 4 combinations are
+ * their negations): combination p negates channel c when bit c - 1 of p is set.
+ */
+export function writeRgbSums(
+  planes: Float64Array,
+  n: number,
+  q: number,
+  a: number,
+  b: number,
+  c: number,
+): void {
+  const sum = a + b;
+  const diff = a - b;
+  planes[q] = sum + c;
+  planes[n + q] = diff + c;
+  planes[2 * n + q] = sum - c;
+  planes[3 * n + q] = diff - c;
+}
