@@ -1,8 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { createBuiltinDataset, encodeDataset } from '@ddnn/datasets';
 import { ADMIN_TOKEN, TestPlatform, waitFor } from './support/test-platform';
 
 /**
@@ -33,6 +42,8 @@ function ensureDashboardBuilt(): void {
   if (built >= newestMtime(DASHBOARD_SRC)) return;
   execFileSync('flock', ['/tmp/ddnn-build.lock', 'npm', 'run', '--silent', 'build:dashboard'], {
     cwd: ROOT,
+    // Jest sets NODE_ENV=test, which would make Vite bundle React's development build.
+    env: { ...process.env, NODE_ENV: 'production' },
     stdio: 'ignore',
     timeout: 180_000,
   });
@@ -311,6 +322,55 @@ describe('admin dashboard in a browser', () => {
           ?.naturalWidth > 0,
     );
     await screenshot('datasets');
+  });
+
+  it('uploads a dataset file with a progress bar, and shows why a bad file is refused', async () => {
+    const file = join(profileDir, 'cams.ddnnds');
+    const { train } = createBuiltinDataset('synthetic-mvmc', {
+      seed: 5,
+      trainSize: 40,
+      testSize: 8,
+    });
+    writeFileSync(file, encodeDataset(train));
+    const form = page.locator('form').filter({ hasText: 'Upload a dataset' });
+    await form.getByLabel('Name', { exact: true }).fill('uploaded-cams');
+    await form.getByLabel('File', { exact: true }).setInputFiles(file);
+    // Record whether the progress bar showed up while the file was sent.
+    await page.evaluate(() => {
+      const w = window as unknown as { sawUploadBar: boolean };
+      w.sawUploadBar = false;
+      new MutationObserver(() => {
+        if (document.querySelector('[role=progressbar][aria-label^="uploading"]'))
+          w.sawUploadBar = true;
+      }).observe(document.body, { childList: true, subtree: true });
+    });
+    await form.getByRole('button', { name: 'Upload' }).click();
+    await form.getByText(/^Stored "uploaded-cams": \d+ train and \d+ test samples\.$/).waitFor();
+    expect(
+      await page.evaluate(() => (window as unknown as { sawUploadBar: boolean }).sawUploadBar),
+    ).toBe(true);
+    await page.locator('tr[data-dataset="uploaded-cams"]').waitFor();
+    const { dataset } = await graphql(
+      'query { dataset(idOrName: "uploaded-cams") { trainSize testSize } }',
+    );
+    expect(dataset.trainSize + dataset.testSize).toBe(40);
+    await expect(
+      page.locator('tr[data-dataset="uploaded-cams"] td').nth(5).textContent(),
+    ).resolves.toBe(`${dataset.trainSize} / ${dataset.testSize}`);
+
+    const garbage = join(profileDir, 'garbage.ddnnds');
+    writeFileSync(garbage, 'this is not a dataset');
+    await form.getByLabel('Name', { exact: true }).fill('garbage');
+    await form.getByLabel('File', { exact: true }).setInputFiles(garbage);
+    await form.getByRole('button', { name: 'Upload' }).click();
+    await form
+      .getByRole('alert')
+      .getByText(/shorter than the .*-byte minimum/)
+      .waitFor();
+    const names = (await graphql('query { datasets { name } }')).datasets.map(
+      (d: { name: string }) => d.name,
+    );
+    expect(names).not.toContain('garbage');
   });
 
   it('shows clear messages for bad form input, from the form and from the server', async () => {
