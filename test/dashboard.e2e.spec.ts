@@ -468,12 +468,21 @@ describe('admin dashboard in a browser', () => {
     const anonymous = await platform.http('/admin/queues');
     expect(anonymous.status).toBe(401);
     expect(anonymous.json.error.message).toContain('admin token');
+    // The board's own API calls succeed in the browser: the session cookie lets them in.
+    const boardApi = context.waitForEvent('response', (r) =>
+      r.url().includes('/admin/queues/api/queues'),
+    );
     const [board] = await Promise.all([
       context.waitForEvent('page'),
       page.getByRole('button', { name: /Queue internals/ }).click(),
     ]);
     await board.waitForURL(/\/admin\/queues/);
-    await board.getByText('training', { exact: false }).first().waitFor();
+    expect((await boardApi).status()).toBe(200);
+    await board.getByRole('link', { name: 'training' }).first().click();
+    await board
+      .getByText(/completed/i)
+      .first()
+      .waitFor();
     await board.screenshot({ path: join(ARTIFACTS, 'queues.png'), fullPage: true });
     // The board reads the test's own BullMQ prefix: it sees the jobs this test ran.
     const api = await platform.http(
