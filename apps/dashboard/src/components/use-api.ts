@@ -8,7 +8,7 @@ export interface ApiState<T> {
   reload: () => Promise<void>;
 }
 
-/** Loads once (and every `pollMs` when given); keeps the last data while reloading. */
+/** Loads when `deps` change (and every `pollMs` when given); keeps the last data while reloading. */
 export function useApi<T>(load: () => Promise<T>, deps: unknown[], pollMs?: number): ApiState<T> {
   const [data, setData] = useState<T>();
   const [error, setError] = useState<ApiError>();
@@ -31,6 +31,8 @@ export function useApi<T>(load: () => Promise<T>, deps: unknown[], pollMs?: numb
     }
   }, []);
 
+  // Callers pass their inputs as `deps`; a string of them is what the effect compares.
+  const key = JSON.stringify(deps);
   useEffect(() => {
     alive.current = true;
     setLoading(true);
@@ -40,7 +42,7 @@ export function useApi<T>(load: () => Promise<T>, deps: unknown[], pollMs?: numb
       alive.current = false;
       if (timer) clearInterval(timer);
     };
-  }, deps);
+  }, [key, pollMs, reload]);
 
   return { data, error, loading, reload };
 }
