@@ -2,6 +2,7 @@ import { wordBit } from './bit-ops';
 import { blockGeometry, type BlockGeometry, type ConvBlockLayout } from './device-layout';
 import { FirstLayerSigns } from './first-layer-signs';
 import { writeRgbSums } from './rgb-combinations';
+import { doubleArray, intArray, PLAIN_ARRAY_ELEMENT_BYTES } from './plain-arrays';
 import { floatBits, scaledByte } from './scaled-bytes';
 
 /** Channels up to this many are combined per pixel first (2^(C-1) signed sums). */
@@ -55,7 +56,7 @@ export class ByteFirstConv {
   private readonly inputSize: number;
   private readonly combos: number;
   /** Signed combination planes on the packed input grid (local rows -2 .. lastRow + 1). */
-  private readonly planes: Float64Array;
+  private readonly planes: number[];
   /** Per input grid row and lane: the image row's first value (0 outside the image) ... */
   private readonly rowSources: Int32Array;
   /** ... and the lane's scale (0 outside the image: the conv's zero padding). */
@@ -66,7 +67,7 @@ export class ByteFirstConv {
   /** Per filter, FLAG_TOPS when it computes minus its sum (its flags are then inverted). */
   private readonly flips: Int32Array;
   /** Per group of 4 filters, the flags of every conv cell on the packed conv grid. */
-  private readonly flags: Int32Array;
+  private readonly flags: number[];
   private readonly flagsSize: number;
   private readonly groups: number;
   /** Per local conv row, the lanes' flag bytes holding image rows (the others must not count). */
@@ -78,7 +79,7 @@ export class ByteFirstConv {
    * Per group, for each pattern of its 4 "may reach" bits (bit 3 - i for filter i), the bits
    * to set in the output word when every flag is certain (the threshold's direction applied).
    */
-  private readonly outputBits: Int32Array;
+  private readonly outputBits: number[];
   /** Whether the lanes read every image row (so the float check sees every pixel). */
   private readonly readsEveryRow: boolean;
   private readonly signs: FirstLayerSigns;
@@ -97,7 +98,7 @@ export class ByteFirstConv {
     this.inputRows = this.convRows + 2;
     this.inputSize = this.inputRows * this.pw;
     this.combos = 1 << (cin - 1);
-    this.planes = new Float64Array(this.combos * this.inputSize);
+    this.planes = doubleArray(this.combos * this.inputSize);
     // input grid row g holds image row g - 2 + k * laneOffset in lane k
     this.rowSources = new Int32Array(this.inputRows * LANES);
     this.rowScales = new Float64Array(this.inputRows * LANES);
@@ -114,7 +115,7 @@ export class ByteFirstConv {
     this.readsEveryRow = read.every((r) => r === 1);
     this.flagsSize = this.convRows * this.pw;
     this.groups = Math.ceil(filters / GROUP);
-    this.flags = new Int32Array(this.groups * this.flagsSize);
+    this.flags = intArray(this.groups * this.flagsSize);
     this.rowMasks = new Int32Array(this.convRows);
     for (let r = 0; r < this.convRows; r++) {
       for (let k = 0; k < LANES; k++) {
@@ -163,7 +164,7 @@ export class ByteFirstConv {
       this.sureOffsets[f] = offset(Math.ceil(255 * (t + margin)));
       this.maybeOffsets[f] = offset(Math.ceil(255 * (t - margin)));
     });
-    this.outputBits = new Int32Array(this.groups * 16);
+    this.outputBits = intArray(this.groups * 16);
     for (let g = 0; g < this.groups; g++) {
       for (let pattern = 0; pattern < 16; pattern++) {
         let bits = 0;
@@ -178,7 +179,7 @@ export class ByteFirstConv {
   }
 
   get workingBytes(): number {
-    return this.planes.byteLength + this.flags.byteLength;
+    return (this.planes.length + this.flags.length) * PLAIN_ARRAY_ELEMENT_BYTES;
   }
 
   get weightBytes(): number {
@@ -191,7 +192,7 @@ export class ByteFirstConv {
       this.rowMasks.byteLength +
       this.sureOffsets.byteLength +
       this.maybeOffsets.byteLength +
-      this.outputBits.byteLength +
+      this.outputBits.length * PLAIN_ARRAY_ELEMENT_BYTES +
       this.signs.weightBytes
     );
   }

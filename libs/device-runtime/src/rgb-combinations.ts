@@ -28,7 +28,7 @@ export function writeRgbCombinations(
  * their negations): combination p negates channel c when bit c - 1 of p is set.
  */
 export function writeRgbSums(
-  planes: Float64Array,
+  planes: number[],
   n: number,
   q: number,
   a: number,
