@@ -74,18 +74,26 @@ export class EdgeClientProcess {
       .map((l) => JSON.parse(l) as EdgeEvent);
   }
 
-  async waitForEvent(name: string, timeoutMs: number): Promise<EdgeEvent> {
+  async waitForEvent(
+    name: string,
+    timeoutMs: number,
+    match: (e: EdgeEvent) => boolean = () => true,
+  ): Promise<EdgeEvent> {
     const deadline = Date.now() + timeoutMs;
     let done = false;
     void this.exited.then(() => (done = true));
     for (;;) {
-      const found = this.events().find((e) => e.event === name);
+      const found = this.events().find((e) => e.event === name && match(e));
       if (found) return found;
       if (done || Date.now() > deadline) {
         throw new Error(`no "${name}" event from edge-client:\n${this.stdout}\n${this.stderr}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    if (this.child.exitCode === null) this.child.kill(signal);
   }
 
   kill(): void {

@@ -46,9 +46,12 @@ export class DeviceSession {
     if (!this.closed) this.socket.write(encodeFrame(frame));
   }
 
+  /** Sends a last frame (if any) and hangs up; a peer that does not read is dropped after 1 s. */
   close(frame?: Frame): void {
-    if (frame && !this.closed) this.socket.end(encodeFrame(frame));
-    else this.socket.destroy();
+    if (frame && !this.closed) {
+      this.socket.end(encodeFrame(frame));
+      setTimeout(() => this.socket.destroy(), 1000).unref();
+    } else this.socket.destroy();
     this.closed = true;
   }
 

@@ -282,11 +282,12 @@ export class GroupGateway {
     if (this.fatal) throw this.fatal;
   }
 
-  /** Tells every device the run is over (they exit) and stops listening. */
-  async close(): Promise<void> {
+  /**
+   * Tells every device the run is over (they exit) and stops listening. Does not wait for
+   * devices to hang up: a frozen device must not hold the gateway; its connection is dropped.
+   */
+  close(): void {
     for (const session of this.sessions.values()) session.close({ type: FrameType.End });
-    await new Promise<void>((resolve) =>
-      this.server ? this.server.close(() => resolve()) : resolve(),
-    );
+    this.server?.close();
   }
 }

@@ -1,6 +1,7 @@
 import { createWriteStream, WriteStream } from 'node:fs';
 import { LocalAggregatorRuntime } from '@ddnn/device-runtime';
 import { CloudTierClient } from '../gateway/cloud-tier-client';
+import { deviceFeatureBytes } from '../gateway/device-feature-bytes';
 import { GatewayPartition, GroupGateway, SampleResult } from '../gateway/group-gateway';
 import { summarizeRun } from '../gateway/run-summary';
 import { loadSamples, SampleSourceOptions } from '../input/sample-source';
@@ -31,26 +32,6 @@ function gatewayPartition(good: GoodPartition, featureBytes: number): GatewayPar
     version: good.installed.version,
     featureBytes,
   };
-}
-
-/** Bytes of one device's packed feature map, from the model config in the partition manifest. */
-export function deviceFeatureBytes(modelConfig: Record<string, unknown>): number {
-  const input = modelConfig.inputShape as number[];
-  const device = modelConfig.device as {
-    blocks: number;
-    filters: number;
-    poolStride: number;
-    binary: boolean;
-  };
-  let h = input[0];
-  let w = input[1];
-  for (let b = 0; b < device.blocks; b++) {
-    // conv 3x3 "same", then max-pool 3x3 with padding 1 and stride poolStride
-    h = Math.ceil(h / device.poolStride);
-    w = Math.ceil(w / device.poolStride);
-  }
-  const values = h * w * device.filters;
-  return device.binary ? Math.ceil(values / 8) : 4 * values;
 }
 
 /** The device group's gateway: runs the dataset's samples through the group, then ends the run. */
@@ -133,7 +114,7 @@ export async function runGateway(client: StartedClient, options: GatewayRunOptio
     line.finish();
     await new Promise<void>((resolve) => (out ? out.end(() => resolve()) : resolve()));
     out = null;
-    await gateway.close();
+    gateway.close();
     cloud.close();
     await sync.stop(fatal === null);
     process.off('SIGINT', stop);
