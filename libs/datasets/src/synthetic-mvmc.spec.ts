@@ -63,11 +63,19 @@ describe('synthetic-mvmc', () => {
           expect(viewIsZero(train, s, v)).toBe(false);
         }
       }
-      expect(present).toBeGreaterThanOrEqual(1);
+      expect(present).toBeGreaterThanOrEqual(3); // WELL_SEEN_VIEWS cameras see every object
     }
     const absentShare = absent / (train.numSamples * 6);
     expect(absentShare).toBeGreaterThan(0.1);
     expect(absentShare).toBeLessThan(0.3);
+  });
+
+  it('refuses a wellSeenViews that is not a non-negative integer', () => {
+    expect(() => generateSyntheticMvmc({ seed: 1, numSamples: 3, wellSeenViews: -1 })).toThrow(
+      'wellSeenViews must be a non-negative integer, got -1',
+    );
+    const allSeen = generateSyntheticMvmc({ seed: 1, numSamples: 20, wellSeenViews: 6 });
+    expect(allSeen.viewLabels.every((label) => label >= 0)).toBe(true);
   });
 
   it('shares no sample between train and test', () => {
@@ -79,16 +87,17 @@ describe('synthetic-mvmc', () => {
     for (let s = 0; s < test.numSamples; s++) expect(trainKeys.has(key(test, s))).toBe(false);
   });
 
-  it('keeps single cameras weak and unequal while all cameras together are much stronger (softmax baseline)', () => {
-    // Measured for seed 1: cameras 86 74 77 68 69 67 % (mean 73.5), all cameras 93.6 %.
+  it('keeps single cameras weak, none dominant, while all cameras together are much stronger (softmax baseline)', () => {
+    // Measured for seed 1: cameras 79.6 81.1 83.0 82.3 80.1 75.5 % (mean 80.3), all cameras 96.5 %.
     const { perCamera, allCameras } = baselineAccuracies(train, test);
     const mean = perCamera.reduce((a, b) => a + b, 0) / perCamera.length;
     const best = Math.max(...perCamera);
     for (const acc of perCamera) expect(acc).toBeGreaterThan(0.5); // every camera beats chance (33 %)
-    expect(best).toBeLessThan(0.92); // no camera solves the task alone
-    expect(best - Math.min(...perCamera)).toBeGreaterThan(0.12); // cameras differ
-    expect(allCameras).toBeGreaterThan(0.88);
+    expect(best).toBeLessThan(0.9); // no camera solves the task alone
+    expect(best - mean).toBeLessThan(0.06); // and none dominates the others
+    expect(best - Math.min(...perCamera)).toBeGreaterThan(0.05); // cameras still differ
+    expect(allCameras).toBeGreaterThan(0.93);
     expect(allCameras - mean).toBeGreaterThan(0.12); // aggregation is what makes it accurate
-    expect(allCameras - best).toBeGreaterThan(0.03); // and it beats even the best camera
+    expect(allCameras - best).toBeGreaterThan(0.1); // and it beats even the best camera by far
   });
 });

@@ -13,12 +13,12 @@ import {
 /**
  * Six cameras placed every 60 degrees around the object. For every sample, each camera draws its
  * own difficulty (distance, resolution, contrast, noise, clutter, occlusion) from its range, and
- * may not see the object at all (absent). The ranges and absence rates are the cameras' systematic
- * quality: cam-0 is usually close and clean, cam-5 usually far and poor, so single cameras are weak
- * and differ from each other; because their degradations are drawn independently, they fail on
- * different samples and aggregating them beats any single camera. Every object is seen well
- * (difficulty < GOOD_VIEW_DIFFICULTY) by at least one camera, as matched detections in a real
- * multi-camera set are.
+ * may not see the object at all (absent). The ranges overlap and shift a little from cam-0 (best)
+ * to cam-5 (worst), with absence rates of 10-20 %: single cameras are weak, differ from sample to
+ * sample, and no camera dominates the others (so losing any one costs little). Because their
+ * degradations are drawn independently, they fail on different samples and aggregating them beats
+ * any single camera by far. Every object is seen well (difficulty < GOOD_VIEW_DIFFICULTY) by
+ * WELL_SEEN_VIEWS cameras, as matched detections in a real multi-camera set are.
  */
 export interface SyntheticCameraProfile {
   name: string;
@@ -34,7 +34,7 @@ export interface SyntheticCameraProfile {
 export const SYNTHETIC_MVMC_CAMERAS: readonly SyntheticCameraProfile[] = [
   {
     name: 'cam-0',
-    difficulty: [0.1, 0.5],
+    difficulty: [0.2, 0.9],
     absent: 0.1,
     tint: [1, 1, 1],
     sky: [0.6, 0.7, 0.85],
@@ -42,40 +42,40 @@ export const SYNTHETIC_MVMC_CAMERAS: readonly SyntheticCameraProfile[] = [
   },
   {
     name: 'cam-1',
-    difficulty: [0.2, 0.6],
-    absent: 0.15,
+    difficulty: [0.25, 0.9],
+    absent: 0.1,
     tint: [1.05, 1, 0.9],
     sky: [0.7, 0.7, 0.7],
     ground: [0.4, 0.38, 0.3],
   },
   {
     name: 'cam-2',
-    difficulty: [0.25, 0.7],
-    absent: 0.2,
+    difficulty: [0.25, 0.95],
+    absent: 0.15,
     tint: [0.9, 1, 1.05],
     sky: [0.5, 0.6, 0.7],
     ground: [0.3, 0.4, 0.3],
   },
   {
     name: 'cam-3',
-    difficulty: [0.3, 0.75],
-    absent: 0.25,
+    difficulty: [0.3, 0.95],
+    absent: 0.1,
     tint: [1, 0.95, 1],
     sky: [0.8, 0.75, 0.7],
     ground: [0.45, 0.42, 0.4],
   },
   {
     name: 'cam-4',
-    difficulty: [0.35, 0.8],
-    absent: 0.2,
+    difficulty: [0.3, 1],
+    absent: 0.15,
     tint: [0.8, 0.85, 1],
     sky: [0.3, 0.35, 0.45],
     ground: [0.2, 0.2, 0.22],
   },
   {
     name: 'cam-5',
-    difficulty: [0.45, 0.9],
-    absent: 0.3,
+    difficulty: [0.35, 1],
+    absent: 0.2,
     tint: [1.1, 1.05, 0.95],
     sky: [0.65, 0.65, 0.6],
     ground: [0.38, 0.36, 0.34],
@@ -83,7 +83,10 @@ export const SYNTHETIC_MVMC_CAMERAS: readonly SyntheticCameraProfile[] = [
 ];
 
 /** A view this easy is classified well even by a tiny device network. */
-const GOOD_VIEW_DIFFICULTY = 0.3;
+const GOOD_VIEW_DIFFICULTY = 0.2;
+
+/** Cameras that see each object well (difficulty < GOOD_VIEW_DIFFICULTY), by default. */
+export const WELL_SEEN_VIEWS = 3;
 
 export interface SyntheticMvmcOptions {
   seed: number;
@@ -91,6 +94,8 @@ export interface SyntheticMvmcOptions {
   name?: string;
   /** Camera profiles (default SYNTHETIC_MVMC_CAMERAS), e.g. to make the task harder or easier. */
   cameras?: readonly SyntheticCameraProfile[];
+  /** How many cameras see each object well (default WELL_SEEN_VIEWS). */
+  wellSeenViews?: number;
 }
 
 export function generateSyntheticMvmc(options: SyntheticMvmcOptions): MultiViewDataset {
@@ -99,6 +104,10 @@ export function generateSyntheticMvmc(options: SyntheticMvmcOptions): MultiViewD
     throw new Error(`numSamples must be a positive integer, got ${numSamples}`);
   }
   const cameras = options.cameras ?? SYNTHETIC_MVMC_CAMERAS;
+  const wellSeenViews = options.wellSeenViews ?? WELL_SEEN_VIEWS;
+  if (!Number.isInteger(wellSeenViews) || wellSeenViews < 0) {
+    throw new Error(`wellSeenViews must be a non-negative integer, got ${wellSeenViews}`);
+  }
   const v = cameras.length;
   const viewSize = 32 * 32 * 3;
   const pixels = new Uint8Array(numSamples * v * viewSize);
@@ -111,12 +120,17 @@ export function generateSyntheticMvmc(options: SyntheticMvmcOptions): MultiViewD
     const obj = randomObject(cls, sampleRng);
     labels[s] = cls;
     const present = cameras.map((cam) => !sampleRng.chance(cam.absent));
-    if (!present.some(Boolean)) present[sampleRng.int(v)] = true;
+    const wellSeen = Math.min(wellSeenViews, v);
+    while (present.filter(Boolean).length < Math.max(1, wellSeen)) {
+      present[sampleRng.pick(indicesWhere(present, (p) => !p))] = true;
+    }
     const difficulty = cameras.map((cam) => sampleRng.uniform(...cam.difficulty));
-    if (!cameras.some((_, c) => present[c] && difficulty[c] < GOOD_VIEW_DIFFICULTY)) {
-      // Every object is seen well by at least one camera (as matched detections in a real set are).
-      const choices = cameras.map((_, c) => c).filter((c) => present[c]);
-      difficulty[sampleRng.pick(choices)] = sampleRng.uniform(0.05, GOOD_VIEW_DIFFICULTY);
+    // Every object is seen well by `wellSeen` cameras (as matched detections in a real set are),
+    // so no single camera is the only one that sees it well.
+    const isGood = (c: number) => present[c] && difficulty[c] < GOOD_VIEW_DIFFICULTY;
+    while (cameras.filter((_, c) => isGood(c)).length < wellSeen) {
+      const choices = indicesWhere(present, (p, c) => p && !isGood(c));
+      difficulty[sampleRng.pick(choices)] = sampleRng.uniform(0.02, GOOD_VIEW_DIFFICULTY);
     }
     const offset = sampleRng.uniform(-0.3, 0.3);
     cameras.forEach((cam, c) => {
@@ -151,4 +165,11 @@ export function generateSyntheticMvmc(options: SyntheticMvmcOptions): MultiViewD
 function shuffleSamples(ds: MultiViewDataset, rng: Prng): MultiViewDataset {
   const order = rng.shuffle(Array.from({ length: ds.numSamples }, (_, i) => i));
   return selectSamplesInto(ds, order);
+}
+
+function indicesWhere(
+  flags: readonly boolean[],
+  keep: (flag: boolean, i: number) => boolean,
+): number[] {
+  return flags.map((_, i) => i).filter((i) => keep(flags[i], i));
 }
