@@ -363,6 +363,19 @@ describe('edge clients end to end', () => {
     const g2c = summary.gatewayToCloud as Record<string, number>;
     expect(g2c.requests).toBe(n - localExits);
     expect(g2c.payloadBytes).toBe((n - localExits) * 6 * 128);
+    // The platform counts the same requests and body bytes for this client on its side.
+    const exposition = (await platform.http('/metrics')).text;
+    const counted = (name: string) =>
+      Number(
+        exposition.match(
+          new RegExp(
+            `^${name}\\{model="cams",client="${clientIds.get('gateway')}"\\} (\\d+)$`,
+            'm',
+          ),
+        )?.[1] ?? 0,
+      );
+    expect(counted('ddnn_edge_cloud_requests_total')).toBe(g2c.requests);
+    expect(counted('ddnn_edge_cloud_request_bytes_total')).toBe(g2c.bodyBytes);
     process.stdout.write(
       `edge clients: ${n} samples, accuracy ${(summary.accuracy as number).toFixed(4)}, local exits ${localExits}/${n} (l = ${l.toFixed(4)})\n` +
         `  device->gateway per device and sample: payload ${d2g.payloadBytesPerDevicePerSample.toFixed(2)} B = formula 12 + (1-l)*128 = ${formula.toFixed(2)} B; ` +

@@ -6,6 +6,7 @@ import { DomainError, ErrorCode } from '../common/domain-error';
 import { PLATFORM_CONFIG } from '../common/platform-config.token';
 import { bearerSecret } from './edge-credentials';
 import { AuthenticatedEdgeClient, EdgeClientsService } from './edge-clients.service';
+import { EdgeTrafficMetrics } from './edge-traffic.metrics';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -25,6 +26,7 @@ export class EdgeInferenceGuard implements CanActivate {
 
   constructor(
     private readonly clients: EdgeClientsService,
+    private readonly traffic: EdgeTrafficMetrics,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {
     this.adminDigest = digest(config.ADMIN_TOKEN);
@@ -50,6 +52,7 @@ export class EdgeInferenceGuard implements CanActivate {
       );
     }
     request.edgeClient = client;
+    this.traffic.record(client.model.name, client.id, Number(request.headers['content-length']));
     return true;
   }
 }

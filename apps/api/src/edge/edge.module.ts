@@ -5,6 +5,7 @@ import { EdgeClientController } from './edge-client.controller';
 import { EdgeClientGuard } from './edge-client.guard';
 import { EdgeInferenceGuard } from './edge-inference.guard';
 import { EdgeClientsService } from './edge-clients.service';
+import { EdgeTrafficMetrics } from './edge-traffic.metrics';
 import { EdgePartitionsService } from './edge-partitions.service';
 import { EdgeResolver } from './edge.resolver';
 import { EnrollmentTokensService } from './enrollment-tokens.service';
@@ -21,8 +22,9 @@ import { PartitionSigningKeyService } from './partition-signing-key.service';
     PartitionSigningKeyService,
     EdgeClientGuard,
     EdgeInferenceGuard,
+    EdgeTrafficMetrics,
     EdgeResolver,
   ],
-  exports: [EdgeClientsService, EdgeInferenceGuard],
+  exports: [EdgeClientsService, EdgeInferenceGuard, EdgeTrafficMetrics],
 })
 export class EdgeModule {}

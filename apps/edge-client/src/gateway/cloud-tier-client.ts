@@ -7,7 +7,9 @@ export interface CloudAnswer {
   probabilities: number[];
   /** Bytes of the HTTP request as written on the connection: request line, headers, body. */
   requestBytes: number;
-  /** Of those, the tensor payload (the packed feature maps and the presence mask). */
+  /** Of those, the body (the extension's JSON header and the tensor bytes). */
+  bodyBytes: number;
+  /** Of the body, the tensor payload (the packed feature maps and the presence mask). */
   payloadBytes: number;
   responseBytes: number;
 }
@@ -111,6 +113,7 @@ export class CloudTierClient {
       predictedClass: Number(cls[0]),
       probabilities: probabilities.map(Number),
       requestBytes,
+      bodyBytes: body.length,
       payloadBytes: packed.length + (allPresent ? 0 : V),
       responseBytes,
     };

@@ -34,6 +34,7 @@ export interface SampleResult {
   devicePayloadBytes: number;
   /** Gateway -> cloud bytes of this sample's HTTP request, and the tensor payload in it. */
   cloudRequestBytes: number;
+  cloudBodyBytes: number;
   cloudPayloadBytes: number;
   cloudResponseBytes: number;
 }
@@ -191,6 +192,7 @@ export class GroupGateway {
       deviceWireBytes: 0,
       devicePayloadBytes: 0,
       cloudRequestBytes: 0,
+      cloudBodyBytes: 0,
       cloudPayloadBytes: 0,
       cloudResponseBytes: 0,
     };
@@ -262,6 +264,7 @@ export class GroupGateway {
         exitTier: 'cloud',
         predictedClass: answer.predictedClass,
         cloudRequestBytes: answer.requestBytes,
+        cloudBodyBytes: answer.bodyBytes,
         cloudPayloadBytes: answer.payloadBytes,
         cloudResponseBytes: answer.responseBytes,
       };

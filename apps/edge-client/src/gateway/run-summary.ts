@@ -21,6 +21,8 @@ export interface RunSummary {
   gatewayToCloud: {
     requests: number;
     requestBytes: number;
+    /** Request bodies: the extension's JSON header plus the tensor bytes. */
+    bodyBytes: number;
     payloadBytes: number;
     responseBytes: number;
     /** HTTP request line, headers and the JSON header of the binary extension, per request. */
@@ -41,6 +43,7 @@ export function summarizeRun(
   let payload = 0;
   let requestBytes = 0;
   let cloudPayload = 0;
+  let cloudBody = 0;
   let responseBytes = 0;
   for (const r of results) {
     exits[r.exitTier]++;
@@ -52,6 +55,7 @@ export function summarizeRun(
     payload += r.devicePayloadBytes;
     requestBytes += r.cloudRequestBytes;
     cloudPayload += r.cloudPayloadBytes;
+    cloudBody += r.cloudBodyBytes;
     responseBytes += r.cloudResponseBytes;
   }
   const n = results.length;
@@ -75,6 +79,7 @@ export function summarizeRun(
     gatewayToCloud: {
       requests: exits.cloud,
       requestBytes,
+      bodyBytes: cloudBody,
       payloadBytes: cloudPayload,
       responseBytes,
       overheadBytesPerRequest: exits.cloud ? (requestBytes - cloudPayload) / exits.cloud : 0,
