@@ -10,6 +10,7 @@ import type { DevicePipeline } from './device-pipeline';
 import { DeviceRuntimeError, DeviceRuntimeErrorCode } from './device-runtime-error';
 import { FloatPipeline } from './float-pipeline';
 import { BYTE_TO_FLOAT } from './float32-math';
+import { SCALED_BYTE_TABLE_BYTES } from './scaled-bytes';
 
 export interface DeviceOutput {
   /** The device exit's class scores (softmax gives probabilities), [classes]. */
@@ -35,7 +36,8 @@ export interface DeviceRuntimeMemory {
   weightBytes: number;
   /**
    * Buffers allocated so far and reused by every run: at load, plus (binary devices) the float
-   * path of the first layer once a float view that is not exactly bytes has been run.
+   * path of the first layer once a float view that is not exactly bytes has been run; and the
+   * byte-scaling lookup tables (6 KB, shared by every runtime in the process).
    */
   workingBytes: number;
 }
@@ -92,7 +94,9 @@ export class DeviceRuntime {
     return {
       partitionBytes: this.partitionBytes,
       weightBytes: this.pipeline.weightBytes,
-      workingBytes: this.pipeline.workingBytes + BYTE_TO_FLOAT.byteLength,
+      // plus the byte-scaling tables every runtime shares (1 KB, and 5 KB for recognising
+      // float views that are scaled bytes)
+      workingBytes: this.pipeline.workingBytes + BYTE_TO_FLOAT.byteLength + SCALED_BYTE_TABLE_BYTES,
     };
   }
 
