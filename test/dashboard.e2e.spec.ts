@@ -152,14 +152,17 @@ describe('admin dashboard in a browser', () => {
 
     const bar = page.locator(`tr[data-job-id="${jobId}"] [role=progressbar]`);
     await bar.waitFor();
-    // Every value the bar shows, recorded in the page as it changes.
+    // Every value and label the bar shows, recorded in the page as they change.
     await bar.evaluate((element) => {
       const seen: string[] = [element.getAttribute('aria-valuenow')!];
-      (window as unknown as { barValues: string[] }).barValues = seen;
+      const labels: string[] = [element.getAttribute('aria-label')!];
+      Object.assign(window, { barValues: seen, barLabels: labels });
       new MutationObserver(() => {
         const value = element.getAttribute('aria-valuenow')!;
+        const label = element.getAttribute('aria-label')!;
         if (seen.at(-1) !== value) seen.push(value);
-      }).observe(element, { attributes: true, attributeFilter: ['aria-valuenow'] });
+        if (labels.at(-1) !== label) labels.push(label);
+      }).observe(element, { attributes: true, attributeFilter: ['aria-valuenow', 'aria-label'] });
     });
     await page.waitForFunction(
       (id) =>
@@ -176,6 +179,11 @@ describe('admin dashboard in a browser', () => {
     expect(values.at(-1)).toBe('100');
     expect(values[0]).not.toBe('100');
     expect(values).toContain('50');
+    // Mid-way it said which epoch and how long the rest should take.
+    const labels = await page.evaluate(
+      () => (window as unknown as { barLabels: string[] }).barLabels,
+    );
+    expect(labels).toContainEqual(expect.stringMatching(/^epoch 1\/2 · ETA \d+ (s|min \d+ s)$/));
     expect(
       await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded),
     ).toBe(true);
@@ -304,6 +312,17 @@ describe('admin dashboard in a browser', () => {
       '31',
       '1.2 KiB',
     ]);
+
+    // Revoke asks first; accepted, the client shows as revoked and its credential is refused.
+    page.once('dialog', (dialog) => void dialog.accept());
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await row.getByText('revoked').waitFor();
+    const refused = await platform.http('/edge/heartbeat', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${registered.json.credential}` },
+      json: {},
+    });
+    expect(refused.status).toBe(401);
 
     await page.getByRole('button', { name: 'Create enrollment token' }).click();
     const token = await page.getByTestId('enrollment-token').locator('code.token').textContent();
