@@ -397,6 +397,7 @@ describe('admin dashboard in a browser', () => {
   it('shows clear messages for bad form input, from the form and from the server', async () => {
     await page.getByRole('link', { name: 'Training jobs' }).click();
     const form = page.locator('form.start-training');
+    await form.locator('select[name=model]').selectOption('__new__');
     await form.getByLabel('Dataset').selectOption({ label: 'synthetic-mvmc (6 views, 3 classes)' });
     await form.getByLabel('New model name').fill('bad name!');
     await form.getByLabel('Epochs').fill('0');

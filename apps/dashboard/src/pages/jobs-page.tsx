@@ -82,9 +82,9 @@ export function JobsPage({ selectedId }: { selectedId?: string }) {
           datasets={datasets.data}
           onStarted={(id) => {
             void jobs.reload();
-            void models.reload();
             select(id);
           }}
+          onModelCreated={() => void models.reload()}
         />
       ) : (
         <ErrorMessage error={models.error ?? datasets.error} />

@@ -32,10 +32,12 @@ export function StartTrainingForm({
   models,
   datasets,
   onStarted,
+  onModelCreated,
 }: {
   models: ModelSummary[];
   datasets: Dataset[];
   onStarted: (jobId: string) => void;
+  onModelCreated: () => void;
 }) {
   const [values, setValues] = useState<TrainingFormValues>(INITIAL_FORM);
   const [errors, setErrors] = useState<FormErrors>({});
@@ -67,6 +69,10 @@ export function StartTrainingForm({
         await graphql(CREATE_MODEL, {
           input: { name: modelName, config: modelConfigFor(values, dataset) },
         });
+        // From now on it is an existing model: a second submit (say, after the start below
+        // was refused) trains it rather than trying to create it again.
+        set({ model: modelName, newModelName: '' });
+        onModelCreated();
       }
       const started = await graphql<{ startTraining: { id: string } }>(START_TRAINING, {
         input: trainingInput(values, modelName, dataset.id),
