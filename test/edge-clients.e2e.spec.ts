@@ -1,5 +1,13 @@
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, request, Server } from 'node:http';
@@ -40,6 +48,7 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 
 interface SampleResult {
   sample: number;
+  version: number;
   label: number;
   exitTier: string;
   predictedClass: number | null;
@@ -205,10 +214,20 @@ describe('edge clients end to end', () => {
     frozen?: number[];
     gatewayStateDir?: string;
     gatewayFlags?: string[];
+    deviceFlags?: string[];
+    /** Runs while the group runs, given the results file the gateway is writing. */
+    during?: (resultsFile: string) => Promise<void>;
   }
 
   /** The gateway and devices as processes over the test split; the gateway's results and summary. */
-  async function runGroup({ devices, frozen = [], gatewayStateDir, gatewayFlags = [] }: GroupRun) {
+  async function runGroup({
+    devices,
+    frozen = [],
+    gatewayStateDir,
+    gatewayFlags = [],
+    deviceFlags = [],
+    during,
+  }: GroupRun) {
     const resultsFile = join(work, `results-${Date.now()}.jsonl`);
     const gateway = new EdgeClientProcess([
       'run',
@@ -231,7 +250,13 @@ describe('edge clients end to end', () => {
     try {
       const listening = await gateway.waitForEvent('listening', 30_000);
       const start = (d: number) => {
-        const args = ['run', '--json', '--gateway-address', listening.address as string];
+        const args = [
+          'run',
+          '--json',
+          '--gateway-address',
+          listening.address as string,
+          ...deviceFlags,
+        ];
         // cam-3 takes its settings from a config file and the environment, the others from flags.
         if (d === 3) {
           const config = join(work, 'cam-3.json');
@@ -262,6 +287,7 @@ describe('edge clients end to end', () => {
               '--poll-interval-ms',
               '500',
               ...FAST_RETRY,
+              ...deviceFlags,
             ]),
           );
         }
@@ -272,6 +298,7 @@ describe('edge clients end to end', () => {
         clients.get(d)!.signal('SIGSTOP');
       }
       for (const d of devices.filter((x) => !frozen.includes(x))) start(d);
+      await during?.(resultsFile);
       const code = await gateway.exited;
       for (const d of frozen) clients.get(d)!.signal('SIGCONT');
       const codes = await Promise.all(devices.map((d) => clients.get(d)!.exited));
@@ -551,6 +578,72 @@ describe('edge clients end to end', () => {
     expect(results.some((r) => r.exitTier === 'local-fallback')).toBe(true);
   }, 120_000);
 
+  it('picks up an alias move in the middle of a run: every sample matches the engine at its version', async () => {
+    const entropies = inferHierarchy(model, test, threshold)
+      .map((e) => e.entropies.local!)
+      .sort((a, b) => a - b);
+    const quartile = entropies[Math.floor(entropies.length / 4)];
+    const v3 = await publishRecut(quartile);
+    const thresholds = new Map([
+      [version, threshold],
+      [v3, quartile],
+    ]);
+    const fast = ['--poll-interval-ms', '200'];
+    const { results } = await runGroup({
+      devices: [0, 1, 2, 3, 4, 5],
+      gatewayFlags: fast,
+      deviceFlags: fast,
+      during: async (resultsFile) => {
+        await waitFor(
+          async () =>
+            existsSync(resultsFile) && readFileSync(resultsFile, 'utf8').split('\n').length > 10
+              ? true
+              : undefined,
+          60_000,
+          'ten samples through the group',
+        );
+        const moved = await platform.http('/models/cams/aliases/production', {
+          method: 'PUT',
+          admin: true,
+          json: { version: v3 },
+        });
+        expect(moved.status).toBe(200);
+      },
+    });
+    const ran = (v: number) => results.filter((r) => r.version === v).length;
+    expect(ran(version)).toBeGreaterThanOrEqual(10);
+    expect(ran(v3)).toBeGreaterThan(0);
+    expect(results.every((r) => r.exitTier !== 'unanswered')).toBe(true);
+    // Each sample against the engine at the version it ran, with the devices that took part
+    // (while devices and gateway switch, a device on the other version is missing).
+    const groups = new Map<string, SampleResult[]>();
+    for (const r of results) {
+      const key = `${r.version}:${r.presentDevices.join(',')}`;
+      groups.set(key, [...(groups.get(key) ?? []), r]);
+    }
+    for (const [key, group] of groups) {
+      const [v, present] = key.split(':');
+      const missing = [0, 1, 2, 3, 4, 5].filter((d) => !present.split(',').includes(String(d)));
+      const subset = selectSamples(
+        test,
+        group.map((r) => r.sample),
+        key,
+      );
+      const expected = inferHierarchy(model, subset, thresholds.get(Number(v))!, {
+        missingDevices: missing,
+      });
+      expect(group.map((r) => [r.sample, r.exitTier, r.predictedClass, r.localEntropy])).toEqual(
+        expected.map((e, i) => [group[i].sample, e.exitTier, e.predictedClass, e.entropies.local]),
+      );
+    }
+    process.stdout.write(
+      `alias move mid-run: ${ran(version)} samples on version ${version}, ${ran(v3)} on version ${v3}, ` +
+        `${results.filter((r) => r.presentDevices.length < 6).length} with a device still on the other version\n`,
+    );
+    version = v3;
+    threshold = quartile;
+  }, 120_000);
+
   /** A proxy in front of the platform that flips one bit of every partition it passes on. */
   async function tamperingProxy(): Promise<{ url: string; server: Server }> {
     const target = new URL(platform.baseUrl);
@@ -594,7 +687,7 @@ describe('edge clients end to end', () => {
       const update = await edgeClient(['update', '--state-dir', dir, ...FAST_RETRY]);
       expect(update.code).toBe(4);
       expect(update.stderr).toContain('signature does not verify');
-      expect(update.stderr).toContain(`kept the installed version ${version}`);
+      expect(update.stderr).toContain(`kept the installed version ${installed.version}`);
     } finally {
       server.close();
     }

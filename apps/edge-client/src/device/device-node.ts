@@ -50,10 +50,13 @@ export class DeviceNode {
     this.partition = partition;
   }
 
-  /** Swaps in a new partition; the gateway learns the version from a new HELLO. */
+  /**
+   * Swaps in a new partition; the gateway learns the version from a new HELLO. Features already
+   * computed stay: a WANT for a sample captured before the swap gets the old version's features,
+   * matching the scores it sent.
+   */
   replacePartition(partition: RunningPartition): void {
     this.partition = partition;
-    this.features.clear();
     if (this.socket) this.send(this.socket, { type: FrameType.Hello, hello: this.hello() });
   }
 

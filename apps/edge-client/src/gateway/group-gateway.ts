@@ -102,6 +102,14 @@ export class GroupGateway {
     return this.connectedDevices;
   }
 
+  private async waitForAnyDevice(): Promise<number[]> {
+    const deadline = Date.now() + this.options.waitDevicesMs;
+    while (this.connectedDevices.length === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return this.connectedDevices;
+  }
+
   private accepts(hello: HelloBody | null): boolean {
     return hello !== null && hello.version === this.partition.version;
   }
@@ -196,7 +204,11 @@ export class GroupGateway {
       cloudPayloadBytes: 0,
       cloudResponseBytes: 0,
     };
-    const active = this.connectedDevices;
+    // With no device at all (all away, or all still on another version after an update), wait
+    // for one rather than running through the samples unanswered.
+    const active = this.connectedDevices.length
+      ? this.connectedDevices
+      : await this.waitForAnyDevice();
     const scores: (Float32Array | null)[] = new Array(V).fill(null);
     const answers = await Promise.all(
       active.map((d) =>
