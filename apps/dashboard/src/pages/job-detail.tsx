@@ -25,7 +25,15 @@ function curveSpec(epochs: TrainingEpoch[], key: 'losses' | 'accuracies'): TopLe
     data: { values },
     mark: { type: 'line', point: true },
     encoding: {
-      x: { field: 'epoch', type: 'quantitative', axis: { tickMinStep: 1, format: 'd' } },
+      x: {
+        field: 'epoch',
+        type: 'quantitative',
+        // Whole epochs only: with few epochs Vega's ticks would fall between them (1, 1.5, 2).
+        axis:
+          epochs.length <= 12
+            ? { values: epochs.map((e) => e.epoch), format: 'd' }
+            : { tickMinStep: 1, format: 'd' },
+      },
       y: {
         field: 'value',
         type: 'quantitative',
