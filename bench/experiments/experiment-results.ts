@@ -11,7 +11,10 @@ export interface ExperimentResults {
   schemes: SchemeResult[];
   paperModel: PaperModelResult;
   devices: DeviceCountResult[];
+  /** The paper model's shape (binary devices and cloud). */
   mnist: MnistResult;
+  /** The same shape with float devices and cloud, like the authors' later MNIST release. */
+  mnistFloat: MnistResult;
 }
 
 export interface ExperimentSettings {
@@ -30,7 +33,15 @@ export interface ExperimentSettings {
   learningRate: number;
   trainSize: number;
   testSize: number;
-  mnist: { seeds: number[]; epochs: number; trainSize: number; testSize: number };
+  mnist: {
+    seeds: number[];
+    /** Epochs of the binary paper model. */
+    epochs: number;
+    /** Epochs of the float variant. */
+    floatEpochs: number;
+    trainSize: number;
+    testSize: number;
+  };
 }
 
 export interface SchemeResult {

@@ -6,7 +6,8 @@
  * - paper model: MP-CC, 6 devices, `paperEpochs` (the paper's 100) - tables 2, 4, 5 and targets;
  * - scheme comparison: the 9 schemes at `epochs`, all on the same footing (MP-CC retrained);
  * - device counts 1..6 at `epochs` (k = 6 is the MP-CC run of the scheme comparison);
- * - mnist-6: the paper model's shape on MNIST tiles at `mnist.epochs`.
+ * - mnist-6: the paper model's shape on MNIST tiles at `mnist.epochs`, and the same shape with
+ *   float devices and cloud (like the authors' later PyTorch MNIST release) at `mnist.floatEpochs`.
  */
 import {
   PAPER_MVMC_CONFIG,
@@ -32,6 +33,7 @@ export type Log = (message: string) => void;
 
 const SYNTHETIC_VIEWS = 6;
 const MNIST_CLASSES = 10;
+const MNIST_VIEWS = 6;
 
 export function schemeConfig(scheme: string, numDevices = SYNTHETIC_VIEWS): DdnnConfig {
   const [local, cloud] = scheme.split('-') as [AggregationScheme, AggregationScheme];
@@ -48,9 +50,21 @@ export interface ExperimentOutcome {
   paperModel: PaperModelResult;
   devices: DeviceCountResult[];
   mnist: MnistResult;
+  mnistFloat: MnistResult;
 }
 
-type Group = 'paper' | `scheme ${string}` | `devices ${number}` | 'mnist';
+type Group = 'paper' | `scheme ${string}` | `devices ${number}` | 'mnist' | 'mnist float';
+
+/** The paper model's shape on 10x14x1 MNIST tiles; `binary` false for the float variant. */
+export function mnistConfig(binary: boolean): DdnnConfig {
+  return {
+    ...PAPER_MVMC_CONFIG,
+    inputShape: [...MNIST6_TILE_SHAPE],
+    numClasses: MNIST_CLASSES,
+    device: { ...PAPER_MVMC_CONFIG.device, binary },
+    cloud: { ...PAPER_MVMC_CONFIG.cloud, binary },
+  };
+}
 
 /** Every training of a run, tagged with the table it feeds. */
 export function planJobs(settings: ExperimentSettings): { group: Group; job: TrainingJob }[] {
@@ -91,22 +105,20 @@ export function planJobs(settings: ExperimentSettings): { group: Group; job: Tra
     }
   }
   for (const seed of settings.mnist.seeds) {
-    plan.push({
-      group: 'mnist',
-      job: {
-        label: `mnist-6 seed ${seed}`,
-        dataset: 'mnist-6',
-        views: SYNTHETIC_VIEWS,
-        config: {
-          ...PAPER_MVMC_CONFIG,
-          inputShape: [...MNIST6_TILE_SHAPE],
-          numClasses: MNIST_CLASSES,
+    for (const binary of [true, false]) {
+      plan.push({
+        group: binary ? 'mnist' : 'mnist float',
+        job: {
+          label: `mnist-6 ${binary ? 'binary' : 'float'} seed ${seed}`,
+          dataset: 'mnist-6',
+          views: MNIST_VIEWS,
+          config: mnistConfig(binary),
+          seed,
+          epochs: binary ? settings.mnist.epochs : settings.mnist.floatEpochs,
+          faultTolerance: false,
         },
-        seed,
-        epochs: settings.mnist.epochs,
-        faultTolerance: false,
-      },
-    });
+      });
+    }
   }
   return plan;
 }
@@ -152,6 +164,7 @@ export async function runExperiments(
     paperModel: summarisePaperModel(of('paper')),
     devices,
     mnist: summariseMnist(of('mnist')),
+    mnistFloat: summariseMnist(of('mnist float')),
   };
 }
 

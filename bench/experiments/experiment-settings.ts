@@ -17,21 +17,21 @@ export const QUICK_SETTINGS: ExperimentSettings = {
   testSize: 171,
   validationFraction: 0.15,
   workers: 2,
-  mnist: { seeds: [1], epochs: 3, trainSize: 2000, testSize: 500 },
+  mnist: { seeds: [1], epochs: 2, floatEpochs: 2, trainSize: 2000, testSize: 500 },
 };
 
 export const FULL_SETTINGS: ExperimentSettings = {
   seeds: [1, 2, 3],
   datasetSeed: 1,
   paperEpochs: 100,
-  epochs: 25,
+  epochs: 15,
   batchSize: 32,
   learningRate: 1e-3,
   trainSize: 680,
   testSize: 171,
   validationFraction: 0.15,
   workers: 2,
-  mnist: { seeds: [1, 2, 3], epochs: 10, trainSize: 8000, testSize: 2000 },
+  mnist: { seeds: [1, 2, 3], epochs: 5, floatEpochs: 20, trainSize: 8000, testSize: 2000 },
 };
 
 export interface RunnerOptions {

@@ -11,6 +11,9 @@ const pts = (x: number) => `${(100 * x).toFixed(1)}`;
 
 export function checkTargets(r: ExperimentResults): TargetCheck[] {
   const pm = r.paperModel;
+  // T is the one chosen on the validation split (never on the test set); the sweep is shown too.
+  const op = pm.operatingPoint;
+  const raw = pm.communication.rawViewBytes;
   const meanDevice = mean(pm.deviceAccuracy.map((d) => d.mean));
   const gap = pm.local.mean - meanDevice;
   const good = pm.sweep.filter(
@@ -44,17 +47,19 @@ export function checkTargets(r: ExperimentResults): TargetCheck[] {
     },
     {
       target: 'overall >= cloud at some T with >= 50 % local exits',
-      measured: best
-        ? `T = ${best.threshold}: overall ${pts(best.overallAccuracy.mean)} %, ${pts(best.localExitRate.mean)} % local exits`
-        : 'no swept T with >= 50 % local exits reaches the cloud accuracy',
-      met: best !== undefined,
+      measured:
+        `T chosen on the validation split = ${op.threshold.mean.toFixed(3)}: overall ` +
+        `${pts(op.overallAccuracy.mean)} %, ${pts(op.localExitRate.mean)} % local exits ` +
+        `(cloud ${pts(pm.cloud.mean)} %)` +
+        (best
+          ? `; test sweep: T = ${best.threshold} gives ${pts(best.overallAccuracy.mean)} % with ${pts(best.localExitRate.mean)} % local exits`
+          : '; no swept T with >= 50 % local exits reaches the cloud accuracy on the test set'),
+      met: op.localExitRate.mean >= 0.5 && op.overallAccuracy.mean >= pm.cloud.mean,
     },
     {
       target: 'communication at that T < 1/20 of a raw image',
-      measured: best
-        ? `${best.commBytesPerDevice.mean.toFixed(1)} B vs ${pm.communication.rawViewBytes} B raw (${(pm.communication.rawViewBytes / best.commBytesPerDevice.mean).toFixed(1)}x less)`
-        : 'n/a (no such T)',
-      met: best !== undefined && best.commBytesPerDevice.mean < pm.communication.rawViewBytes / 20,
+      measured: `${op.commBytesPerDevice.mean.toFixed(1)} B vs ${raw} B raw (${(raw / op.commBytesPerDevice.mean).toFixed(1)}x less)`,
+      met: op.commBytesPerDevice.mean < raw / 20,
     },
     {
       target: 'MP-CC among the two best schemes (by local + cloud accuracy)',
@@ -69,9 +74,15 @@ export function checkTargets(r: ExperimentResults): TargetCheck[] {
       met: worst !== undefined && worst.drop <= 0.03 + 1e-9,
     },
     {
-      target: 'mnist-6 cloud accuracy >= 97 %',
+      target: 'mnist-6 cloud accuracy >= 97 % (binary paper model)',
       measured: `${pts(r.mnist.cloud.mean)} %`,
       met: r.mnist.cloud.mean >= 0.97,
+    },
+    {
+      target:
+        "mnist-6 cloud accuracy >= 97 % (float devices and cloud, as the authors' MNIST release)",
+      measured: `${pts(r.mnistFloat.cloud.mean)} %`,
+      met: r.mnistFloat.cloud.mean >= 0.97,
     },
   ];
 }

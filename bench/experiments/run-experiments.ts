@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     );
   log(`${options.mode} mode on ${backend}: ${JSON.stringify(settings)}`);
 
-  const { schemes, paperModel, devices, mnist } = await runExperiments(settings, log);
+  const { schemes, paperModel, devices, mnist, mnistFloat } = await runExperiments(settings, log);
 
   const results: ExperimentResults = {
     mode: options.mode,
@@ -49,6 +49,7 @@ async function main(): Promise<void> {
     paperModel,
     devices,
     mnist,
+    mnistFloat,
   };
 
   await writeReport(results, options.outDir);

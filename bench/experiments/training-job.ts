@@ -1,6 +1,8 @@
 /**
  * One training of the experiments: a model per (configuration, seed), trained on the training set
- * minus a validation split, its exit threshold T chosen on that validation split, then evaluated
+ * minus a validation split. The validation split chooses the epoch whose weights are kept (the
+ * best local + cloud accuracy there, the later epoch on ties: binary networks sometimes lose
+ * their cloud exit late in training) and the exit threshold T; the kept model is then evaluated
  * on the test set at that T. Runs inside a worker process (experiment-worker.ts); the datasets are
  * rebuilt there from the settings (they are deterministic) and cached per worker.
  */
@@ -8,13 +10,17 @@ import {
   bestAccuracyThreshold,
   createModel,
   DEFAULT_SWEEP,
+  deserializeModel,
   evaluateModel,
   exitOutcomes,
   predictExits,
   prepare,
+  serializeModel,
   trainModel,
   type DdnnConfig,
+  type DdnnModel,
   type EvaluationReport,
+  type PreparedData,
 } from '../../libs/ddnn/src/index';
 import {
   createBuiltinDataset,
@@ -39,8 +45,16 @@ export interface TrainingJob {
 
 export interface JobResult {
   report: EvaluationReport;
-  /** The T chosen on the validation split and that split's size. */
-  validation: { threshold: number; samples: number; overallAccuracy: number };
+  /** What the validation split chose: the kept epoch and T, and that split's size. */
+  validation: {
+    threshold: number;
+    samples: number;
+    overallAccuracy: number;
+    /** The epoch whose weights were kept (1-based). */
+    epoch: number;
+    /** Local + cloud accuracy on the validation split at that epoch. */
+    localPlusCloud: number;
+  };
   seconds: number;
   /** The process that ran the job. */
   pid: number;
@@ -90,19 +104,31 @@ export async function runTrainingJob(
   data: Splits,
 ): Promise<JobResult> {
   const started = Date.now();
-  const model = createModel(job.config, job.seed);
+  const trained = createModel(job.config, job.seed);
+  let kept: DdnnModel | null = null;
   try {
-    await trainModel(model, data.fit, {
+    const validation = prepare(trained, data.validation);
+    let best: { epoch: number; score: number; weights: Uint8Array } | null = null;
+    await trainModel(trained, data.fit, {
       epochs: job.epochs,
       batchSize: settings.batchSize,
       learningRate: settings.learningRate,
       seed: job.seed,
+      onEpoch: ({ epoch }) => {
+        const score = localPlusCloud(trained, validation);
+        if (!best || score >= best.score) {
+          best = { epoch, score, weights: serializeModel(trained) };
+        }
+      },
     });
+    const chosen = best as { epoch: number; score: number; weights: Uint8Array } | null;
+    if (!chosen) throw new Error(`${job.label}: training ran no epoch`);
+    kept = deserializeModel(chosen.weights);
     const onValidation = bestAccuracyThreshold(
-      model.config,
-      exitOutcomes(predictExits(model, prepare(model, data.validation)), data.validation.labels),
+      kept.config,
+      exitOutcomes(predictExits(kept, validation), validation.labels),
     );
-    const report = evaluateModel(model, data.test, {
+    const report = evaluateModel(kept, data.test, {
       sweep: DEFAULT_SWEEP,
       threshold: onValidation.threshold,
       skipFaultTolerance: !job.faultTolerance,
@@ -113,13 +139,26 @@ export async function runTrainingJob(
         threshold: onValidation.threshold,
         samples: data.validation.numSamples,
         overallAccuracy: onValidation.overallAccuracy,
+        epoch: chosen.epoch,
+        localPlusCloud: chosen.score,
       },
       seconds: (Date.now() - started) / 1000,
       pid: process.pid,
     };
   } finally {
-    model.dispose();
+    trained.dispose();
+    kept?.dispose();
   }
+}
+
+/** Local plus cloud exit accuracy (0..2) of a model on prepared data. */
+function localPlusCloud(model: DdnnModel, data: PreparedData): number {
+  const outcomes = exitOutcomes(predictExits(model, data), data.labels);
+  let correct = 0;
+  for (let i = 0; i < data.numSamples; i++) {
+    correct += outcomes.localCorrect[i] + outcomes.cloudCorrect[i];
+  }
+  return correct / data.numSamples;
 }
 
 /** The first k views of every sample; each sample keeps its global label. */

@@ -69,6 +69,14 @@ function fakeResults(mode: 'quick' | 'full'): ExperimentResults {
       localExitRate: s(0.5),
       threshold: s(0.42),
     },
+    mnistFloat: {
+      deviceAccuracy: [s(0.3)],
+      local: s(0.8),
+      cloud: s(0.981),
+      overall: s(0.976),
+      localExitRate: s(0.5),
+      threshold: s(0.42),
+    },
   };
 }
 
@@ -98,11 +106,16 @@ describe('experiments report', () => {
     const byTarget = (prefix: string) => checks.find((c) => c.target.startsWith(prefix));
     expect(byTarget('cloud accuracy')?.met).toBe(true);
     expect(byTarget('local exit accuracy')?.met).toBe(true);
-    expect(byTarget('overall >= cloud')?.measured).toContain('T = 0.5');
+    expect(byTarget('overall >= cloud')).toMatchObject({ met: true });
+    expect(byTarget('overall >= cloud')?.measured).toContain(
+      'T chosen on the validation split = 0.500: overall 97.0 %, 60.0 % local exits',
+    );
+    expect(byTarget('communication')?.measured).toContain('63.2 B vs 3072 B raw');
     expect(byTarget('losing any one device')).toMatchObject({ met: false });
     expect(byTarget('losing any one device')?.measured).toContain('device 1 missing, 7.0 points');
     expect(byTarget('MP-CC among')?.met).toBe(true);
-    expect(byTarget('mnist-6')?.met).toBe(true);
+    expect(byTarget('mnist-6 cloud accuracy >= 97 % (binary')?.met).toBe(true);
+    expect(byTarget('mnist-6 cloud accuracy >= 97 % (float')?.measured).toBe('98.1 %');
   });
 
   it('renders every chart as SVG', async () => {

@@ -51,6 +51,7 @@ describe('experiments worker pool (compiled, real child processes)', () => {
       expect(r.report.numSamples).toBe(30);
       expect(r.report.operatingPoint.chosenBy).toBe('fixed');
       expect(r.report.operatingPoint.threshold).toBe(r.validation.threshold);
+      expect(r.validation.epoch).toBe(1); // the only epoch is the kept one
     }
   });
 
@@ -69,12 +70,19 @@ describe('experiment plan and splits', () => {
     expect(count('paper')).toBe(seeds);
     expect(count('scheme')).toBe(9 * seeds);
     expect(count('devices')).toBe(5 * seeds);
-    expect(count('mnist')).toBe(FULL_SETTINGS.mnist.seeds.length);
+    expect(count('mnist float')).toBe(FULL_SETTINGS.mnist.seeds.length);
+    expect(count('mnist')).toBe(2 * FULL_SETTINGS.mnist.seeds.length); // binary and float
     for (const { group, job: j } of plan) {
       if (group === 'paper') {
         expect(j).toMatchObject({ epochs: FULL_SETTINGS.paperEpochs, faultTolerance: true });
         expect(j.config).toMatchObject({ localAggregator: 'MP', cloudAggregator: 'CC' });
-      } else if (group !== 'mnist') {
+      } else if (group === 'mnist') {
+        expect(j).toMatchObject({ epochs: FULL_SETTINGS.mnist.epochs, dataset: 'mnist-6' });
+        expect(j.config.device.binary).toBe(true);
+      } else if (group === 'mnist float') {
+        expect(j).toMatchObject({ epochs: FULL_SETTINGS.mnist.floatEpochs, dataset: 'mnist-6' });
+        expect([j.config.device.binary, j.config.cloud.binary]).toEqual([false, false]);
+      } else {
         expect(j).toMatchObject({ epochs: FULL_SETTINGS.epochs, faultTolerance: false });
       }
     }
