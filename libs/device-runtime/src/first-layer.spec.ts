@@ -40,13 +40,14 @@ function block(h: number, w: number, cin: number, filters: number, seed: number)
 function referenceBits(layout: ConvBlockLayout, view: Float32Array | Uint8Array): number[] {
   const signs = new FirstLayerSigns(layout);
   const { inHeight: h, inWidth: w, outHeight, outWidth, filters, bias, bn } = layout;
+  const s = layout.poolStride;
   const bits: number[] = [];
   for (let oy = 0; oy < outHeight; oy++) {
     for (let ox = 0; ox < outWidth; ox++) {
       for (let f = 0; f < filters; f++) {
         let m = -Infinity;
-        for (let y = Math.max(0, 2 * oy - 1); y <= Math.min(h - 1, 2 * oy + 1); y++) {
-          for (let x = Math.max(0, 2 * ox - 1); x <= Math.min(w - 1, 2 * ox + 1); x++) {
+        for (let y = Math.max(0, s * oy - 1); y <= Math.min(h - 1, s * oy + 1); y++) {
+          for (let x = Math.max(0, s * ox - 1); x <= Math.min(w - 1, s * ox + 1); x++) {
             m = Math.max(m, fround(signs.exactSum(view, y, x, f) + bias[f]));
           }
         }
@@ -144,7 +145,7 @@ describe('the first binary layer', () => {
     }
   });
 
-  it('more than 8 filters (two flag groups), odd sizes, both BatchNorm directions: the byte path gives the reference bits', () => {
+  it('more than 4 filters (several flag words), odd sizes, both BatchNorm directions: the byte path gives the reference bits', () => {
     const random = lcg(23);
     for (let trial = 0; trial < 6; trial++) {
       const [h, w] = [7 + trial * 3, 5 + trial * 4];
@@ -201,6 +202,35 @@ describe('the first binary layer', () => {
       expect(new ByteFirstConv(layout).runScaledBytes(floats, scaledOut, 32)).toBe(true);
       expect(unpack(byteOut, filters)).toEqual(expected);
       expect(unpack(scaledOut, filters)).toEqual(expected);
+    }
+  });
+
+  it('pool strides 1, 2 and 3 on tiny and odd views (lane bands of 1 or more rows)', () => {
+    const random = lcg(53);
+    for (const stride of [1, 2, 3]) {
+      for (const [h, w] of [
+        [1, 1],
+        [2, 3],
+        [3, 1],
+        [5, 4],
+        [8, 7],
+        [17, 6],
+      ]) {
+        const base = block(h, w, 3, 5, 600 + stride * 31 + h * 7 + w);
+        const pooled = (n: number) => Math.floor((n - 1) / stride) + 1;
+        const layout = {
+          ...base,
+          poolStride: stride,
+          outHeight: pooled(h),
+          outWidth: pooled(w),
+          bn: base.bn.map(() => batchNormChannel(fround((random() - 0.5) * 3), 1, 1, 0)),
+        };
+        const bytes = Uint8Array.from({ length: h * w * 3 }, () => Math.floor(random() * 256));
+        const expected = referenceBits(layout, bytes);
+        const out = new Int32Array(layout.outHeight * layout.outWidth);
+        new ByteFirstConv(layout).run(bytes, out, 32);
+        expect(unpack(out, 5)).toEqual(expected);
+      }
     }
   });
 
