@@ -54,4 +54,23 @@ describe('group frames (device <-> gateway wire format)', () => {
       new FrameReader().push(Buffer.from([0, 0, 0, 3, FrameType.Capture, 0, 0])),
     ).toThrow('without a sample number');
   });
+
+  it('refuses a HELLO that is JSON but not a hello, naming the field', () => {
+    const hello = (body: string) => {
+      const json = Buffer.from(body, 'utf8');
+      const frame = Buffer.alloc(5 + json.length);
+      frame.writeUInt32BE(1 + json.length, 0);
+      frame.writeUInt8(FrameType.Hello, 4);
+      json.copy(frame, 5);
+      return () => new FrameReader().push(frame);
+    };
+    expect(hello('null')).toThrow(FrameError);
+    expect(hello('[1, 2]')).toThrow('HELLO frame is not');
+    expect(
+      hello('{"deviceIndex":"0","modelName":"cams","version":1,"featureBytes":128,"numClasses":3}'),
+    ).toThrow(/deviceIndex/);
+    expect(hello('{"deviceIndex":0,"modelName":"cams","version":1,"featureBytes":128}')).toThrow(
+      /numClasses/,
+    );
+  });
 });

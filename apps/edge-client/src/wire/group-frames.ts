@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * The device -> gateway transport: one TCP connection per device, carrying length-prefixed
  * binary frames (no HTTP: a 12-byte score vector must not pay for ~150 bytes of headers).
@@ -28,13 +30,15 @@ export enum FrameType {
 export const FRAME_OVERHEAD = 4 + 1 + 4;
 const MAX_FRAME = 1 << 20;
 
-export interface HelloBody {
-  deviceIndex: number;
-  modelName: string;
-  version: number;
-  featureBytes: number;
-  numClasses: number;
-}
+const helloSchema = z.object({
+  deviceIndex: z.number().int().min(0),
+  modelName: z.string(),
+  version: z.number().int().min(1),
+  featureBytes: z.number().int().min(1),
+  numClasses: z.number().int().min(1),
+});
+
+export type HelloBody = z.infer<typeof helloSchema>;
 
 export type Frame =
   | { type: FrameType.Hello; hello: HelloBody }
@@ -89,13 +93,22 @@ function decodeBody(type: number, body: Buffer): Frame {
   };
   switch (type) {
     case FrameType.Hello: {
-      let hello: HelloBody;
+      let json: unknown;
       try {
-        hello = JSON.parse(body.toString('utf8')) as HelloBody;
+        json = JSON.parse(body.toString('utf8'));
       } catch {
         throw new FrameError('HELLO frame is not JSON');
       }
-      return { type, hello };
+      // Any peer can connect to a gateway: a HELLO that is not the expected object must be a
+      // protocol error, not a TypeError thrown later in a socket handler (that ends the process).
+      const hello = helloSchema.safeParse(json);
+      if (!hello.success) {
+        const issue = hello.error.issues[0];
+        throw new FrameError(
+          `HELLO frame is not { deviceIndex, modelName, version, featureBytes, numClasses }: ${issue.path.join('.') || 'body'}: ${issue.message}`,
+        );
+      }
+      return { type, hello: hello.data };
     }
     case FrameType.Capture:
     case FrameType.Want:
