@@ -1,4 +1,3 @@
-import { createWriteStream, WriteStream } from 'node:fs';
 import { LocalAggregatorRuntime } from '@ddnn/device-runtime';
 import { CloudTierClient } from '../gateway/cloud-tier-client';
 import { deviceFeatureBytes } from '../gateway/device-feature-bytes';
@@ -10,6 +9,7 @@ import { PlatformSync } from '../partition/platform-sync';
 import { PlatformError } from '../platform/platform-errors';
 import { CountersLine } from '../ui/counters-line';
 import { StartedClient } from './client-startup';
+import { ResultsFile } from './results-file';
 
 export interface GatewayRunOptions extends SampleSourceOptions {
   json: boolean;
@@ -44,6 +44,7 @@ export async function runGateway(client: StartedClient, options: GatewayRunOptio
   const C = partition.local.numClasses;
   if (dataset.numViews !== V)
     throw new Error(`${description} has ${dataset.numViews} views; the model has ${V} devices`);
+  const out = options.results ? ResultsFile.open(options.results, log) : null;
   const cloud = new CloudTierClient(
     registration.platformUrl,
     registration.modelName,
@@ -88,7 +89,6 @@ export async function runGateway(client: StartedClient, options: GatewayRunOptio
     devices: connected,
     missing: Array.from({ length: V }, (_, d) => d).filter((d) => !connected.includes(d)),
   });
-  let out: WriteStream | null = options.results ? createWriteStream(options.results) : null;
   sync.start();
   let aborted = false;
   const stop = () => (aborted = true);
@@ -101,7 +101,7 @@ export async function runGateway(client: StartedClient, options: GatewayRunOptio
       await gateway.process(i, dataset.labels[i], (r) => {
         results.push(r);
         cloudBytesSent += r.cloudRequestBytes;
-        out?.write(`${JSON.stringify(r)}\n`);
+        out?.write(r);
         line.update(() => {
           const local = results.filter((x) => x.exitTier === 'local').length;
           return `gateway v${r.version}: ${results.length}/${dataset.numSamples} samples, ${local} local exits, ${results.length - local} to the cloud, ${gateway.connectedDevices.length}/${V} devices`;
@@ -112,8 +112,7 @@ export async function runGateway(client: StartedClient, options: GatewayRunOptio
     if (fatal) throw fatal;
   } finally {
     line.finish();
-    await new Promise<void>((resolve) => (out ? out.end(() => resolve()) : resolve()));
-    out = null;
+    await out?.close();
     gateway.close();
     cloud.close();
     await sync.stop(fatal === null);
