@@ -43,7 +43,10 @@ export const installedSchema = z.object({
   etag: z.string(),
   signature: z.string(),
   keyId: z.string(),
-  fileName: z.string(),
+  /** Always a partition file inside the state directory, never a path elsewhere. */
+  fileName: z
+    .string()
+    .regex(/^partition-[0-9a-f]{0,64}\.ddnnp$/, 'fileName must be partition-<sha256>.ddnnp'),
   sizeBytes: z.number().int(),
   installedAt: z.string(),
 });
