@@ -15,34 +15,39 @@ export function useApi<T>(load: () => Promise<T>, deps: unknown[], pollMs?: numb
   const [loading, setLoading] = useState(true);
   const loadRef = useRef(load);
   loadRef.current = load;
-  const alive = useRef(true);
+  // Only the newest request may set state: an older answer (a poll, or the load for the
+  // previous deps) that arrives late must not replace what the newer one showed.
+  const latest = useRef(0);
 
   const reload = useCallback(async () => {
+    const request = ++latest.current;
     try {
       const value = await loadRef.current();
-      if (!alive.current) return;
+      if (request !== latest.current) return;
       setData(value);
       setError(undefined);
     } catch (e) {
-      if (!alive.current) return;
+      if (request !== latest.current) return;
       setError(e instanceof ApiError ? e : new ApiError(String(e), 'CLIENT', null));
     } finally {
-      if (alive.current) setLoading(false);
+      if (request === latest.current) setLoading(false);
     }
+  }, []);
+  const dropPending = useCallback(() => {
+    latest.current++;
   }, []);
 
   // Callers pass their inputs as `deps`; a string of them is what the effect compares.
   const key = JSON.stringify(deps);
   useEffect(() => {
-    alive.current = true;
     setLoading(true);
     void reload();
     const timer = pollMs ? setInterval(() => void reload(), pollMs) : undefined;
     return () => {
-      alive.current = false;
+      dropPending(); // unmounted or deps changed: answers still on their way are not shown
       if (timer) clearInterval(timer);
     };
-  }, [key, pollMs, reload]);
+  }, [key, pollMs, reload, dropPending]);
 
   return { data, error, loading, reload };
 }
