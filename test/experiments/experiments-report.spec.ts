@@ -114,6 +114,9 @@ describe('experiments report', () => {
     expect(byTarget('losing any one device')).toMatchObject({ met: false });
     expect(byTarget('losing any one device')?.measured).toContain('device 1 missing, 7.0 points');
     expect(byTarget('MP-CC among')?.met).toBe(true);
+    expect(byTarget('MP-CC among')?.measured).toBe(
+      'MP-CC ranks 1 of 9; local + cloud: MP-CC 148.2, CC-AP 120.0, CC-MP 119.0',
+    );
     expect(byTarget('mnist-6 cloud accuracy >= 97 % (binary')?.met).toBe(true);
     expect(byTarget('mnist-6 cloud accuracy >= 97 % (float')?.measured).toBe('98.1 %');
   });
