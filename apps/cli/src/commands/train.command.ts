@@ -24,6 +24,7 @@ interface TrainFlags {
   epochs: number;
   batchSize: number;
   lr: number;
+  deviceDropout: number;
   seed: number;
   trainSize?: number;
   testSize?: number;
@@ -57,6 +58,12 @@ export function registerTrainCommand(program: Command): void {
     .option('-e, --epochs <n>', 'epochs', intOption('epochs', 1, 10000), 100)
     .option('-b, --batch-size <n>', 'batch size', intOption('batch-size', 2, 100000), 32)
     .option('--lr <rate>', 'Adam learning rate', floatOption('lr', 1e-7, 1), 1e-3)
+    .option(
+      '--device-dropout <p>',
+      'per batch, probability that one random device is left out as if failed (fault tolerance)',
+      floatOption('device-dropout', 0, 1),
+      0,
+    )
     .option(
       '-s, --seed <n>',
       'seed for data, weights and order',
@@ -129,6 +136,7 @@ export function registerTrainCommand(program: Command): void {
         epochs: flags.epochs,
         batchSize: flags.batchSize,
         learningRate: flags.lr,
+        deviceDropout: flags.deviceDropout,
         seed: flags.seed,
         onEpoch: (p) => {
           bar.update(p.epoch, {

@@ -54,7 +54,65 @@ describe('trainModel', () => {
     [a, b, c].forEach((m) => m.dispose());
   });
 
-  it('resumes from an epoch-k checkpoint to exactly the weights of an uninterrupted run', async () => {
+  it.each([0, 0.5])(
+    'resumes from an epoch-k checkpoint to exactly the weights of an uninterrupted run (device dropout %p)',
+    async (deviceDropout) => {
+      await resumesExactly({ ...hp, deviceDropout });
+    },
+  );
+
+  it('device dropout leaves a dropped device out of the step: no loss, no update', async () => {
+    // One batch per epoch and dropout 1: each epoch drops exactly one device.
+    const model = DdnnModel.create(TOY_CONFIG, 3);
+    const before = new Map([...model.variables].map(([name, v]) => [name, v.dataSync().slice()]));
+    const seen: EpochProgress[] = [];
+    await trainModel(model, data, {
+      ...hp,
+      batchSize: data.labels.length,
+      epochs: 1,
+      deviceDropout: 1,
+      onEpoch: (p) => {
+        seen.push(p);
+      },
+    });
+    const untouched = [0, 1, 2].filter((v) =>
+      [...model.variables]
+        .filter(([name, variable]) => name.startsWith(`device${v}/`) && variable.trainable)
+        .every(([name, variable]) =>
+          (variable.dataSync() as Float32Array).every((x, i) => x === before.get(name)![i]),
+        ),
+    );
+    expect(untouched).toHaveLength(1);
+    const dropped = untouched[0];
+    expect(seen[0].losses[`device${dropped}`]).toBe(0);
+    for (const v of [0, 1, 2].filter((d) => d !== dropped)) {
+      expect(seen[0].losses[`device${v}`]).toBeGreaterThan(0);
+    }
+    // The tiers above still learned from the others.
+    const cloud = [...model.variables].filter(([name]) => name.startsWith('cloud/'));
+    expect(cloud.length).toBeGreaterThan(0);
+    expect(
+      cloud.some(([name, v]) =>
+        (v.dataSync() as Float32Array).some((x, i) => x !== before.get(name)![i]),
+      ),
+    ).toBe(true);
+    model.dispose();
+  });
+
+  it('rejects a device dropout outside 0..1', async () => {
+    const model = DdnnModel.create(TOY_CONFIG, 3);
+    await expect(trainModel(model, data, { ...hp, epochs: 1, deviceDropout: 1.5 })).rejects.toThrow(
+      /deviceDropout/,
+    );
+    model.dispose();
+  });
+
+  async function resumesExactly(hp: {
+    batchSize: number;
+    learningRate: number;
+    seed: number;
+    deviceDropout: number;
+  }) {
     const straight = DdnnModel.create(TOY_CONFIG, 5);
     await trainModel(straight, data, { ...hp, epochs: 4 });
 
@@ -88,13 +146,14 @@ describe('trainModel', () => {
     w1.forEach((w, i) => expect(Array.from(w2[i])).toEqual(Array.from(w)));
     straight.dispose();
     resumed.dispose();
-  });
+  }
 
   it('does not leak tensors across training steps', async () => {
     const model = DdnnModel.create(TOY_CONFIG, 3);
     await trainModel(model, data, { ...hp, epochs: 1 });
     const before = tf.memory().numTensors;
     await trainModel(model, data, { ...hp, epochs: 2, onCheckpoint: () => undefined });
+    await trainModel(model, data, { ...hp, epochs: 1, deviceDropout: 1 });
     expect(tf.memory().numTensors).toBe(before);
     model.dispose();
   });

@@ -4,7 +4,7 @@ import type { MultiViewData } from '../data/multi-view-data';
 import { PreparedData } from '../data/prepared-data';
 import type { DdnnModel } from '../model/ddnn-model';
 import { BN_MOMENTUM, BatchNormUpdate } from '../model/tier-forward';
-import { deriveSeed, shuffledIndices } from '../random/seeded-random';
+import { createRandom, deriveSeed, shuffledIndices } from '../random/seeded-random';
 import { countCorrect, maskedCrossEntropy, oneHotMasked } from './exit-losses';
 import { HostAdam } from './host-adam';
 import { decodeCheckpoint, encodeCheckpoint } from './training-checkpoint';
@@ -63,10 +63,12 @@ function trainStep(
   data: PreparedData,
   indices: Int32Array,
   hp: TrainingHyperparameters,
+  droppedDevice: number | null,
 ): StepResult {
   const C = model.config.numClasses;
   const V = model.config.numDevices;
-  const inputs = data.deviceInputs(indices);
+  const allInputs = data.deviceInputs(indices);
+  const inputs = allInputs.map((x, v) => (v === droppedDevice ? null : x));
   const globalLabels = data.globalLabels(indices);
   const deviceLabels = Array.from({ length: V }, (_, v) => data.deviceLabels(v, indices));
   const global = oneHotMasked(globalLabels, C);
@@ -78,16 +80,19 @@ function trainStep(
     const { value, grads } = tf.variableGrads(
       () => {
         const out = model.forward(inputs, { training: true, bnUpdates });
+        // A dropped device has no exit this step: zero scores, no loss, nothing counted.
         const scores: tf.Tensor2D[] = [
-          ...out.devices.map((d) => d!.scores),
+          ...out.devices.map((d) => d?.scores ?? tf.zeros<tf.Rank.R2>([indices.length, C])),
           out.local,
           ...(out.edge ? [out.edge.scores] : []),
           out.cloud,
         ];
         const losses = scores.map((s, i) =>
-          i < V
-            ? maskedCrossEntropy(s, perDevice[i].oneHot, perDevice[i].count)
-            : maskedCrossEntropy(s, global.oneHot, global.count),
+          i === droppedDevice
+            ? tf.scalar(0)
+            : i < V
+              ? maskedCrossEntropy(s, perDevice[i].oneHot, perDevice[i].count)
+              : maskedCrossEntropy(s, global.oneHot, global.count),
         );
         const weights = exitWeightList(model, hp);
         const total = tf.addN(losses.map((l, i) => tf.mul(l, weights[i]))) as tf.Scalar;
@@ -114,17 +119,25 @@ function trainStep(
       for (let i = 0; i < b; i++) {
         scores.set(allScores.subarray(i * exits * C + e * C, i * exits * C + (e + 1) * C), i * C);
       }
+      if (e === droppedDevice) {
+        correct.push(0);
+        counted.push(0);
+        continue;
+      }
       const labels = e < V ? deviceLabels[e] : globalLabels;
       correct.push(countCorrect(scores, labels, C));
       counted.push(labels.reduce((n, l) => n + (l >= 0 ? 1 : 0), 0));
     }
     return { losses, correct, counted };
   } finally {
-    for (const t of [...inputs, global.oneHot, ...perDevice.map((p) => p.oneHot), ...kept]) {
+    for (const t of [...allInputs, global.oneHot, ...perDevice.map((p) => p.oneHot), ...kept]) {
       t.dispose();
     }
   }
 }
+
+/** Tags the device-dropout random stream apart from the shuffle's. */
+const DROPOUT_STREAM = 0xd20f;
 
 const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -170,6 +183,8 @@ export async function trainModel(
   if (n < 2) throw new Error('training needs at least 2 samples (BatchNorm)');
   for (let epoch = startEpoch; epoch < hp.epochs; epoch++) {
     const order = shuffledIndices(n, deriveSeed(hp.seed, epoch));
+    // Its own stream per epoch, so a resumed run drops the same devices as an uninterrupted one.
+    const dropRandom = createRandom(deriveSeed(hp.seed, epoch, DROPOUT_STREAM));
     const lossSum = new Array<number>(keys.length).fill(0);
     const correct = new Array<number>(keys.length).fill(0);
     const counted = new Array<number>(keys.length).fill(0);
@@ -180,7 +195,11 @@ export async function trainModel(
       }
       // a batch of one gives BatchNorm no statistics: fold a lone tail into the previous batch
       const end = n - (start + hp.batchSize) < 2 ? n : start + hp.batchSize;
-      const step = trainStep(model, optimizer, prepared, order.subarray(start, end), hp);
+      const dropped =
+        hp.deviceDropout > 0 && model.config.numDevices > 1 && dropRandom() < hp.deviceDropout
+          ? Math.floor(dropRandom() * model.config.numDevices)
+          : null;
+      const step = trainStep(model, optimizer, prepared, order.subarray(start, end), hp, dropped);
       for (let k = 0; k < keys.length; k++) {
         lossSum[k] += step.losses[k] * step.counted[k];
         correct[k] += step.correct[k];

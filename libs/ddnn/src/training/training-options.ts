@@ -20,6 +20,13 @@ export const trainingHyperparametersSchema = z
       .min(0)
       .max(2 ** 32 - 1),
     exitWeights: exitWeightsSchema.default({ device: 1, local: 1, edge: 1, cloud: 1 }),
+    /**
+     * Probability, per training batch, that one end device (drawn at random) is left out as if
+     * it had failed: its exit gets no loss, MP/AP aggregate the others, CC sees zeros in its slot,
+     * exactly as at inference with a missing device. Teaches the upper tiers to cope with a
+     * failed device. 0 (the default) is the paper's training.
+     */
+    deviceDropout: z.number().min(0).max(1).default(0),
   })
   .strict();
 
