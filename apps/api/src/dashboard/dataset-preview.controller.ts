@@ -1,5 +1,6 @@
-import { Controller, Get, Header, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { AdminOnly } from '../common/admin.guard';
 import { DatasetPreviewService } from './dataset-preview.service';
 
@@ -10,15 +11,21 @@ export class DatasetPreviewController {
 
   @Get(':idOrName/contact-sheet.png')
   @AdminOnly()
-  @Header('content-type', 'image/png')
-  @Header('cache-control', 'private, max-age=300')
   @ApiOperation({
     summary: 'A PNG contact sheet of the first samples: one row per sample, one column per view',
   })
   @ApiProduces('image/png')
   @ApiQuery({ name: 'samples', required: false, description: '1..32, default 8' })
   @ApiQuery({ name: 'split', required: false, enum: ['train', 'test'] })
-  contactSheet(@Param('idOrName') idOrName: string, @Query() query: unknown) {
-    return this.preview.contactSheet(idOrName, query);
+  async contactSheet(
+    @Param('idOrName') idOrName: string,
+    @Query() query: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Buffer> {
+    const png = await this.preview.contactSheet(idOrName, query);
+    // Set on success only: with @Header the image/png type was set before the handler ran, so
+    // an error's JSON body could not be sent (fastify refused it) and a 400/404 never arrived.
+    reply.header('content-type', 'image/png').header('cache-control', 'private, max-age=300');
+    return png;
   }
 }
