@@ -9,22 +9,18 @@ import {
 import { GqlExecutionContext } from '@nestjs/graphql';
 import { ApiBearerAuth } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { timingSafeEqual, createHash } from 'node:crypto';
 import type { PlatformConfig } from '@ddnn/contracts';
 import { PLATFORM_CONFIG } from './platform-config.token';
+import { AdminTokenCheck } from './admin-token';
 import { DomainError, ErrorCode } from './domain-error';
-
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
-}
 
 /** Management endpoints need `Authorization: Bearer <ADMIN_TOKEN>` (REST and GraphQL). */
 @Injectable()
 export class AdminGuard implements CanActivate {
-  private readonly expected: Buffer;
+  private readonly admin: AdminTokenCheck;
 
   constructor(@Inject(PLATFORM_CONFIG) config: PlatformConfig) {
-    this.expected = digest(config.ADMIN_TOKEN);
+    this.admin = new AdminTokenCheck(config.ADMIN_TOKEN);
   }
 
   canActivate(context: ExecutionContext): boolean {
@@ -33,10 +29,7 @@ export class AdminGuard implements CanActivate {
         ? (GqlExecutionContext.create(context).getContext<{ reply: { request: FastifyRequest } }>()
             .reply.request as FastifyRequest)
         : context.switchToHttp().getRequest<FastifyRequest>();
-    const header = request.headers.authorization ?? '';
-    const match = /^Bearer\s+(.+)$/i.exec(header);
-    // Compare digests so the comparison time does not depend on the token's length or content.
-    if (!match || !timingSafeEqual(digest(match[1].trim()), this.expected)) {
+    if (!this.admin.matchesHeader(request.headers.authorization)) {
       throw new DomainError(
         ErrorCode.Unauthorized,
         'this operation needs the admin token: send "Authorization: Bearer <ADMIN_TOKEN>"',

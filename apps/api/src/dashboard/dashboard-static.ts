@@ -2,6 +2,8 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { ErrorCode } from '../common/domain-error';
+import { httpStatusOf } from '../common/error-mapping';
 
 export const DASHBOARD_PATH = '/dashboard';
 
@@ -21,9 +23,9 @@ export async function serveDashboard(fastify: FastifyInstance): Promise<void> {
   await fastify.register(async (scope) => {
     if (!root) {
       const notBuilt = async (_request: FastifyRequest, reply: FastifyReply) =>
-        reply.status(503).send({
+        reply.status(httpStatusOf(ErrorCode.Unavailable)).send({
           error: {
-            code: 'UNAVAILABLE',
+            code: ErrorCode.Unavailable,
             message:
               'the dashboard is not built: run "npm run build" (npm ci does it through prepare), then restart',
           },

@@ -3,7 +3,9 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter as BullBoardFastifyAdapter } from '@bull-board/fastify';
 import type { Queue } from 'bullmq';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { AdminTokenCheck } from '../common/admin-token';
+import { ErrorCode } from '../common/domain-error';
+import { httpStatusOf } from '../common/error-mapping';
 import {
   cookieValue,
   isValidQueueBoardSession,
@@ -14,17 +16,10 @@ import {
 
 export const QUEUE_BOARD_PATH = '/admin/queues';
 
-function sameToken(header: string | undefined, adminToken: string): boolean {
-  const match = /^Bearer\s+(.+)$/i.exec(header ?? '');
-  if (!match) return false;
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(match[1].trim()), digest(adminToken));
-}
-
 function refuse(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  return reply.status(401).send({
+  return reply.status(httpStatusOf(ErrorCode.Unauthorized)).send({
     error: {
-      code: 'UNAUTHORIZED',
+      code: ErrorCode.Unauthorized,
       message:
         'the queue board needs the admin token: open it from the dashboard (Queues link), ' +
         'or send "Authorization: Bearer <ADMIN_TOKEN>"',
@@ -44,6 +39,7 @@ export async function mountQueueBoard(
   adminToken: string,
   secureCookie: boolean,
 ): Promise<void> {
+  const admin = new AdminTokenCheck(adminToken);
   const serverAdapter = new BullBoardFastifyAdapter();
   serverAdapter.setBasePath(QUEUE_BOARD_PATH);
   createBullBoard({
@@ -54,7 +50,7 @@ export async function mountQueueBoard(
 
   await fastify.register(async (scope) => {
     scope.post(`${QUEUE_BOARD_PATH}/session`, async (request, reply) => {
-      if (!sameToken(request.headers.authorization, adminToken)) return refuse(request, reply);
+      if (!admin.matchesHeader(request.headers.authorization)) return refuse(request, reply);
       const attributes = [
         `${QUEUE_BOARD_COOKIE}=${issueQueueBoardSession(adminToken)}`,
         `Path=${QUEUE_BOARD_PATH}`,
@@ -70,7 +66,7 @@ export async function mountQueueBoard(
       board.addHook('onRequest', async (request, reply) => {
         const session = cookieValue(request.headers.cookie, QUEUE_BOARD_COOKIE);
         if (
-          !sameToken(request.headers.authorization, adminToken) &&
+          !admin.matchesHeader(request.headers.authorization) &&
           !isValidQueueBoardSession(adminToken, session)
         ) {
           return refuse(request, reply);

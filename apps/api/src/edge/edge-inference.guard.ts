@@ -1,14 +1,12 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { PlatformConfig } from '@ddnn/contracts';
+import { AdminTokenCheck } from '../common/admin-token';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { PLATFORM_CONFIG } from '../common/platform-config.token';
 import { bearerSecret } from './edge-credentials';
 import { AuthenticatedEdgeClient, EdgeClientsService } from './edge-clients.service';
 import { EdgeTrafficMetrics } from './edge-traffic.metrics';
-
-const digest = (value: string) => createHash('sha256').update(value).digest();
 
 type InferRequest = FastifyRequest<{ Params: { name?: string } }> & {
   edgeClient?: AuthenticatedEdgeClient;
@@ -22,14 +20,14 @@ type InferRequest = FastifyRequest<{ Params: { name?: string } }> & {
  */
 @Injectable()
 export class EdgeInferenceGuard implements CanActivate {
-  private readonly adminDigest: Buffer;
+  private readonly admin: AdminTokenCheck;
 
   constructor(
     private readonly clients: EdgeClientsService,
     private readonly traffic: EdgeTrafficMetrics,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {
-    this.adminDigest = digest(config.ADMIN_TOKEN);
+    this.admin = new AdminTokenCheck(config.ADMIN_TOKEN);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -42,7 +40,7 @@ export class EdgeInferenceGuard implements CanActivate {
         'inference needs a credential: send "Authorization: Bearer <edge client credential>"',
       );
     }
-    if (timingSafeEqual(digest(secret), this.adminDigest)) return true;
+    if (this.admin.isAdminToken(secret)) return true;
     const client = await this.clients.authenticate(secret);
     const modelName = request.params.name;
     if (modelName !== client.model.name) {
