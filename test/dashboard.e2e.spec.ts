@@ -12,6 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { createBuiltinDataset, encodeDataset } from '@ddnn/datasets';
+import {
+  issueQueueBoardSession,
+  QUEUE_BOARD_COOKIE,
+} from '../apps/api/src/dashboard/queue-board-session';
 import { ADMIN_TOKEN, TestPlatform, waitFor } from './support/test-platform';
 
 /**
@@ -343,6 +347,47 @@ describe('admin dashboard in a browser', () => {
           ?.naturalWidth > 0,
     );
     await screenshot('datasets');
+  });
+
+  it('keeps the contact sheet and the queue board behind the admin token; bad preview input is a 4xx', async () => {
+    const sheet = '/datasets/synthetic-mvmc/contact-sheet.png';
+    expect((await platform.http(sheet)).status).toBe(401);
+    const wrong = await platform.http(sheet, {
+      headers: { authorization: 'Bearer not-the-token' },
+    });
+    expect(wrong.status).toBe(401);
+    const png = await platform.http(`${sheet}?samples=2&split=test`, { admin: true });
+    expect(png.status).toBe(200);
+    expect(png.headers.get('content-type')).toBe('image/png');
+    for (const query of ['samples=0', 'samples=33', 'split=validation', 'colour=red']) {
+      const bad = await platform.http(`${sheet}?${query}`, { admin: true });
+      expect({ query, status: bad.status, code: bad.json?.error?.code }).toEqual({
+        query,
+        status: 400,
+        code: 'VALIDATION_FAILED',
+      });
+    }
+    const unknown = await platform.http('/datasets/no-such-dataset/contact-sheet.png', {
+      admin: true,
+    });
+    expect(unknown.status).toBe(404);
+    expect(unknown.json.error.message).toContain('no dataset "no-such-dataset"');
+
+    // The board's API, not only its page, needs the token or a session cookie the API issued.
+    const boardApi = '/admin/queues/api/queues';
+    expect((await platform.http(boardApi)).status).toBe(401);
+    const asCookie = (value: string) => ({ headers: { cookie: `${QUEUE_BOARD_COOKIE}=${value}` } });
+    const forged = `${Math.floor(Date.now() / 1000) + 600}.${'A'.repeat(43)}`;
+    expect((await platform.http(boardApi, asCookie(forged))).status).toBe(401);
+    const expired = issueQueueBoardSession(ADMIN_TOKEN, Date.now() - 2 * 3600 * 1000);
+    expect((await platform.http(boardApi, asCookie(expired))).status).toBe(401);
+    expect((await platform.http('/admin/queues/session', { method: 'POST' })).status).toBe(401);
+    const session = await platform.http('/admin/queues/session', { method: 'POST', admin: true });
+    expect(session.status).toBe(204);
+    const cookie = session.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/HttpOnly; SameSite=Strict/);
+    const issued = cookie.split(';')[0].split('=')[1];
+    expect((await platform.http(boardApi, asCookie(issued))).status).toBe(200);
   });
 
   it('uploads a dataset file with a progress bar, and shows why a bad file is refused', async () => {
