@@ -133,6 +133,7 @@ describe('edge clients end to end', () => {
     expect(moved.status).toBe(200);
   });
 
+  const usedTokens: string[] = [];
   async function register(name: string, extra: string[]) {
     const token = await platform.http('/edge/enrollment-tokens', {
       method: 'POST',
@@ -140,6 +141,7 @@ describe('edge clients end to end', () => {
       json: {},
     });
     expect(token.status).toBe(201);
+    usedTokens.push(token.json.token as string);
     return edgeClient([
       'register',
       '--json',
@@ -185,26 +187,35 @@ describe('edge clients end to end', () => {
       expect(saved.publicKeyPem).toContain('BEGIN PUBLIC KEY');
       expect(saved.credential.length).toBeGreaterThan(30);
     });
-    // Same token twice: the platform's refusal reaches the person with its reason.
-    const again = await edgeClient([
-      'register',
-      '--state-dir',
-      stateDir('twice'),
-      '--platform-url',
-      platform.baseUrl,
-      '--enrollment-token',
-      'not-a-token',
-      '--name',
-      'x',
-      '--model',
-      'cams',
-      '--alias',
-      'production',
-      '--device-index',
-      '0',
-    ]);
+    // A token already used, and one never issued: the platform's refusal reaches the person
+    // with its reason, and nothing is saved for a registration that did not happen.
+    const twice = (token: string) =>
+      edgeClient([
+        'register',
+        '--state-dir',
+        stateDir('twice'),
+        '--platform-url',
+        platform.baseUrl,
+        '--enrollment-token',
+        token,
+        '--name',
+        'x',
+        '--model',
+        'cams',
+        '--alias',
+        'production',
+        '--device-index',
+        '0',
+      ]);
+    const reused = await twice(usedTokens[0]);
+    expect(reused.code).toBe(3);
+    expect(reused.stderr).toContain('401 ENROLLMENT_TOKEN_REFUSED');
+    expect(reused.stderr).toContain('already used');
+    expect(existsSync(join(stateDir('twice'), 'registration.json'))).toBe(false);
+    const again = await twice('not-a-token');
     expect(again.code).toBe(3);
     expect(again.stderr).toContain('401 ENROLLMENT_TOKEN_REFUSED');
+    expect(again.stderr).toContain('unknown enrollment token');
   });
 
   interface GroupRun {
@@ -304,6 +315,16 @@ describe('edge clients end to end', () => {
       const codes = await Promise.all(devices.map((d) => clients.get(d)!.exited));
       expect({ code, stderr: gateway.stderr }).toEqual({ code: 0, stderr: '' });
       expect(codes).toEqual(devices.map(() => 0));
+      // No credential reaches the output (what a supervisor or journal keeps).
+      const output = [gateway, ...clients.values()].map((p) => p.stdout + p.stderr).join('\n');
+      const dirs = [
+        gatewayStateDir ?? stateDir('gateway'),
+        ...devices.map((d) => stateDir(`cam-${d}`)),
+      ];
+      for (const dir of dirs) {
+        const { credential } = JSON.parse(readFileSync(join(dir, 'registration.json'), 'utf8'));
+        expect(output.includes(credential as string)).toBe(false);
+      }
       const results = readFileSync(resultsFile, 'utf8')
         .trim()
         .split('\n')

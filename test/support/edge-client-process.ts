@@ -1,44 +1,21 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { ensureBuiltFor } from './ensure-built';
 
 const ROOT = join(__dirname, '..', '..');
 const BIN = join(ROOT, 'apps/edge-client/bin/edge-client.js');
-const MARKER = join(ROOT, 'dist/apps/edge-client/src/main.js');
-const SOURCES = [
-  'apps/edge-client/src',
-  'libs/device-runtime/src',
-  'libs/partition-format/src',
-  'libs/datasets/src',
-];
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path));
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
 
 /** The edge client runs from dist/ as a real process: compile first when the sources are newer. */
 export function ensureEdgeClientBuilt(): void {
-  const built = existsSync(MARKER) ? statSync(MARKER).mtimeMs : 0;
-  const newest = Math.max(...SOURCES.map((dir) => newestMtime(join(ROOT, dir))));
-  if (built >= newest) return;
-  execFileSync(
-    'flock',
+  ensureBuiltFor(
     [
-      '/tmp/ddnn-build.lock',
-      'sh',
-      '-c',
-      'npx tsc -p tsconfig.build.json; npx tsc-alias -p tsconfig.build.json && touch dist/apps/edge-client/src/main.js',
+      'apps/edge-client/src',
+      'libs/device-runtime/src',
+      'libs/partition-format/src',
+      'libs/datasets/src',
     ],
-    { cwd: ROOT, stdio: 'ignore', timeout: 300_000 },
+    'dist/apps/edge-client/src/main.js',
   );
-  if (!existsSync(MARKER))
-    throw new Error('the build did not produce dist/apps/edge-client/src/main.js');
 }
 
 export interface EdgeEvent {
@@ -60,7 +37,8 @@ export class EdgeClientProcess {
     });
     this.child.stdout.on('data', (c) => (this.stdout += c));
     this.child.stderr.on('data', (c) => (this.stderr += c));
-    this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code ?? -1)));
+    // 'close', not 'exit': only then has all of its stdout and stderr been read.
+    this.exited = new Promise((resolve) => this.child.on('close', (code) => resolve(code ?? -1)));
   }
 
   get pid(): number {
@@ -101,9 +79,17 @@ export class EdgeClientProcess {
   }
 }
 
-/** Runs one edge-client command to its end. */
-export async function edgeClient(args: string[], env: Record<string, string> = {}) {
+/**
+ * Runs one edge-client command to its end. A command still running after `timeoutMs` is
+ * killed (exit code -1), so a hanging command fails its test instead of outliving it.
+ */
+export async function edgeClient(
+  args: string[],
+  env: Record<string, string> = {},
+  timeoutMs = 90_000,
+) {
   const p = new EdgeClientProcess(args, env);
-  const code = await p.exited;
+  const timer = setTimeout(() => p.kill(), timeoutMs);
+  const code = await p.exited.finally(() => clearTimeout(timer));
   return { code, stdout: p.stdout, stderr: p.stderr, events: p.events() };
 }

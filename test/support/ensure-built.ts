@@ -3,8 +3,6 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
-const SOURCES = ['apps/worker/src', 'apps/api/src', 'libs'];
-const MARKER = join(ROOT, 'dist/apps/worker/src/main.js');
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -17,14 +15,17 @@ function newestMtime(dir: string): number {
 }
 
 /**
- * The worker runs as a real process from dist/ (and its sandboxed processor must be JavaScript),
- * so e2e tests compile first when the sources are newer than the build.
+ * Compiles the repository into dist/ (tsc + tsc-alias) when any .ts file under `sources` is
+ * newer than `marker` (a built file, relative to the repository root), then touches the marker.
+ * Processes that e2e tests start run from dist/ (the worker's sandboxed processor must be
+ * JavaScript, the edge client is a real command).
  */
-export function ensureBuilt(): void {
-  const built = existsSync(MARKER) ? statSync(MARKER).mtimeMs : 0;
-  const newest = Math.max(...SOURCES.map((dir) => newestMtime(join(ROOT, dir))));
+export function ensureBuiltFor(sources: string[], marker: string): void {
+  const markerPath = join(ROOT, marker);
+  const built = existsSync(markerPath) ? statSync(markerPath).mtimeMs : 0;
+  const newest = Math.max(...sources.map((dir) => newestMtime(join(ROOT, dir))));
   if (built >= newest) return;
-  // flock: several test files may want to build at once. tsc errors in files the worker does
+  // flock: several test files may want to build at once. tsc errors in files the process does
   // not use must not stop the path rewrite, hence `;` rather than `&&`.
   execFileSync(
     'flock',
@@ -32,10 +33,14 @@ export function ensureBuilt(): void {
       '/tmp/ddnn-build.lock',
       'sh',
       '-c',
-      'npx tsc -p tsconfig.build.json; npx tsc-alias -p tsconfig.build.json && touch dist/apps/worker/src/main.js',
+      `npx tsc -p tsconfig.build.json; npx tsc-alias -p tsconfig.build.json && touch ${marker}`,
     ],
     { cwd: ROOT, stdio: 'ignore', timeout: 300_000 },
   );
-  if (!existsSync(MARKER))
-    throw new Error('npm run build did not produce dist/apps/worker/src/main.js');
+  if (!existsSync(markerPath)) throw new Error(`npm run build did not produce ${marker}`);
+}
+
+/** The worker, as the platform e2e tests start it. */
+export function ensureBuilt(): void {
+  ensureBuiltFor(['apps/worker/src', 'apps/api/src', 'libs'], 'dist/apps/worker/src/main.js');
 }
