@@ -78,6 +78,7 @@ export function registerRegisterCommand(program: Command): void {
         `${cfg.stateDir} already holds the registration of "${existing.name}" (${existing.clientId}); use another --state-dir, or delete it to register again`,
       );
     }
+    state.checkWritable();
     const log = new ClientLog(cfg.json, cfg.gateway ? 'gateway' : `device ${cfg.deviceIndex}`);
     const retry = { baseMs: cfg.retryBaseMs, maxMs: cfg.retryMaxMs, attempts: 5 };
     const open = new PlatformApi(cfg.platformUrl!);

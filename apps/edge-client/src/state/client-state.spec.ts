@@ -31,6 +31,18 @@ describe('client state directory', () => {
     expect([...state.partitionBytes(second)]).toEqual([4, 5]);
   });
 
+  it('says up front when the state directory cannot be written', () => {
+    writeFileSync(join(root, 'a-file'), '');
+    const state = new ClientState(join(root, 'a-file', 'state'));
+    expect(() => state.checkWritable()).toThrow(StateError);
+    expect(() => state.checkWritable()).toThrow(
+      `cannot write the state directory ${join(root, 'a-file', 'state')}: ENOTDIR`,
+    );
+    const fine = new ClientState(join(root, 'fresh'));
+    fine.checkWritable();
+    expect(readdirSync(fine.dir)).toEqual([]);
+  });
+
   it('refuses an installed.json whose file name points outside the state directory', () => {
     const state = new ClientState(join(root, 'b'));
     const installed = state.install(Uint8Array.from([1]), meta('c'.repeat(64)));

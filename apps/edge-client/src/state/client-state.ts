@@ -89,6 +89,21 @@ export class ClientState {
     return parsed.data;
   }
 
+  /**
+   * Creates the directory and proves a file can be written in it, before anything is spent
+   * that cannot be had again (an enrollment token): a credential that cannot be saved is lost.
+   */
+  checkWritable(): void {
+    try {
+      this.writeAtomically('.write-check', '');
+      rmSync(this.path('.write-check'), { force: true });
+    } catch (error) {
+      throw new StateError(
+        `cannot write the state directory ${this.dir}: ${(error as Error).message} (choose another --state-dir / EDGE_STATE_DIR)`,
+      );
+    }
+  }
+
   hasRegistration(): boolean {
     return existsSync(this.path('registration.json'));
   }
