@@ -88,7 +88,8 @@ export function DatasetsPage() {
           ))}
         </tbody>
       </table>
-      {preview ? <ContactSheet dataset={preview} /> : null}
+      {/* Keyed: another dataset starts without the last one's image or error. */}
+      {preview ? <ContactSheet key={preview.id} dataset={preview} /> : null}
       <DatasetUpload onUploaded={() => void datasets.reload()} />
     </div>
   );

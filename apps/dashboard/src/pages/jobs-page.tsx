@@ -68,6 +68,7 @@ export function JobsPage({ selectedId }: { selectedId?: string }) {
       </table>
       {selectedId ? (
         <JobDetail
+          key={selectedId}
           jobId={selectedId}
           refreshKey={refreshKey}
           onChanged={(newId) => {

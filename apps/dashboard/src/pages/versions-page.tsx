@@ -50,7 +50,12 @@ export function VersionsPage({ selectedId }: { selectedId?: string }) {
         </tbody>
       </table>
       {selectedId ? (
-        <VersionDetail id={selectedId} onAliasMoved={() => void versions.reload()} />
+        // Keyed: another version starts empty rather than showing (and moving aliases of) the last.
+        <VersionDetail
+          key={selectedId}
+          id={selectedId}
+          onAliasMoved={() => void versions.reload()}
+        />
       ) : null}
     </div>
   );
