@@ -39,6 +39,8 @@ export interface ExperimentSettings {
     epochs: number;
     /** Epochs of the float variant. */
     floatEpochs: number;
+    /** Filters per device of the float variant (the paper model has 4). */
+    floatDeviceFilters: number;
     trainSize: number;
     testSize: number;
   };

@@ -6,8 +6,9 @@
  * - paper model: MP-CC, 6 devices, `paperEpochs` (the paper's 100) - tables 2, 4, 5 and targets;
  * - scheme comparison: the 9 schemes at `epochs`, all on the same footing (MP-CC retrained);
  * - device counts 1..6 at `epochs` (k = 6 is the MP-CC run of the scheme comparison);
- * - mnist-6: the paper model's shape on MNIST tiles at `mnist.epochs`, and the same shape with
- *   float devices and cloud (like the authors' later PyTorch MNIST release) at `mnist.floatEpochs`.
+ * - mnist-6: the paper model's shape on MNIST tiles at `mnist.epochs`, and a float variant (float
+ *   devices with `mnist.floatDeviceFilters` filters and a float cloud, closer to the authors' later
+ *   PyTorch MNIST release) at `mnist.floatEpochs`.
  */
 import {
   PAPER_MVMC_CONFIG,
@@ -55,13 +56,21 @@ export interface ExperimentOutcome {
 
 type Group = 'paper' | `scheme ${string}` | `devices ${number}` | 'mnist' | 'mnist float';
 
-/** The paper model's shape on 10x14x1 MNIST tiles; `binary` false for the float variant. */
-export function mnistConfig(binary: boolean): DdnnConfig {
+/**
+ * The paper model's shape on 10x14x1 MNIST tiles, or (`deviceFilters` given) the float variant:
+ * float devices with that many filters and a float cloud.
+ */
+export function mnistConfig(deviceFilters?: number): DdnnConfig {
+  const binary = deviceFilters === undefined;
   return {
     ...PAPER_MVMC_CONFIG,
     inputShape: [...MNIST6_TILE_SHAPE],
     numClasses: MNIST_CLASSES,
-    device: { ...PAPER_MVMC_CONFIG.device, binary },
+    device: {
+      ...PAPER_MVMC_CONFIG.device,
+      binary,
+      filters: deviceFilters ?? PAPER_MVMC_CONFIG.device.filters,
+    },
     cloud: { ...PAPER_MVMC_CONFIG.cloud, binary },
   };
 }
@@ -112,7 +121,7 @@ export function planJobs(settings: ExperimentSettings): { group: Group; job: Tra
           label: `mnist-6 ${binary ? 'binary' : 'float'} seed ${seed}`,
           dataset: 'mnist-6',
           views: MNIST_VIEWS,
-          config: mnistConfig(binary),
+          config: mnistConfig(binary ? undefined : settings.mnist.floatDeviceFilters),
           seed,
           epochs: binary ? settings.mnist.epochs : settings.mnist.floatEpochs,
           faultTolerance: false,

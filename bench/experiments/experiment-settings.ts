@@ -17,7 +17,14 @@ export const QUICK_SETTINGS: ExperimentSettings = {
   testSize: 171,
   validationFraction: 0.15,
   workers: 2,
-  mnist: { seeds: [1], epochs: 2, floatEpochs: 2, trainSize: 2000, testSize: 500 },
+  mnist: {
+    seeds: [1],
+    epochs: 2,
+    floatEpochs: 2,
+    floatDeviceFilters: 8,
+    trainSize: 2000,
+    testSize: 500,
+  },
 };
 
 export const FULL_SETTINGS: ExperimentSettings = {
@@ -31,7 +38,14 @@ export const FULL_SETTINGS: ExperimentSettings = {
   testSize: 171,
   validationFraction: 0.15,
   workers: 2,
-  mnist: { seeds: [1, 2, 3], epochs: 5, floatEpochs: 20, trainSize: 8000, testSize: 2000 },
+  mnist: {
+    seeds: [1, 2, 3],
+    epochs: 20,
+    floatEpochs: 20,
+    floatDeviceFilters: 8,
+    trainSize: 8000,
+    testSize: 2000,
+  },
 };
 
 export interface RunnerOptions {

@@ -82,6 +82,7 @@ describe('experiment plan and splits', () => {
       } else if (group === 'mnist float') {
         expect(j).toMatchObject({ epochs: FULL_SETTINGS.mnist.floatEpochs, dataset: 'mnist-6' });
         expect([j.config.device.binary, j.config.cloud.binary]).toEqual([false, false]);
+        expect(j.config.device.filters).toBe(FULL_SETTINGS.mnist.floatDeviceFilters);
       } else {
         expect(j).toMatchObject({ epochs: FULL_SETTINGS.epochs, faultTolerance: false });
       }
