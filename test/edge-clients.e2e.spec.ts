@@ -665,8 +665,13 @@ describe('edge clients end to end', () => {
     threshold = quartile;
   }, 120_000);
 
-  /** A proxy in front of the platform that flips one bit of every partition it passes on. */
-  async function tamperingProxy(): Promise<{ url: string; server: Server }> {
+  /**
+   * A proxy in front of the platform that tampers with every partition it passes on: flips one
+   * bit of the file, or relabels its version (X-DDNN-Model-Version + 1, the file untouched).
+   */
+  async function tamperingProxy(
+    tamper: 'flip-bit' | 'relabel-version' = 'flip-bit',
+  ): Promise<{ url: string; server: Server }> {
     const target = new URL(platform.baseUrl);
     const server = createServer((req, res) => {
       const headers = { ...req.headers };
@@ -678,10 +683,15 @@ describe('edge clients end to end', () => {
           answer.on('data', (c: Buffer) => chunks.push(c));
           answer.on('end', () => {
             const body = Buffer.concat(chunks);
+            const headers = { ...answer.headers };
             if (req.url?.startsWith('/edge/partition') && answer.statusCode === 200) {
-              body[body.length - 1] ^= 0x01;
+              if (tamper === 'flip-bit') body[body.length - 1] ^= 0x01;
+              else {
+                const version = Number(headers['x-ddnn-model-version']);
+                headers['x-ddnn-model-version'] = String(version + 1);
+              }
             }
-            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            res.writeHead(answer.statusCode ?? 502, headers);
             res.end(body);
           });
         },
@@ -711,6 +721,29 @@ describe('edge clients end to end', () => {
       expect(update.stderr).toContain(`kept the installed version ${installed.version}`);
     } finally {
       server.close();
+    }
+    // The genuine file and signature, labelled as the next version: the signature covers the
+    // labels too (statement v2), so the client refuses it.
+    const relabel = await tamperingProxy('relabel-version');
+    try {
+      const registration = JSON.parse(readFileSync(join(dir, 'registration.json'), 'utf8'));
+      writeFileSync(
+        join(dir, 'registration.json'),
+        JSON.stringify({ ...registration, platformUrl: relabel.url }),
+      );
+      const served = await fetch(`${platform.baseUrl}/edge/partition`, {
+        headers: { authorization: `Bearer ${registration.credential}` },
+      });
+      const servedVersion = Number(served.headers.get('x-ddnn-model-version'));
+      await served.arrayBuffer();
+      const update = await edgeClient(['update', '--state-dir', dir, ...FAST_RETRY]);
+      expect(update.code).toBe(4);
+      expect(update.stderr).toContain(
+        `signature does not verify with the pinned platform key for model "cams" version ${servedVersion + 1}`,
+      );
+      expect(update.stderr).toContain(`kept the installed version ${installed.version}`);
+    } finally {
+      relabel.server.close();
     }
     expect(JSON.parse(readFileSync(join(dir, 'installed.json'), 'utf8'))).toEqual(installed);
     expect(sha256(readFileSync(join(dir, installed.fileName)))).toBe(sha256(goodBytes));

@@ -365,8 +365,27 @@ describe('edge platform end to end', () => {
     expect(res.headers.get('x-ddnn-device-index')).toBe('1');
     expect(res.headers.get('etag')).toBe(`"${sha256(res.bytes)}"`);
     expect(res.headers.get('x-ddnn-signing-key-id')).toBe(keyRes.json.keyId);
+    // The signature covers a statement binding the labels to the file's sha256 (written out
+    // here, not built by the library, so the format is pinned), not the file bytes alone.
+    expect(res.headers.get('x-ddnn-signature-statement')).toBe('v2');
     const signature = Buffer.from(res.headers.get('x-ddnn-signature')!, 'base64');
-    expect(verify(null, res.bytes, publicKey, signature)).toBe(true);
+    const statement = (s: {
+      model?: string;
+      version?: number;
+      device?: string;
+      file?: Uint8Array;
+    }) =>
+      Buffer.from(
+        `ddnn-partition-signature/v2\nmodel=${s.model ?? 'cams'}\nversion=${s.version ?? 1}\n` +
+          `tier=device\ndevice=${s.device ?? '1'}\nsha256=${sha256(s.file ?? res.bytes)}`,
+        'utf8',
+      );
+    expect(verify(null, statement({}), publicKey, signature)).toBe(true);
+    expect(verify(null, res.bytes, publicKey, signature)).toBe(false);
+    // Relabelled, the same signature vouches for nothing: another model, version or device.
+    expect(verify(null, statement({ model: 'other' }), publicKey, signature)).toBe(false);
+    expect(verify(null, statement({ version: 2 }), publicKey, signature)).toBe(false);
+    expect(verify(null, statement({ device: '0' }), publicKey, signature)).toBe(false);
 
     // decodePartition checks the weights against the manifest's sha256.
     const artifact = decodePartition(res.bytes);
@@ -379,7 +398,7 @@ describe('edge platform end to end', () => {
     // Tampering anywhere breaks the signature: a weight bit, or the manifest.
     const tamperedWeights = new Uint8Array(res.bytes);
     tamperedWeights[tamperedWeights.length - 1] ^= 0x01;
-    expect(verify(null, tamperedWeights, publicKey, signature)).toBe(false);
+    expect(verify(null, statement({ file: tamperedWeights }), publicKey, signature)).toBe(false);
     expect(() => decodePartition(tamperedWeights)).toThrow(PartitionFormatError);
     const text = new TextDecoder().decode(res.bytes);
     const at = text.indexOf('"local":0.5');
@@ -387,7 +406,7 @@ describe('edge platform end to end', () => {
     const tamperedManifest = new Uint8Array(res.bytes);
     tamperedManifest.set(new TextEncoder().encode('"local":0.1'), at);
     expect(() => decodePartition(tamperedManifest)).not.toThrow(); // still well-formed ...
-    expect(verify(null, tamperedManifest, publicKey, signature)).toBe(false); // ... not signed
+    expect(verify(null, statement({ file: tamperedManifest }), publicKey, signature)).toBe(false); // ... not signed
   });
 
   it('answers 304 to If-None-Match with the current ETag', async () => {
@@ -426,6 +445,16 @@ describe('edge platform end to end', () => {
       tier: 'local',
       deviceIndex: null,
     });
+    const key = createPublicKey((await platform.http('/edge/public-key')).json.publicKeyPem);
+    const localStatement = `ddnn-partition-signature/v2\nmodel=cams\nversion=1\ntier=local\ndevice=-\nsha256=${sha256(gateway.bytes)}`;
+    expect(
+      verify(
+        null,
+        Buffer.from(localStatement, 'utf8'),
+        key,
+        Buffer.from(gateway.headers.get('x-ddnn-signature')!, 'base64'),
+      ),
+    ).toBe(true);
     for (const query of [
       '?tier=device',
       '?tier=device&deviceIndex=0',
@@ -587,6 +616,12 @@ describe('edge platform end to end', () => {
     expect(other.status).toBe(403);
     expect(other.json.error.message).toContain('registered for model "cams"');
     expect((await infer('cams', 'wrong-credential')).status).toBe(401);
+    // Devices send their features to their gateway, never to the cloud.
+    const device = await infer('cams', deviceClient.credential);
+    expect(device.status).toBe(403);
+    expect(device.json.error.code).toBe('FORBIDDEN');
+    expect(device.json.error.message).toContain('only gateway clients call the cloud tier');
+    expect(device.json.error.message).toContain('"camera-1" is registered as a device (device 1)');
     // Open by default (INFERENCE_AUTH=open): no credential, no identity, still served.
     expect((await infer('cams')).status).toBe(200);
   });
@@ -675,7 +710,17 @@ describe('edge platform end to end', () => {
         'inference needs a credential',
       );
       // Past the guard, the (empty) request itself is what is wrong: 400, not 401/403.
-      expect((await call(`Bearer ${pinnedClient.credential}`)).status).toBe(400);
+      const gateway = await register({
+        enrollmentToken: await newToken(),
+        name: 'gateway-2',
+        modelName: 'cams',
+        alias: 'production',
+        gateway: true,
+      });
+      expect(gateway.status).toBe(201);
+      expect((await call(`Bearer ${gateway.json.credential}`)).status).toBe(400);
+      // A device credential is refused even where anonymous calls are not allowed.
+      expect((await call(`Bearer ${pinnedClient.credential}`)).status).toBe(403);
       expect((await call(`Bearer ${ADMIN_TOKEN}`)).status).toBe(400);
     });
   });

@@ -38,7 +38,8 @@ export class EdgeClientController {
   @EdgeClientOnly()
   @ApiOperation({
     summary:
-      "The client's partition file for the version it should run now, signed (X-DDNN-Signature); " +
+      "The client's partition file for the version it should run now, signed (X-DDNN-Signature " +
+      'over the X-DDNN-Signature-Statement: model, version, tier, device, file sha256); ' +
       'If-None-Match with the ETag answers 304 when unchanged',
   })
   @ApiQuery({ name: 'tier', required: false, enum: ['device', 'local'] })
@@ -70,6 +71,7 @@ export class EdgeClientController {
         `attachment; filename="${d.modelName}-v${d.version}-${fileName}"`,
       )
       .header('x-ddnn-signature', download.signature)
+      .header('x-ddnn-signature-statement', download.statement)
       .header('x-ddnn-signature-algorithm', 'Ed25519')
       .header('x-ddnn-signing-key-id', download.keyId)
       .send(

@@ -14,7 +14,8 @@ type InferRequest = FastifyRequest<{ Params: { name?: string } }> & {
 
 /**
  * /v2 infer as called by edge gateways for the cloud tier (mode a), with their credential. A
- * credential sent is always checked (401 unknown/revoked) and only reaches its own model (403);
+ * credential sent is always checked (401 unknown/revoked), must be a gateway's (a device sends
+ * its features to its gateway, never to the cloud: 403) and only reaches its own model (403);
  * without one, the request passes when INFERENCE_AUTH is "open" (the default) and is refused
  * when it is "credential". The admin token is accepted too (tools, benchmarks).
  */
@@ -42,6 +43,12 @@ export class EdgeInferenceGuard implements CanActivate {
     }
     if (this.admin.isAdminToken(secret)) return true;
     const client = await this.clients.authenticate(secret);
+    if (client.role !== 'GATEWAY') {
+      throw new DomainError(
+        ErrorCode.Forbidden,
+        `only gateway clients call the cloud tier: edge client "${client.name}" is registered as a device${client.deviceIndex === null ? '' : ` (device ${client.deviceIndex})`}; its group's gateway sends the features to /v2 infer`,
+      );
+    }
     const modelName = request.params.name;
     if (modelName !== client.model.name) {
       throw new DomainError(

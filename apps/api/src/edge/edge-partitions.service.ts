@@ -1,4 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import {
+  PARTITION_SIGNATURE_STATEMENT,
+  partitionSignatureStatement,
+  sha256Hex,
+} from '@ddnn/partition-format';
 import { PartitionTier, PrismaService } from '@ddnn/persistence';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { parseInput } from '../common/zod-validation';
@@ -24,8 +29,13 @@ export type PartitionDownload =
       notModified: false;
       descriptor: PartitionDescriptor;
       bytes: Uint8Array;
-      /** Ed25519 over the whole file (manifest and weights), base64. */
+      /**
+       * Ed25519, base64, over the signature statement (libs/partition-format): model name,
+       * version, tier, device index and the sha256 of the whole file (manifest and weights).
+       */
       signature: string;
+      /** Which statement was signed: X-DDNN-Signature-Statement. */
+      statement: typeof PARTITION_SIGNATURE_STATEMENT;
       keyId: string;
     };
 
@@ -75,8 +85,18 @@ export class EdgePartitionsService {
       where: { id: found.id },
       select: { bytes: true },
     });
-    const { signature, keyId } = await this.signingKey.sign(bytes);
-    return { notModified: false, descriptor, bytes, signature, keyId };
+    // The sha256 of the bytes actually sent, not the stored column: the signature vouches for them.
+    const { signature, keyId } = await this.signingKey.sign(
+      partitionSignatureStatement({ ...descriptor, fileSha256: sha256Hex(bytes) }),
+    );
+    return {
+      notModified: false,
+      descriptor,
+      bytes,
+      signature,
+      statement: PARTITION_SIGNATURE_STATEMENT,
+      keyId,
+    };
   }
 
   private authorize(

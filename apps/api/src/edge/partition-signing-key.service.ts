@@ -48,7 +48,7 @@ export class PartitionSigningKeyService {
     return published;
   }
 
-  /** Ed25519 signature (base64) of `data` and the key id that made it. */
+  /** Ed25519 signature (base64) of `data` (a partition's signature statement) and the key id. */
   async sign(data: Uint8Array): Promise<{ signature: string; keyId: string }> {
     const key = await this.key();
     return { signature: sign(null, data, key.privateKey).toString('base64'), keyId: key.keyId };

@@ -3,7 +3,7 @@ import { PlatformApi, ProgressCallback } from '../platform/platform-api';
 import { PartitionRefusedError } from '../platform/platform-errors';
 import { RetryOptions, withRetry } from '../platform/retry';
 import { ClientState, Installed, Registration } from '../state/client-state';
-import { ExpectedPartition, verifyPartition } from './partition-verification';
+import { ExpectedLabels, ExpectedPartition, verifyPartition } from './partition-verification';
 
 export interface GoodPartition {
   installed: Installed;
@@ -25,16 +25,23 @@ export function expectedPartition(registration: Registration): ExpectedPartition
 /**
  * Keeps the last good partition: loads it from disk (verified again: a file changed on disk is
  * refused like one changed in transit), downloads with If-None-Match, verifies before
- * installing, and never replaces a good partition with a refused one.
+ * installing, and never replaces a good partition with a refused one. A verified partition is
+ * still refused when it is not the version due: a pinned client takes only its pinned version,
+ * and an older version than the installed one only when the platform's target is that version
+ * (its alias was moved back), so an old signed partition replayed by a man in the middle does
+ * not roll a client back.
  */
 export class PartitionKeeper {
   private current: GoodPartition | null = null;
+  private readonly expected: ExpectedLabels;
 
   constructor(
     private readonly state: ClientState,
     private readonly registration: Registration,
     private readonly api: PlatformApi,
-  ) {}
+  ) {
+    this.expected = { modelName: registration.modelName, ...expectedPartition(registration) };
+  }
 
   get good(): GoodPartition | null {
     return this.current;
@@ -47,26 +54,29 @@ export class PartitionKeeper {
     const bytes = this.state.partitionBytes(installed);
     const artifact = verifyPartition(
       bytes,
-      installed.signature,
+      installed,
       this.registration.publicKeyPem,
-      expectedPartition(this.registration),
+      this.expected,
     );
     this.current = { installed, artifact, bytes };
     return this.current;
   }
 
-  /** One conditional download (retried while the platform is unreachable or 5xx). */
-  async update(retry: RetryOptions, onProgress?: ProgressCallback): Promise<UpdateOutcome> {
+  /**
+   * One conditional download (retried while the platform is unreachable or 5xx).
+   * `targetVersion`: the platform's target from a heartbeat just made (null: none); left out,
+   * the keeper asks with a heartbeat itself when it needs to know (an older version arrived).
+   */
+  async update(
+    retry: RetryOptions,
+    onProgress?: ProgressCallback,
+    targetVersion?: number | null,
+  ): Promise<UpdateOutcome> {
     const etag = this.current?.installed.etag ?? null;
     const download = await withRetry(() => this.api.downloadPartition(etag, onProgress), retry);
     if (download.notModified && this.current) return { kind: 'unchanged', good: this.current };
     if (download.notModified) {
       throw new PartitionRefusedError('the platform answered 304 but no partition is installed');
-    }
-    if (download.modelName !== this.registration.modelName) {
-      throw new PartitionRefusedError(
-        `the platform sent a partition of model "${download.modelName}", this client runs "${this.registration.modelName}"`,
-      );
     }
     if (download.keyId && download.keyId !== this.registration.keyId) {
       throw new PartitionRefusedError(
@@ -75,21 +85,50 @@ export class PartitionKeeper {
     }
     const artifact = verifyPartition(
       download.bytes,
-      download.signature,
+      download,
       this.registration.publicKeyPem,
-      expectedPartition(this.registration),
+      this.expected,
     );
+    await this.refuseUnwantedVersion(download.version, targetVersion, retry);
     const previousVersion = this.current?.installed.version ?? null;
     const installed = this.state.install(download.bytes, {
-      modelName: download.modelName,
+      modelName: this.expected.modelName,
       version: download.version,
-      tier: download.tier,
-      deviceIndex: download.deviceIndex,
+      tier: this.expected.tier,
+      deviceIndex: this.expected.deviceIndex,
       etag: download.etag,
       signature: download.signature,
+      signatureStatement: download.signatureStatement,
       keyId: download.keyId,
     });
     this.current = { installed, artifact, bytes: download.bytes };
     return { kind: 'installed', good: this.current, previousVersion };
+  }
+
+  private async refuseUnwantedVersion(
+    version: number,
+    knownTarget: number | null | undefined,
+    retry: RetryOptions,
+  ): Promise<void> {
+    const pinned = this.registration.version;
+    if (pinned !== null) {
+      if (version !== pinned) {
+        throw new PartitionRefusedError(
+          `this client is pinned to version ${pinned}, but the partition is version ${version}: refusing it`,
+        );
+      }
+      return;
+    }
+    const installed = this.current?.installed.version;
+    if (installed === undefined || version >= installed) return;
+    const target =
+      knownTarget !== undefined
+        ? knownTarget
+        : (await withRetry(() => this.api.heartbeat(installed), retry)).targetVersion;
+    if (version !== target) {
+      throw new PartitionRefusedError(
+        `the partition is version ${version}, older than the installed version ${installed}, and the platform's target is ${target ?? 'none'}, not ${version}: refusing a rollback the alias did not make`,
+      );
+    }
   }
 }

@@ -62,7 +62,11 @@ export class PlatformSync {
         log.event('platform-online', { version: this.installedVersion() });
       }
       if (!answer.updateAvailable) return;
-      const outcome = await this.keeper.update({ ...this.options.retry, attempts: 3 });
+      const outcome = await this.keeper.update(
+        { ...this.options.retry, attempts: 3 },
+        undefined,
+        answer.targetVersion,
+      );
       if (outcome.kind === 'installed') {
         log.event('partition-installed', {
           version: outcome.good.installed.version,

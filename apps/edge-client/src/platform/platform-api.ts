@@ -21,14 +21,20 @@ export interface PublicKey {
   keyId: string;
 }
 
+/**
+ * GET /edge/partition as received: the labels are the response headers, unchecked (a missing
+ * number is NaN, a missing text ""); verifyPartition decides whether to believe them.
+ */
 export interface PartitionDownload {
   notModified: boolean;
   etag: string;
   modelName: string;
   version: number;
-  tier: 'device' | 'local';
+  tier: string;
   deviceIndex: number | null;
   signature: string;
+  /** X-DDNN-Signature-Statement: which statement the signature covers ("" when not sent). */
+  signatureStatement: string;
   keyId: string;
   bytes: Uint8Array;
 }
@@ -36,7 +42,8 @@ export interface PartitionDownload {
 export interface HeartbeatAnswer {
   lastSeenAt: string;
   installedVersion: number | null;
-  targetVersion: number;
+  /** null when the alias no longer exists. */
+  targetVersion: number | null;
   updateAvailable: boolean;
 }
 
@@ -123,15 +130,18 @@ export class PlatformApi {
       headers: etag ? { 'if-none-match': etag } : {},
     });
     const h = response.headers;
-    const tier = h.get('x-ddnn-partition-tier');
+    const number = (name: string) => {
+      const text = h.get(name);
+      return text !== null && /^\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
+    };
     const meta = {
       etag: h.get('etag') ?? '',
       modelName: h.get('x-ddnn-model') ?? '',
-      version: Number(h.get('x-ddnn-model-version')),
-      tier: tier === 'local' ? ('local' as const) : ('device' as const),
-      deviceIndex:
-        h.get('x-ddnn-device-index') === null ? null : Number(h.get('x-ddnn-device-index')),
+      version: number('x-ddnn-model-version'),
+      tier: h.get('x-ddnn-partition-tier') ?? '',
+      deviceIndex: h.get('x-ddnn-device-index') === null ? null : number('x-ddnn-device-index'),
       signature: h.get('x-ddnn-signature') ?? '',
+      signatureStatement: h.get('x-ddnn-signature-statement') ?? '',
       keyId: h.get('x-ddnn-signing-key-id') ?? '',
     };
     if (response.status === 304) return { ...meta, notModified: true, bytes: new Uint8Array(0) };

@@ -77,25 +77,28 @@ export async function runGateway(client: StartedClient, options: GatewayRunOptio
     onNewPartition: (good) => gateway.replacePartition(gatewayPartition(good, featureBytes)),
     onAuthFailure: (error) => (fatal = error),
   });
-  const address = await gateway.listen();
-  log.event('listening', {
-    address,
-    version: partition.version,
-    input: description,
-    samples: dataset.numSamples,
-  });
-  const connected = await gateway.waitForDevices();
-  log.event('devices-ready', {
-    devices: connected,
-    missing: Array.from({ length: V }, (_, d) => d).filter((d) => !connected.includes(d)),
-  });
-  sync.start();
   let aborted = false;
   const stop = () => (aborted = true);
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  const started = Date.now();
+  let started = Date.now();
+  // Everything from listen() on is inside the try: a port in use or any later error still
+  // closes the gateway, the cloud agent and the results file.
   try {
+    const address = await gateway.listen();
+    log.event('listening', {
+      address,
+      version: partition.version,
+      input: description,
+      samples: dataset.numSamples,
+    });
+    const connected = await gateway.waitForDevices();
+    log.event('devices-ready', {
+      devices: connected,
+      missing: Array.from({ length: V }, (_, d) => d).filter((d) => !connected.includes(d)),
+    });
+    sync.start();
+    started = Date.now();
     for (let i = 0; i < dataset.numSamples && !aborted; i++) {
       if (fatal) throw fatal;
       await gateway.process(i, dataset.labels[i], (r) => {

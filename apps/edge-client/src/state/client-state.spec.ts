@@ -13,6 +13,7 @@ describe('client state directory', () => {
     deviceIndex: 0,
     etag: `"${etag}"`,
     signature: 'c2ln',
+    signatureStatement: 'v2',
     keyId: 'k',
   });
 

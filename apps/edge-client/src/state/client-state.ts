@@ -14,7 +14,7 @@ import { z } from 'zod';
 /**
  * What a client keeps on disk in its state directory (created 0700, files 0600):
  *   registration.json   who it is: platform URL, credential, model, device index, pinned public key
- *   installed.json      the last good partition: version, ETag, signature, file name
+ *   installed.json      the last good partition: labels, ETag, signature (+ statement), file name
  *   partition-<sha>.ddnnp the last good partition file itself
  * Every write goes to a temporary file renamed into place, and installed.json is written after
  * the partition file it names, so a crash never leaves a half-written partition in use.
@@ -42,6 +42,8 @@ export const installedSchema = z.object({
   deviceIndex: z.number().int().nullable(),
   etag: z.string(),
   signature: z.string(),
+  /** Which statement the signature covers; installs by clients before statement v2 lack it. */
+  signatureStatement: z.string().default('v1'),
   keyId: z.string(),
   /** Always a partition file inside the state directory, never a path elsewhere. */
   fileName: z
