@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { createHash } from 'node:crypto';
-import { ConfigError, loadClientConfig } from '../config/client-config';
+import { ConfigError, envName, flagName, loadClientConfig } from '../config/client-config';
 import { PartitionKeeper } from '../partition/partition-keeper';
 import { PlatformApi } from '../platform/platform-api';
 import { describeError } from '../platform/platform-errors';
@@ -44,7 +44,7 @@ export function registerRegisterCommand(program: Command): void {
       )
       .option(
         '--enrollment-token <token>',
-        'single-use token from an admin (EDGE_ENROLLMENT_TOKEN)',
+        'single-use token from an admin; prefer EDGE_ENROLLMENT_TOKEN or the config file (a flag shows in ps)',
       )
       .option('--name <name>', 'this client, e.g. cam-3 (EDGE_NAME)')
       .option('--model <name>', 'model to run (EDGE_MODEL)')
@@ -68,7 +68,7 @@ export function registerRegisterCommand(program: Command): void {
     }
     for (const f of ['platformUrl', 'enrollmentToken', 'name', 'model'] as const) {
       if (cfg[f] === undefined)
-        problems.push(`--${f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is required`);
+        problems.push(`${flagName(f)} (${envName(f)}, or "${f}" in the config file) is required`);
     }
     if (problems.length) throw new ConfigError(`cannot register:\n  ${problems.join('\n  ')}`);
     const state = new ClientState(cfg.stateDir);
