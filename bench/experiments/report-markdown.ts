@@ -443,8 +443,9 @@ function observedDifferences(r: ExperimentResults): string[] {
           `short of 97 % after ${epochs} epochs. The paper model's shape is tiny for MNIST: each ` +
           'device sees a 10x14 tile through a few filters and sends a 5x7 feature map per ' +
           "filter, the cloud has 16 filters; the authors' 99 % came from float ResNet-style " +
-          "devices. Binary devices this small lose most of a digit tile's detail in their sign " +
-          'activations; more epochs or filters would close part of the gap.',
+          'devices. We think binary devices this small keep too little of a digit tile in their ' +
+          'sign activations, and that more epochs or filters would close part of the gap (not ' +
+          'measured here).',
       );
     }
   }
