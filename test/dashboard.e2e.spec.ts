@@ -102,6 +102,12 @@ describe('admin dashboard in a browser', () => {
     context.setDefaultTimeout(20_000);
     page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (error) => consoleErrors.push(error.message));
+    // The page's Content-Security-Policy must not block anything the dashboard itself does.
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) {
+        consoleErrors.push(message.text());
+      }
+    });
   });
 
   afterAll(async () => {
@@ -124,7 +130,11 @@ describe('admin dashboard in a browser', () => {
     const bare = await platform.http('/dashboard', { redirect: 'manual' });
     expect(bare.status).toBe(302);
     expect(bare.headers.get('location')).toBe('/dashboard/');
-    await page.goto(`${platform.baseUrl}/dashboard/`);
+    const index = await page.goto(`${platform.baseUrl}/dashboard/`);
+    const headers = index!.headers();
+    expect(headers['content-security-policy']).toContain("script-src 'self'");
+    expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(headers['x-content-type-options']).toBe('nosniff');
     await page.getByLabel('Admin token').fill('not-the-token');
     await page.getByRole('button', { name: 'Log in' }).click();
     await expect(page.getByRole('alert').textContent()).resolves.toContain(
