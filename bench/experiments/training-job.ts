@@ -7,20 +7,17 @@
  * rebuilt there from the settings (they are deterministic) and cached per worker.
  */
 import {
+  BestEpochKeeper,
   bestAccuracyThreshold,
   createModel,
   DEFAULT_SWEEP,
-  deserializeModel,
   evaluateModel,
   exitOutcomes,
   predictExits,
   prepare,
-  serializeModel,
   trainModel,
   type DdnnConfig,
-  type DdnnModel,
   type EvaluationReport,
-  type PreparedData,
 } from '../../libs/ddnn/src/index';
 import {
   createBuiltinDataset,
@@ -104,31 +101,25 @@ export async function runTrainingJob(
   data: Splits,
 ): Promise<JobResult> {
   const started = Date.now();
-  const trained = createModel(job.config, job.seed);
-  let kept: DdnnModel | null = null;
+  const model = createModel(job.config, job.seed);
   try {
-    const validation = prepare(trained, data.validation);
-    let best: { epoch: number; score: number; weights: Uint8Array } | null = null;
-    await trainModel(trained, data.fit, {
+    const validation = prepare(model, data.validation);
+    const keeper = new BestEpochKeeper(model, validation);
+    await trainModel(model, data.fit, {
       epochs: job.epochs,
       batchSize: settings.batchSize,
       learningRate: settings.learningRate,
       seed: job.seed,
       onEpoch: ({ epoch }) => {
-        const score = localPlusCloud(trained, validation);
-        if (!best || score >= best.score) {
-          best = { epoch, score, weights: serializeModel(trained) };
-        }
+        keeper.observe(epoch);
       },
     });
-    const chosen = best as { epoch: number; score: number; weights: Uint8Array } | null;
-    if (!chosen) throw new Error(`${job.label}: training ran no epoch`);
-    kept = deserializeModel(chosen.weights);
+    const chosen = keeper.restoreBest();
     const onValidation = bestAccuracyThreshold(
-      kept.config,
-      exitOutcomes(predictExits(kept, validation), validation.labels),
+      model.config,
+      exitOutcomes(predictExits(model, validation), validation.labels),
     );
-    const report = evaluateModel(kept, data.test, {
+    const report = evaluateModel(model, data.test, {
       sweep: DEFAULT_SWEEP,
       threshold: onValidation.threshold,
       skipFaultTolerance: !job.faultTolerance,
@@ -146,19 +137,8 @@ export async function runTrainingJob(
       pid: process.pid,
     };
   } finally {
-    trained.dispose();
-    kept?.dispose();
+    model.dispose();
   }
-}
-
-/** Local plus cloud exit accuracy (0..2) of a model on prepared data. */
-function localPlusCloud(model: DdnnModel, data: PreparedData): number {
-  const outcomes = exitOutcomes(predictExits(model, data), data.labels);
-  let correct = 0;
-  for (let i = 0; i < data.numSamples; i++) {
-    correct += outcomes.localCorrect[i] + outcomes.cloudCorrect[i];
-  }
-  return correct / data.numSamples;
 }
 
 /** The first k views of every sample; each sample keeps its global label. */

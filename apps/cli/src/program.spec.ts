@@ -51,6 +51,14 @@ describe('ddnn CLI', () => {
     ]);
     expect(out).toMatch(/training on synthetic-mvmc/);
     expect(out).toMatch(/test accuracy: local/);
+    // 15 % of the training set is held out: it keeps the best epoch and chooses T.
+    expect(out).toMatch(/: 21 train \/ 3 validation \/ 12 test samples/);
+    expect(out).toMatch(
+      /kept epoch [12] of 2 \(best local \+ cloud accuracy on the validation split\)/,
+    );
+    expect(out).toMatch(
+      /operating point T=[\d.]+ \(best overall accuracy, then most local exits on the validation split \(3 samples\)\)/,
+    );
     const partitions = (await readdir(join(dir, 'partitions'))).sort();
     expect(partitions).toEqual([
       'cloud.ddnnp',
@@ -64,6 +72,8 @@ describe('ddnn CLI', () => {
     ]);
     const metrics = JSON.parse(await readFile(join(dir, 'metrics.json'), 'utf8'));
     expect(metrics.history).toHaveLength(2);
+    expect([1, 2]).toContain(metrics.keptEpoch.epoch);
+    expect(metrics.hyperparameters).toMatchObject({ validationFraction: 0.15, deviceDropout: 0 });
     expect(metrics.evaluation.sweep).toHaveLength(10);
     expect(metrics.partitions[0]).toMatchObject({ tier: 'device', deviceIndex: 0 });
     expect((await stat(join(dir, 'model.ddnn'))).size).toBeGreaterThan(1000);

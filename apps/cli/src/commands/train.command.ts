@@ -1,13 +1,20 @@
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
+import { splitDataset } from '@ddnn/datasets';
 import {
+  BestEpochKeeper,
+  bestAccuracyThreshold,
+  calibrateForLocalExitRate,
   createModel,
   cutPartitions,
   DdnnConfigInput,
   evaluateModel,
+  exitOutcomes,
   initEngineBackend,
   PAPER_MVMC_CONFIG,
+  predictExits,
+  prepare,
   trainModel,
 } from '@ddnn/engine';
 import { backendOption, floatOption, intOption, percent } from './cli-options';
@@ -29,6 +36,7 @@ interface TrainFlags {
   trainSize?: number;
   testSize?: number;
   testFraction: number;
+  validationFraction: number;
   targetLocalExit?: number;
   out: string;
   backend?: 'wasm' | 'cpu' | 'tensorflow';
@@ -83,6 +91,12 @@ export function registerTrainCommand(program: Command): void {
       0.2,
     )
     .option(
+      '--validation-fraction <f>',
+      'share of the training set held out to keep the best epoch and choose T (0: last epoch, T on the test set)',
+      floatOption('validation-fraction', 0, 0.5),
+      0.15,
+    )
+    .option(
       '--target-local-exit <rate>',
       'choose T for this local-exit rate (default: best accuracy)',
       floatOption('target-local-exit', 0, 1),
@@ -97,6 +111,11 @@ export function registerTrainCommand(program: Command): void {
         testSize: flags.testSize,
         testFraction: flags.testFraction,
       });
+      // Held out of the training set, never the test set: it picks the kept epoch and T.
+      const { train: fit, test: validation } =
+        flags.validationFraction > 0
+          ? splitDataset(data.train, { testFraction: flags.validationFraction, seed: flags.seed })
+          : { train: data.train, test: null };
       const base: DdnnConfigInput = flags.config
         ? (JSON.parse(await readFile(flags.config, 'utf8')) as DdnnConfigInput)
         : { ...PAPER_MVMC_CONFIG };
@@ -113,8 +132,11 @@ export function registerTrainCommand(program: Command): void {
         ...(flags.floatCloud ? { cloud: { ...base.cloud, binary: false } } : {}),
       };
       const model = createModel(config, flags.seed);
+      const keeper = validation ? new BestEpochKeeper(model, validation) : null;
       process.stdout.write(
-        `training on ${data.description}: ${data.train.numSamples} train / ${data.test.numSamples} test samples, ` +
+        `training on ${data.description}: ${fit.numSamples} train` +
+          (validation ? ` / ${validation.numSamples} validation` : '') +
+          ` / ${data.test.numSamples} test samples, ` +
           `${config.numDevices} devices, ${config.localAggregator}-${config.cloudAggregator}, backend ${backend}\n`,
       );
       const bar = new SingleBar({
@@ -132,13 +154,14 @@ export function registerTrainCommand(program: Command): void {
         elapsed: '0s',
         etaText: '-',
       });
-      const summary = await trainModel(model, data.train, {
+      const summary = await trainModel(model, fit, {
         epochs: flags.epochs,
         batchSize: flags.batchSize,
         learningRate: flags.lr,
         deviceDropout: flags.deviceDropout,
         seed: flags.seed,
         onEpoch: (p) => {
+          keeper?.observe(p.epoch);
           bar.update(p.epoch, {
             loss: p.losses.total.toFixed(3),
             local: percent(p.accuracies.local),
@@ -149,9 +172,31 @@ export function registerTrainCommand(program: Command): void {
         },
       });
       bar.stop();
-      const report = evaluateModel(model, data.test, {
-        targetLocalExitRate: flags.targetLocalExit,
-      });
+      const kept = keeper?.restoreBest() ?? null;
+      let choice: { threshold: number; chosenBy: string } | null = null;
+      if (validation) {
+        const prepared = prepare(model, validation);
+        const outcomes = exitOutcomes(predictExits(model, prepared), prepared.labels);
+        const point =
+          flags.targetLocalExit === undefined
+            ? bestAccuracyThreshold(model.config, outcomes)
+            : calibrateForLocalExitRate(model.config, outcomes, flags.targetLocalExit);
+        choice = {
+          threshold: point.threshold,
+          chosenBy:
+            (flags.targetLocalExit === undefined
+              ? 'best overall accuracy, then most local exits'
+              : `local-exit rate >= ${flags.targetLocalExit}`) +
+            ` on the validation split (${validation.numSamples} samples)`,
+        };
+      }
+      const report = evaluateModel(
+        model,
+        data.test,
+        choice
+          ? { threshold: choice.threshold, thresholdChosenBy: choice.chosenBy }
+          : { targetLocalExitRate: flags.targetLocalExit },
+      );
       const partitions = cutPartitions(model, {
         classNames: [...data.train.classNames],
         thresholds: { local: report.operatingPoint.threshold },
@@ -163,8 +208,11 @@ export function registerTrainCommand(program: Command): void {
           epochs: flags.epochs,
           batchSize: flags.batchSize,
           learningRate: flags.lr,
+          deviceDropout: flags.deviceDropout,
           seed: flags.seed,
+          validationFraction: flags.validationFraction,
         },
+        keptEpoch: kept,
         backend,
         trainingMs: summary.elapsedMs,
         history: summary.history,
@@ -180,6 +228,9 @@ export function registerTrainCommand(program: Command): void {
       const op = report.operatingPoint;
       process.stdout.write(
         [
+          kept
+            ? `kept epoch ${kept.epoch} of ${flags.epochs} (best local + cloud accuracy on the validation split)`
+            : `kept the last epoch (no validation split)`,
           `test accuracy: local ${percent(report.exitAccuracy.local)}, cloud ${percent(report.exitAccuracy.cloud)}, ` +
             `devices ${report.deviceAccuracy.map((a) => percent(a)).join(' ')}`,
           `operating point T=${op.threshold.toFixed(3)} (${op.chosenBy}): ${percent(op.localExitRate)} exit locally, ` +

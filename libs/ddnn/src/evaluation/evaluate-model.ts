@@ -47,6 +47,8 @@ export interface EvaluateOptions {
   sweep?: number[];
   /** Choose T: a fixed value, a target local-exit rate, or a target accuracy (else best accuracy). */
   threshold?: number;
+  /** How a fixed `threshold` was chosen, for the report (default "fixed"). */
+  thresholdChosenBy?: string;
   targetLocalExitRate?: number;
   targetAccuracy?: number;
   /** Skip the fault-tolerance passes (V extra forward passes). */
@@ -79,7 +81,7 @@ export function evaluateModel(
   let chosenBy: string;
   if (options.threshold !== undefined) {
     chosen = operatingPoint(config, outcomes, options.threshold);
-    chosenBy = 'fixed';
+    chosenBy = options.thresholdChosenBy ?? 'fixed';
   } else if (options.targetLocalExitRate !== undefined) {
     chosen = calibrateForLocalExitRate(config, outcomes, options.targetLocalExitRate);
     chosenBy = `local-exit rate >= ${options.targetLocalExitRate}`;
