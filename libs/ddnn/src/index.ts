@@ -18,6 +18,7 @@ export * from './inference/cloud-from-features';
 export * from './evaluation/communication';
 export * from './evaluation/threshold-analysis';
 export * from './evaluation/evaluate-model';
+export * from './evaluation/validation-threshold';
 export * from './partition/cut-partitions';
 export { PartitionedModel } from './partition/partitioned-model';
 export { partitionRefs } from './partition/partition-layout';

@@ -4,17 +4,13 @@ import { SingleBar } from 'cli-progress';
 import { splitDataset } from '@ddnn/datasets';
 import {
   BestEpochKeeper,
-  bestAccuracyThreshold,
-  calibrateForLocalExitRate,
+  chooseThresholdOnValidation,
   createModel,
   cutPartitions,
   DdnnConfigInput,
   evaluateModel,
-  exitOutcomes,
   initEngineBackend,
   PAPER_MVMC_CONFIG,
-  predictExits,
-  prepare,
   trainModel,
 } from '@ddnn/engine';
 import { backendOption, floatOption, intOption, percent } from './cli-options';
@@ -173,23 +169,11 @@ export function registerTrainCommand(program: Command): void {
       });
       bar.stop();
       const kept = keeper?.restoreBest() ?? null;
-      let choice: { threshold: number; chosenBy: string } | null = null;
-      if (validation) {
-        const prepared = prepare(model, validation);
-        const outcomes = exitOutcomes(predictExits(model, prepared), prepared.labels);
-        const point =
-          flags.targetLocalExit === undefined
-            ? bestAccuracyThreshold(model.config, outcomes)
-            : calibrateForLocalExitRate(model.config, outcomes, flags.targetLocalExit);
-        choice = {
-          threshold: point.threshold,
-          chosenBy:
-            (flags.targetLocalExit === undefined
-              ? 'best overall accuracy, then most local exits'
-              : `local-exit rate >= ${flags.targetLocalExit}`) +
-            ` on the validation split (${validation.numSamples} samples)`,
-        };
-      }
+      const choice = validation
+        ? chooseThresholdOnValidation(model, validation, {
+            targetLocalExitRate: flags.targetLocalExit,
+          })
+        : null;
       const report = evaluateModel(
         model,
         data.test,

@@ -1,14 +1,19 @@
 import type { TrainingProgressEvent } from '@ddnn/contracts';
 import { UnrecoverableError } from 'bullmq';
-import { createBuiltinDataset, encodeDataset } from '@ddnn/datasets';
-import { initEngineBackend, PAPER_MVMC_CONFIG } from '@ddnn/engine';
+import { createBuiltinDataset, encodeDataset, splitDataset } from '@ddnn/datasets';
+import {
+  chooseThresholdOnValidation,
+  deserializeModel,
+  initEngineBackend,
+  PAPER_MVMC_CONFIG,
+} from '@ddnn/engine';
 import {
   createPrismaClient,
   createTestDatabase,
   type PrismaClient,
   type TestDatabase,
 } from '@ddnn/persistence';
-import { runTrainingJob, TrainingQueueJob } from './run-training-job';
+import { runTrainingJob, TrainingQueueJob, VALIDATION_FRACTION } from './run-training-job';
 
 /** Real PostgreSQL and the real engine (WASM), on a tiny dataset: 2-3 short epochs per test. */
 describe('runTrainingJob', () => {
@@ -16,6 +21,7 @@ describe('runTrainingJob', () => {
   let prisma: PrismaClient;
   let datasetId: string;
   let modelId: string;
+  let trainSet: ReturnType<typeof createBuiltinDataset>['train'];
 
   beforeAll(async () => {
     await initEngineBackend('wasm');
@@ -26,6 +32,7 @@ describe('runTrainingJob', () => {
       trainSize: 24,
       testSize: 12,
     });
+    trainSet = train;
     const trainData = encodeDataset(train);
     const testData = encodeDataset(test);
     datasetId = (
@@ -119,6 +126,21 @@ describe('runTrainingJob', () => {
     expect(metrics.exitAccuracy.cloud).toBeGreaterThanOrEqual(0);
     expect(metrics.sweep.length).toBeGreaterThan(0);
     expect(metrics.faultTolerance.length).toBe(6);
+    // T is chosen on a validation split held out of the training set (job seed 5), not on the
+    // test set the metrics report.
+    const { test: validation } = splitDataset(trainSet, {
+      testFraction: VALIDATION_FRACTION,
+      seed: 5,
+    });
+    const published = deserializeModel(version.weights);
+    const choice = chooseThresholdOnValidation(published, validation);
+    published.dispose();
+    expect(version.threshold).toBeCloseTo(choice.threshold, 6);
+    expect(
+      (version.metrics as { operatingPoint: { chosenBy: string } }).operatingPoint.chosenBy,
+    ).toBe(
+      `best overall accuracy, then most local exits on the validation split (${validation.numSamples} samples)`,
+    );
     // 6 device partitions, the local aggregator and the cloud.
     expect(version.partitions.map((p) => `${p.tier}${p.deviceIndex ?? ''}`).sort()).toEqual(
       ['CLOUD', 'DEVICE0', 'DEVICE1', 'DEVICE2', 'DEVICE3', 'DEVICE4', 'DEVICE5', 'LOCAL'].sort(),

@@ -1,5 +1,7 @@
 import type { TrainingProgressEvent } from '@ddnn/contracts';
+import { splitDataset, type MultiViewDataset } from '@ddnn/datasets';
 import {
+  chooseThresholdOnValidation,
   createModel,
   type DdnnConfig,
   cutPartitions,
@@ -12,6 +14,24 @@ import { type Prisma, type PrismaClient, toDbBytes } from '@ddnn/persistence';
 import { UnrecoverableError } from 'bullmq';
 import { loadDatasetSplits } from './dataset-loader';
 import { publishVersion } from './version-publisher';
+
+/** Share of the training set held out to choose the exit threshold T (never the test set). */
+export const VALIDATION_FRACTION = 0.15;
+/** Below this many training samples nothing is held out: T is then chosen on the test set. */
+export const MIN_TRAIN_SAMPLES_FOR_VALIDATION = 20;
+
+/** The training set minus a seeded, stratified validation split (null when too small). */
+function holdOutValidation(
+  train: MultiViewDataset,
+  seed: number,
+): { fit: MultiViewDataset; validation: MultiViewDataset | null } {
+  if (train.numSamples < MIN_TRAIN_SAMPLES_FOR_VALIDATION) return { fit: train, validation: null };
+  const { train: fit, test: validation } = splitDataset(train, {
+    testFraction: VALIDATION_FRACTION,
+    seed,
+  });
+  return validation.numSamples > 0 ? { fit, validation } : { fit: train, validation: null };
+}
 
 /** The part of a BullMQ job the training logic needs (sandboxed or not). */
 export interface TrainingQueueJob {
@@ -96,6 +116,7 @@ export async function runTrainingJob(
     throw new UnrecoverableError(message);
   }
   const { config, train, test, classNames } = prepared;
+  const { fit, validation } = holdOutValidation(train, params.seed);
   const model = createModel(config, params.seed);
   const abort = new AbortController();
   const poll = setInterval(() => {
@@ -106,7 +127,7 @@ export async function runTrainingJob(
   }, CANCEL_POLL_MS);
   let pendingCheckpoint: { bytes: Uint8Array; epoch: number } | undefined;
   try {
-    const summary = await trainModel(model, train, {
+    const summary = await trainModel(model, fit, {
       epochs: params.epochs,
       batchSize: params.batchSize,
       learningRate: params.learningRate,
@@ -154,7 +175,12 @@ export async function runTrainingJob(
       await markCancelled(prisma, id);
       return { outcome: 'cancelled', epoch: summary.epochsRun };
     }
-    const report = evaluateModel(model, test);
+    const choice = validation ? chooseThresholdOnValidation(model, validation) : null;
+    const report = evaluateModel(
+      model,
+      test,
+      choice ? { threshold: choice.threshold, thresholdChosenBy: choice.chosenBy } : {},
+    );
     const threshold = report.operatingPoint.threshold;
     const published = await publishVersion(prisma, {
       trainingJobId: id,
