@@ -610,9 +610,11 @@ describe('edge clients end to end', () => {
       [v3, quartile],
     ]);
     const fast = ['--poll-interval-ms', '200'];
+    // Paced like a camera (one sample per 50 ms: 4.5 s for the 90 samples), so the alias move
+    // after sample 10 lands mid-run however fast this machine is.
     const { results } = await runGroup({
       devices: [0, 1, 2, 3, 4, 5],
-      gatewayFlags: fast,
+      gatewayFlags: [...fast, '--sample-interval-ms', '50'],
       deviceFlags: fast,
       during: async (resultsFile) => {
         await waitFor(

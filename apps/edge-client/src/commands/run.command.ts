@@ -16,6 +16,7 @@ const FIELDS = [
   'testFraction',
   'splitSeed',
   'limit',
+  'sampleIntervalMs',
   'gatewayAddress',
   'listen',
   'expectDevices',
@@ -53,6 +54,10 @@ export function registerRunCommand(program: Command): void {
       )
       .option('--split-seed <n>', 'and with this seed (EDGE_SPLIT_SEED, default 1)')
       .option('--limit <n>', 'only the first n samples (EDGE_LIMIT)')
+      .option(
+        '--sample-interval-ms <ms>',
+        "gateway: start a sample at most every ms, like a camera's frame period (EDGE_SAMPLE_INTERVAL_MS, default 0: as fast as possible)",
+      )
       .option(
         '--gateway-address <host:port>',
         'device: where its gateway listens (EDGE_GATEWAY_ADDRESS)',

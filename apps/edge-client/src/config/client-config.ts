@@ -46,6 +46,7 @@ const fields = {
   testFraction: z.coerce.number().gt(0).lt(1).default(0.2),
   splitSeed: int(0, 2 ** 31 - 1).default(1),
   limit: int(1).optional(),
+  sampleIntervalMs: int(0).default(0),
   // run: topology
   gatewayAddress: hostPort.optional(),
   listen: hostPort.default('127.0.0.1:7070'),

@@ -108,6 +108,7 @@ describe('gateway run', () => {
       runGateway(client, {
         dataset: 'synthetic-mvmc',
         datasetSeed: 1,
+        sampleIntervalMs: 0,
         trainSize: 1,
         testSize: 3,
         split: 'test',

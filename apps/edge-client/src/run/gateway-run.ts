@@ -18,6 +18,8 @@ export interface GatewayRunOptions extends SampleSourceOptions {
   waitDevicesMs: number;
   deviceTimeoutMs: number;
   results?: string;
+  /** Start a sample at most every this many ms (a camera's frame period); 0: back to back. */
+  sampleIntervalMs: number;
   pollIntervalMs: number;
   retryBaseMs: number;
   retryMaxMs: number;
@@ -101,6 +103,8 @@ export async function runGateway(client: StartedClient, options: GatewayRunOptio
     started = Date.now();
     for (let i = 0; i < dataset.numSamples && !aborted; i++) {
       if (fatal) throw fatal;
+      const due = started + i * options.sampleIntervalMs;
+      if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
       await gateway.process(i, dataset.labels[i], (r) => {
         results.push(r);
         cloudBytesSent += r.cloudRequestBytes;
