@@ -156,7 +156,7 @@ describe('admin dashboard in a browser', () => {
     await form.getByLabel('Dataset').selectOption({ label: 'synthetic-mvmc (6 views, 3 classes)' });
     await form.getByLabel('New model name').fill('e2e-mvmc');
     await form.getByLabel('Architecture preset').selectOption('small');
-    await form.getByLabel('Epochs').fill('2');
+    await form.getByLabel('Epochs').fill('4');
     await form.getByLabel('Batch size').fill('16');
     // A marker on window survives only if the page is never reloaded.
     await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
@@ -189,21 +189,24 @@ describe('admin dashboard in a browser', () => {
     const values = await page.evaluate(
       () => (window as unknown as { barValues: string[] }).barValues,
     );
-    // It moved per epoch (here 0 -> 50 -> 100), not just from start to end.
+    // It moved per epoch (0 -> 25 -> 50 -> 75 -> 100; a fast machine may render two epochs in one
+    // frame), not just from start to end.
     expect(values.at(-1)).toBe('100');
     expect(values[0]).not.toBe('100');
-    expect(values).toContain('50');
+    expect(values.filter((v) => ['25', '50', '75'].includes(v)).length).toBeGreaterThan(0);
     // Mid-way it said which epoch and how long the rest should take.
     const labels = await page.evaluate(
       () => (window as unknown as { barLabels: string[] }).barLabels,
     );
-    expect(labels).toContainEqual(expect.stringMatching(/^epoch 1\/2 · ETA \d+ (s|min \d+ s)$/));
+    expect(labels).toContainEqual(
+      expect.stringMatching(/^epoch [123]\/4 · ETA \d+ (s|min \d+ s)$/),
+    );
     expect(
       await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded),
     ).toBe(true);
     const row = page.locator(`tr[data-job-id="${jobId}"]`);
     await row.getByText('COMPLETED').waitFor();
-    await expect(bar.getAttribute('aria-label')).resolves.toBe('epoch 2/2');
+    await expect(bar.getAttribute('aria-label')).resolves.toBe('epoch 4/4');
 
     // The per-exit curves have a point per epoch and exit.
     await page.locator('[data-testid=loss-curves] svg').waitFor();
@@ -220,7 +223,7 @@ describe('admin dashboard in a browser', () => {
         (await page
           .locator('[data-testid=loss-curves] svg [aria-roledescription=point]')
           .count()) ===
-        2 * exits
+        4 * exits
           ? true
           : undefined,
       10_000,
