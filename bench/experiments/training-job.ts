@@ -7,7 +7,6 @@
  * rebuilt there from the settings (they are deterministic) and cached per worker.
  */
 import {
-  BestEpochKeeper,
   bestAccuracyThreshold,
   createModel,
   DEFAULT_SWEEP,
@@ -104,17 +103,15 @@ export async function runTrainingJob(
   const model = createModel(job.config, job.seed);
   try {
     const validation = prepare(model, data.validation);
-    const keeper = new BestEpochKeeper(model, validation);
-    await trainModel(model, data.fit, {
+    const summary = await trainModel(model, data.fit, {
       epochs: job.epochs,
       batchSize: settings.batchSize,
       learningRate: settings.learningRate,
       seed: job.seed,
-      onEpoch: ({ epoch }) => {
-        keeper.observe(epoch);
-      },
+      keepBest: { validation },
     });
-    const chosen = keeper.restoreBest();
+    const chosen = summary.keptEpoch;
+    if (!chosen) throw new Error(`${job.label}: training kept no epoch`);
     const onValidation = bestAccuracyThreshold(
       model.config,
       exitOutcomes(predictExits(model, validation), validation.labels),

@@ -3,7 +3,6 @@ import { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { splitDataset } from '@ddnn/datasets';
 import {
-  BestEpochKeeper,
   chooseThresholdOnValidation,
   createModel,
   cutPartitions,
@@ -128,7 +127,6 @@ export function registerTrainCommand(program: Command): void {
         ...(flags.floatCloud ? { cloud: { ...base.cloud, binary: false } } : {}),
       };
       const model = createModel(config, flags.seed);
-      const keeper = validation ? new BestEpochKeeper(model, validation) : null;
       process.stdout.write(
         `training on ${data.description}: ${fit.numSamples} train` +
           (validation ? ` / ${validation.numSamples} validation` : '') +
@@ -151,13 +149,13 @@ export function registerTrainCommand(program: Command): void {
         etaText: '-',
       });
       const summary = await trainModel(model, fit, {
+        ...(validation ? { keepBest: { validation } } : {}),
         epochs: flags.epochs,
         batchSize: flags.batchSize,
         learningRate: flags.lr,
         deviceDropout: flags.deviceDropout,
         seed: flags.seed,
         onEpoch: (p) => {
-          keeper?.observe(p.epoch);
           bar.update(p.epoch, {
             loss: p.losses.total.toFixed(3),
             local: percent(p.accuracies.local),
@@ -168,7 +166,7 @@ export function registerTrainCommand(program: Command): void {
         },
       });
       bar.stop();
-      const kept = keeper?.restoreBest() ?? null;
+      const kept = summary.keptEpoch;
       const choice = validation
         ? chooseThresholdOnValidation(model, validation, {
             targetLocalExitRate: flags.targetLocalExit,

@@ -51,6 +51,16 @@ export class BestEpochKeeper {
     return this.kept ? { epoch: this.kept.epoch, score: this.kept.score } : null;
   }
 
+  /** The kept epoch and its weights, for a checkpoint (null before any epoch). */
+  state(): (KeptEpoch & { entries: BundleEntry[] }) | null {
+    return this.kept;
+  }
+
+  /** Continues from a checkpoint's state: a resumed run keeps what an uninterrupted one would. */
+  load(state: KeptEpoch & { entries: BundleEntry[] }): void {
+    this.kept = { epoch: state.epoch, score: state.score, entries: state.entries };
+  }
+
   /** Puts the kept weights back into the model; returns which epoch they came from. */
   restoreBest(): KeptEpoch {
     if (!this.kept) throw new Error('no epoch was observed: nothing to restore');

@@ -3,6 +3,7 @@ import { initEngineBackend } from '../backend/engine-backend';
 import { DdnnModel } from '../model/ddnn-model';
 import { serializeModel } from '../model/model-serialization';
 import { TOY_CONFIG, toyData } from '../testing/toy-data';
+import { localPlusCloudAccuracy } from './best-epoch-keeper';
 import { trainModel } from './train-model';
 import type { EpochProgress } from './training-options';
 
@@ -97,6 +98,63 @@ describe('trainModel', () => {
       ),
     ).toBe(true);
     model.dispose();
+  });
+
+  describe('keepBest', () => {
+    const validation = toyData(40, 2);
+    // With these settings the best validation epoch of 6 is 5 (checked below), not the last.
+    const run = { batchSize: 16, learningRate: 0.05, seed: 7, epochs: 6 };
+
+    it('ends with the weights of the epoch that scored best on the validation data', async () => {
+      const model = DdnnModel.create(TOY_CONFIG, 3);
+      const snapshots: Uint8Array[] = [];
+      const scores: number[] = [];
+      const summary = await trainModel(model, data, {
+        ...run,
+        keepBest: { validation },
+        onEpoch: () => {
+          snapshots.push(serializeModel(model));
+          scores.push(localPlusCloudAccuracy(model, validation));
+        },
+      });
+      const top = Math.max(...scores);
+      const bestEpoch = scores.lastIndexOf(top) + 1;
+      expect(bestEpoch).toBeLessThan(6);
+      expect(summary.keptEpoch).toEqual({ epoch: bestEpoch, score: top });
+      expect(serializeModel(model)).toEqual(snapshots[bestEpoch - 1]);
+      model.dispose();
+    });
+
+    it('carries the kept epoch through a checkpoint: a resumed run keeps what an uninterrupted one does', async () => {
+      const straight = DdnnModel.create(TOY_CONFIG, 3);
+      const whole = await trainModel(straight, data, { ...run, keepBest: { validation } });
+
+      const first = DdnnModel.create(TOY_CONFIG, 3);
+      const controller = new AbortController();
+      let checkpoint: Uint8Array | undefined;
+      await trainModel(first, data, {
+        ...run,
+        keepBest: { validation },
+        signal: controller.signal,
+        onCheckpoint: (bytes, epoch) => {
+          checkpoint = bytes;
+          // Stop after the best epoch: only the checkpoint knows it was the best.
+          if (epoch === whole.keptEpoch!.epoch) controller.abort();
+        },
+      });
+      first.dispose();
+      const resumed = DdnnModel.create(TOY_CONFIG, 99);
+      const rest = await trainModel(resumed, data, {
+        ...run,
+        keepBest: { validation },
+        resumeFrom: checkpoint,
+      });
+      expect(rest.epochsRun).toBe(6 - whole.keptEpoch!.epoch);
+      expect(rest.keptEpoch).toEqual(whole.keptEpoch);
+      expect(serializeModel(resumed)).toEqual(serializeModel(straight));
+      straight.dispose();
+      resumed.dispose();
+    });
   });
 
   it('rejects a device dropout outside 0..1', async () => {

@@ -6,6 +6,7 @@ import type { DdnnModel } from '../model/ddnn-model';
 import { BN_MOMENTUM, BatchNormUpdate } from '../model/tier-forward';
 import { createRandom, deriveSeed, shuffledIndices } from '../random/seeded-random';
 import { countCorrect, maskedCrossEntropy, oneHotMasked } from './exit-losses';
+import { BestEpochKeeper } from './best-epoch-keeper';
 import { HostAdam } from './host-adam';
 import { decodeCheckpoint, encodeCheckpoint } from './training-checkpoint';
 import {
@@ -151,7 +152,7 @@ export async function trainModel(
   data: MultiViewData,
   options: TrainOptions,
 ): Promise<TrainSummary> {
-  const { onEpoch, signal, onCheckpoint, resumeFrom, ...raw } = options;
+  const { onEpoch, signal, onCheckpoint, resumeFrom, keepBest, ...raw } = options;
   const hp = trainingHyperparametersSchema.parse(raw);
   if (data.numViews !== model.config.numDevices) {
     throw new Error(
@@ -164,6 +165,7 @@ export async function trainModel(
     );
   }
   const prepared = new PreparedData(data, model.config.numClasses);
+  const keeper = keepBest ? new BestEpochKeeper(model, keepBest.validation) : null;
   const optimizer = new HostAdam(hp.learningRate, 0.9, 0.999, 1e-8);
   const keys = exitKeys(model);
   const weights = exitWeightList(model, hp);
@@ -176,6 +178,7 @@ export async function trainModel(
       throw new Error('the checkpoint was made for a different model config');
     }
     checkpoint.restore(model, optimizer);
+    if (keeper && checkpoint.best) keeper.load(checkpoint.best);
     history = checkpoint.meta.history;
     startEpoch = checkpoint.meta.epoch;
   }
@@ -191,7 +194,13 @@ export async function trainModel(
     let start = 0;
     while (start < n) {
       if (signal?.aborted) {
-        return { epochsRun: epoch, cancelled: true, history, elapsedMs: Date.now() - started };
+        return {
+          epochsRun: epoch,
+          cancelled: true,
+          history,
+          elapsedMs: Date.now() - started,
+          keptEpoch: null,
+        };
       }
       // a batch of one gives BatchNorm no statistics: fold a lone tail into the previous batch
       const end = n - (start + hp.batchSize) < 2 ? n : start + hp.batchSize;
@@ -228,8 +237,12 @@ export async function trainModel(
       etaMs: Math.round((elapsedMs / done) * (hp.epochs - epoch - 1)),
     };
     history = [...history, progress];
+    keeper?.observe(epoch + 1);
     if (onCheckpoint) {
-      await onCheckpoint(encodeCheckpoint(model, optimizer, epoch + 1, hp, history), epoch + 1);
+      await onCheckpoint(
+        encodeCheckpoint(model, optimizer, epoch + 1, hp, history, keeper?.state() ?? null),
+        epoch + 1,
+      );
     }
     if (onEpoch) await onEpoch(progress);
   }
@@ -238,5 +251,6 @@ export async function trainModel(
     cancelled: false,
     history,
     elapsedMs: Date.now() - started,
+    keptEpoch: keeper?.state() ? keeper.restoreBest() : null,
   };
 }

@@ -1,3 +1,6 @@
+import type { MultiViewData } from '../data/multi-view-data';
+import type { PreparedData } from '../data/prepared-data';
+import type { KeptEpoch } from './best-epoch-keeper';
 import { z } from 'zod';
 
 export const exitWeightsSchema = z
@@ -52,6 +55,12 @@ export interface TrainOptions extends z.input<typeof trainingHyperparametersSche
   /** Called after every epoch with a checkpoint from which training resumes exactly. */
   onCheckpoint?: (checkpoint: Uint8Array, epoch: number) => void | Promise<void>;
   resumeFrom?: Uint8Array;
+  /**
+   * Held-out validation data: after every epoch the model is scored on it (local + cloud exit
+   * accuracy) and the best epoch's weights are kept (in checkpoints too); training ends with
+   * them in the model and `keptEpoch` in the summary. Never pass the test set.
+   */
+  keepBest?: { validation: MultiViewData | PreparedData };
 }
 
 export interface TrainSummary {
@@ -59,4 +68,6 @@ export interface TrainSummary {
   cancelled: boolean;
   history: EpochProgress[];
   elapsedMs: number;
+  /** With keepBest: the epoch whose weights the model holds now (null when cancelled). */
+  keptEpoch: KeptEpoch | null;
 }
