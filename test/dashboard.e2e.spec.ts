@@ -244,6 +244,11 @@ describe('admin dashboard in a browser', () => {
     const metrics = modelVersion.metrics;
     const detail = page.getByTestId('version-detail');
     await detail.waitFor();
+    // T and the kept epoch come from the validation split held out of the training set.
+    expect(metrics.operatingPoint.chosenBy).toMatch(/on the validation split \(\d+ samples\)$/);
+    await detail
+      .getByText(`weights of epoch ${metrics.keptEpoch.epoch}, the best on the validation split`)
+      .waitFor();
 
     const cell = (table: string, row: string) =>
       detail.locator(`[data-testid=${table}] tr[${row}] td`).nth(1).textContent();

@@ -74,6 +74,8 @@ export interface VersionMetrics {
   deviceAccuracy: number[];
   sweep: OperatingPoint[];
   operatingPoint: OperatingPoint & { chosenBy: string };
+  /** The epoch whose weights the version holds (best on the validation split); older versions lack it. */
+  keptEpoch?: { epoch: number; score: number } | null;
   faultTolerance: {
     missingDevice: number;
     local: number;

@@ -53,6 +53,9 @@ export function VersionDetail({ id, onAliasMoved }: { id: string; onAliasMoved: 
       <p className="hint">
         Created {dateTime(v.createdAt)} · evaluated on {metrics.numSamples} test samples · threshold
         T = {op.threshold.toFixed(3)} ({op.chosenBy})
+        {metrics.keptEpoch
+          ? ` · weights of epoch ${metrics.keptEpoch.epoch}, the best on the validation split`
+          : ''}
       </p>
       <div className="actions">
         {ALIASES.map((alias) => (

@@ -5,6 +5,7 @@ import {
   chooseThresholdOnValidation,
   deserializeModel,
   initEngineBackend,
+  localPlusCloudAccuracy,
   PAPER_MVMC_CONFIG,
 } from '@ddnn/engine';
 import {
@@ -132,7 +133,11 @@ describe('runTrainingJob', () => {
       testFraction: VALIDATION_FRACTION,
       seed: 5,
     });
+    // The weights are those of the best epoch on that validation split, and the version says which.
+    const kept = (version.metrics as { keptEpoch: { epoch: number; score: number } }).keptEpoch;
+    expect([1, 2]).toContain(kept.epoch);
     const published = deserializeModel(version.weights);
+    expect(localPlusCloudAccuracy(published, validation)).toBe(kept.score);
     const choice = chooseThresholdOnValidation(published, validation);
     published.dispose();
     expect(version.threshold).toBeCloseTo(choice.threshold, 6);

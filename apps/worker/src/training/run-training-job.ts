@@ -135,6 +135,9 @@ export async function runTrainingJob(
       ...(params.exitWeights ? { exitWeights: params.exitWeights } : {}),
       signal: abort.signal,
       resumeFrom: row.checkpoint ?? undefined,
+      // The best epoch on the validation split is kept, in checkpoints too (a resumed job keeps
+      // what an uninterrupted one would).
+      ...(validation ? { keepBest: { validation } } : {}),
       // The engine hands over the checkpoint just before the epoch's progress; both are written
       // in one transaction, so a worker dying in between never leaves a checkpoint whose epoch
       // is missing from the history (the resumed run would skip that epoch).
@@ -188,6 +191,7 @@ export async function runTrainingJob(
       datasetId: row.datasetId,
       config,
       report,
+      keptEpoch: summary.keptEpoch,
       threshold,
       weights: serializeModel(model),
       partitions: cutPartitions(model, { thresholds: { local: threshold }, classNames }),

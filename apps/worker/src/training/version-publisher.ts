@@ -1,4 +1,4 @@
-import type { CutPartition, EvaluationReport } from '@ddnn/engine';
+import type { CutPartition, EvaluationReport, KeptEpoch } from '@ddnn/engine';
 import { Prisma, PrismaClient, toDbBytes } from '@ddnn/persistence';
 import { createHash } from 'node:crypto';
 
@@ -8,6 +8,8 @@ export interface TrainedVersion {
   datasetId: string;
   config: unknown;
   report: EvaluationReport;
+  /** The epoch whose weights the version holds (best on the validation split), if chosen so. */
+  keptEpoch?: KeptEpoch | null;
   threshold: number;
   weights: Uint8Array;
   partitions: CutPartition[];
@@ -42,7 +44,10 @@ export async function publishVersion(
           modelId: trained.modelId,
           version: lastVersion,
           config: trained.config as Prisma.InputJsonValue,
-          metrics: trained.report as unknown as Prisma.InputJsonValue,
+          metrics: {
+            ...trained.report,
+            keptEpoch: trained.keptEpoch ?? null,
+          } as unknown as Prisma.InputJsonValue,
           threshold: trained.threshold,
           weights: toDbBytes(trained.weights),
           datasetId: trained.datasetId,
