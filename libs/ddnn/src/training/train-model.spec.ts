@@ -155,6 +155,45 @@ describe('trainModel', () => {
       straight.dispose();
       resumed.dispose();
     });
+
+    it('resumes across keepBest changes: an older checkpoint without a kept epoch, and a kept one without keepBest', async () => {
+      const checkpoints = new Map<string, Uint8Array>();
+      const capture = (key: string) => (bytes: Uint8Array, epoch: number) => {
+        if (epoch === 3) checkpoints.set(key, bytes);
+      };
+      const plain = DdnnModel.create(TOY_CONFIG, 3);
+      await trainModel(plain, data, { ...run, epochs: 3, onCheckpoint: capture('plain') });
+      const kept = DdnnModel.create(TOY_CONFIG, 3);
+      await trainModel(kept, data, {
+        ...run,
+        epochs: 3,
+        keepBest: { validation },
+        onCheckpoint: capture('kept'),
+      });
+      // Same seed and data: keepBest only reads the weights, so both reach the same epoch 3.
+      expect(serializeModel(kept)).toEqual(serializeModel(plain));
+
+      // A checkpoint written before keepBest existed (or without it): the kept epoch is chosen
+      // among the epochs trained after the resume.
+      const fromPlain = DdnnModel.create(TOY_CONFIG, 99);
+      const a = await trainModel(fromPlain, data, {
+        ...run,
+        keepBest: { validation },
+        resumeFrom: checkpoints.get('plain'),
+      });
+      expect(a.keptEpoch!.epoch).toBeGreaterThan(3);
+      expect(localPlusCloudAccuracy(fromPlain, validation)).toBe(a.keptEpoch!.score);
+
+      // A checkpoint carrying kept weights, resumed without keepBest: they are ignored (not
+      // mistaken for model weights) and the run ends on its last epoch like any other.
+      const fromKept = DdnnModel.create(TOY_CONFIG, 99);
+      const b = await trainModel(fromKept, data, { ...run, resumeFrom: checkpoints.get('kept') });
+      expect(b.keptEpoch).toBeNull();
+      const last = DdnnModel.create(TOY_CONFIG, 99);
+      await trainModel(last, data, { ...run, resumeFrom: checkpoints.get('plain') });
+      expect(serializeModel(fromKept)).toEqual(serializeModel(last));
+      for (const m of [plain, kept, fromPlain, fromKept, last]) m.dispose();
+    });
   });
 
   it('rejects a device dropout outside 0..1', async () => {
@@ -212,6 +251,24 @@ describe('trainModel', () => {
     const before = tf.memory().numTensors;
     await trainModel(model, data, { ...hp, epochs: 2, onCheckpoint: () => undefined });
     await trainModel(model, data, { ...hp, epochs: 1, deviceDropout: 1 });
+    expect(tf.memory().numTensors).toBe(before);
+    // keepBest scores every epoch and restores the kept weights at the end; resuming loads them.
+    let checkpoint: Uint8Array | undefined;
+    await trainModel(model, data, {
+      ...hp,
+      epochs: 3,
+      keepBest: { validation: toyData(20, 4) },
+      onCheckpoint: (bytes, epoch) => {
+        if (epoch === 2) checkpoint = bytes;
+      },
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    await trainModel(model, data, {
+      ...hp,
+      epochs: 3,
+      keepBest: { validation: toyData(20, 4) },
+      resumeFrom: checkpoint,
+    });
     expect(tf.memory().numTensors).toBe(before);
     model.dispose();
   });
