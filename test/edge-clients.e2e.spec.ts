@@ -23,12 +23,12 @@ import {
   predictExits,
   serializeModel,
 } from '@ddnn/engine';
-import { toDbBytes } from '@ddnn/persistence';
 import {
   edgeClient,
   EdgeClientProcess,
   ensureEdgeClientBuilt,
 } from './support/edge-client-process';
+import { publishTestVersion } from './support/publish-test-version';
 import { TestPlatform, waitFor } from './support/test-platform';
 
 /** The built-in dataset as the platform stores it; the clients generate the same from these. */
@@ -448,49 +448,18 @@ describe('edge clients end to end', () => {
       where: { model: { name: 'cams' }, version },
     });
     const stored = await prisma.dataset.findUniqueOrThrow({ where: { id: v1.datasetId } });
-    const parts = cutPartitions(model, {
-      thresholds: { local: localThreshold },
-      classNames: stored.classNames,
+    const published = await publishTestVersion(prisma, {
+      modelId: v1.modelId,
+      datasetId: v1.datasetId,
+      config: v1.config,
+      threshold: localThreshold,
+      weights: serializeModel(model),
+      partitions: cutPartitions(model, {
+        thresholds: { local: localThreshold },
+        classNames: stored.classNames,
+      }),
     });
-    const job = await prisma.trainingJob.create({
-      data: {
-        modelId: v1.modelId,
-        datasetId: v1.datasetId,
-        status: 'COMPLETED',
-        params: {},
-        totalEpochs: 2,
-      },
-    });
-    const { lastVersion } = await prisma.model.update({
-      where: { id: v1.modelId },
-      data: { lastVersion: { increment: 1 } },
-    });
-    const created = await prisma.modelVersion.create({
-      data: {
-        modelId: v1.modelId,
-        version: lastVersion,
-        config: v1.config ?? {},
-        metrics: {},
-        threshold: localThreshold,
-        weights: toDbBytes(serializeModel(model)),
-        datasetId: v1.datasetId,
-        trainingJobId: job.id,
-      },
-    });
-    const tiers = { device: 'DEVICE', local: 'LOCAL', edge: 'EDGE', cloud: 'CLOUD' } as const;
-    await prisma.partition.createMany({
-      data: parts.map((p) => ({
-        versionId: created.id,
-        tier: tiers[p.manifest.tier],
-        deviceIndex: p.manifest.deviceIndex,
-        formatVersion: p.manifest.formatVersion,
-        sizeBytes: p.bytes.byteLength,
-        sha256: sha256(p.bytes),
-        manifest: JSON.parse(JSON.stringify(p.manifest)),
-        bytes: toDbBytes(p.bytes),
-      })),
-    });
-    return lastVersion;
+    return published.version;
   }
 
   it('follows the alias to a new version and runs it exactly too (about half the samples to the cloud)', async () => {

@@ -9,8 +9,8 @@ import {
   type CutPartition,
 } from '@ddnn/engine';
 import { decodePartition, PartitionFormatError } from '@ddnn/partition-format';
-import { toDbBytes } from '@ddnn/persistence';
 import { createApiApp } from '../apps/api/src/api-app.factory';
+import { publishTestVersion } from './support/publish-test-version';
 import { ADMIN_TOKEN, TestPlatform } from './support/test-platform';
 
 /** Three 8x8 cameras, three classes: partitions are a few hundred bytes. */
@@ -74,46 +74,16 @@ describe('edge platform end to end', () => {
     const parts = cutPartitions(engineModel, { thresholds: { local: 0.5 } });
     const weights = serializeModel(engineModel);
     engineModel.dispose();
-    const job = await prisma.trainingJob.create({
-      data: {
-        modelId: model.id,
-        datasetId,
-        status: 'COMPLETED',
-        params: {},
-        totalEpochs: 1,
-      },
+    const published = await publishTestVersion(prisma, {
+      modelId: model.id,
+      datasetId,
+      config: model.config,
+      threshold: 0.5,
+      weights,
+      partitions: parts,
     });
-    const { lastVersion } = await prisma.model.update({
-      where: { id: model.id },
-      data: { lastVersion: { increment: 1 } },
-    });
-    const version = await prisma.modelVersion.create({
-      data: {
-        modelId: model.id,
-        version: lastVersion,
-        config: model.config ?? {},
-        metrics: {},
-        threshold: 0.5,
-        weights: toDbBytes(weights),
-        datasetId,
-        trainingJobId: job.id,
-      },
-    });
-    const tiers = { device: 'DEVICE', local: 'LOCAL', edge: 'EDGE', cloud: 'CLOUD' } as const;
-    await prisma.partition.createMany({
-      data: parts.map((p) => ({
-        versionId: version.id,
-        tier: tiers[p.manifest.tier],
-        deviceIndex: p.manifest.deviceIndex,
-        formatVersion: p.manifest.formatVersion,
-        sizeBytes: p.bytes.byteLength,
-        sha256: sha256(p.bytes),
-        manifest: JSON.parse(JSON.stringify(p.manifest)),
-        bytes: toDbBytes(p.bytes),
-      })),
-    });
-    const record = { id: version.id, version: lastVersion, parts };
-    versions.set(`${modelName}@${lastVersion}`, record);
+    const record = { id: published.versionId, version: published.version, parts };
+    versions.set(`${modelName}@${published.version}`, record);
     return record;
   }
 
