@@ -95,6 +95,14 @@ describe('ddnn CLI', () => {
     await expect(run(['train', '--dataset', 'imagenet', '--out', dir])).rejects.toThrow(
       /unknown dataset "imagenet"/,
     );
+    await expect(run(['train', '--validation-fraction', '0.7'])).rejects.toThrow(
+      /validation-fraction must be a number in 0\.\.0\.5, got "0\.7"/,
+    );
+    // 2 samples per class: 15 % rounds to none, the split would be empty.
+    await expect(
+      run(['train', '--train-size', '6', '--epochs', '1', '--out', join(dir, 'tiny')]),
+    ).rejects.toThrow(/--validation-fraction 0\.15 holds out no sample of the 6 training samples/);
+    await expect(stat(join(dir, 'tiny'))).rejects.toThrow(/ENOENT/);
     await expect(run(['inspect', join(dir, 'metrics.json')])).rejects.toThrow(/bad magic/);
     await expect(run(['eval', '--model', join(dir, 'nope')])).rejects.toThrow(/cannot read model/);
   });

@@ -111,6 +111,13 @@ export function registerTrainCommand(program: Command): void {
         flags.validationFraction > 0
           ? splitDataset(data.train, { testFraction: flags.validationFraction, seed: flags.seed })
           : { train: data.train, test: null };
+      if (validation && validation.numSamples === 0) {
+        throw new Error(
+          `--validation-fraction ${flags.validationFraction} holds out no sample of the ` +
+            `${data.train.numSamples} training samples (rounded per class): raise it, use more ` +
+            `training samples, or pass --validation-fraction 0 (last epoch, T on the test set)`,
+        );
+      }
       const base: DdnnConfigInput = flags.config
         ? (JSON.parse(await readFile(flags.config, 'utf8')) as DdnnConfigInput)
         : { ...PAPER_MVMC_CONFIG };
