@@ -25,6 +25,8 @@ export function chooseThresholdOnValidation(
   options: { targetLocalExitRate?: number } = {},
 ): ThresholdChoice {
   const prepared = prepare(model, validation);
+  // With no samples every T scores the same and T = 1 would come out, chosen on nothing.
+  if (prepared.numSamples < 1) throw new Error('the validation data has no samples');
   const outcomes = exitOutcomes(predictExits(model, prepared), prepared.labels);
   const where = `on the validation split (${prepared.numSamples} samples)`;
   if (options.targetLocalExitRate !== undefined) {
