@@ -134,6 +134,9 @@ describe('admin dashboard in a browser', () => {
     const headers = index!.headers();
     expect(headers['content-security-policy']).toContain("script-src 'self'");
     expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    // GraphQL and its WebSocket go to this origin only (the live progress below needs the socket).
+    expect(headers['content-security-policy']).toContain("connect-src 'self';");
+    expect(headers['content-security-policy']).not.toMatch(/\bwss?:/);
     expect(headers['x-content-type-options']).toBe('nosniff');
     await page.getByLabel('Admin token').fill('not-the-token');
     await page.getByRole('button', { name: 'Log in' }).click();
