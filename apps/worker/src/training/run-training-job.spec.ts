@@ -14,7 +14,8 @@ import {
   type PrismaClient,
   type TestDatabase,
 } from '@ddnn/persistence';
-import { runTrainingJob, TrainingQueueJob, VALIDATION_FRACTION } from './run-training-job';
+import { runTrainingJob, TrainingQueueJob } from './run-training-job';
+import { VALIDATION_FRACTION } from './validation-split';
 
 /** Real PostgreSQL and the real engine (WASM), on a tiny dataset: 2-3 short epochs per test. */
 describe('runTrainingJob', () => {

@@ -1,5 +1,4 @@
 import type { TrainingProgressEvent } from '@ddnn/contracts';
-import { splitDataset, type MultiViewDataset } from '@ddnn/datasets';
 import {
   chooseThresholdOnValidation,
   createModel,
@@ -13,25 +12,8 @@ import {
 import { type Prisma, type PrismaClient, toDbBytes } from '@ddnn/persistence';
 import { UnrecoverableError } from 'bullmq';
 import { loadDatasetSplits } from './dataset-loader';
+import { holdOutValidation } from './validation-split';
 import { publishVersion } from './version-publisher';
-
-/** Share of the training set held out to choose the exit threshold T (never the test set). */
-export const VALIDATION_FRACTION = 0.15;
-/** Below this many training samples nothing is held out: T is then chosen on the test set. */
-export const MIN_TRAIN_SAMPLES_FOR_VALIDATION = 20;
-
-/** The training set minus a seeded, stratified validation split (null when too small). */
-function holdOutValidation(
-  train: MultiViewDataset,
-  seed: number,
-): { fit: MultiViewDataset; validation: MultiViewDataset | null } {
-  if (train.numSamples < MIN_TRAIN_SAMPLES_FOR_VALIDATION) return { fit: train, validation: null };
-  const { train: fit, test: validation } = splitDataset(train, {
-    testFraction: VALIDATION_FRACTION,
-    seed,
-  });
-  return validation.numSamples > 0 ? { fit, validation } : { fit: train, validation: null };
-}
 
 /** The part of a BullMQ job the training logic needs (sandboxed or not). */
 export interface TrainingQueueJob {
