@@ -103,6 +103,19 @@ describe('ddnn CLI', () => {
       run(['train', '--train-size', '6', '--epochs', '1', '--out', join(dir, 'tiny')]),
     ).rejects.toThrow(/--validation-fraction 0\.15 holds out no sample of the 6 training samples/);
     await expect(stat(join(dir, 'tiny'))).rejects.toThrow(/ENOENT/);
+    await expect(
+      run([
+        'train',
+        '--train-size',
+        '2',
+        '--validation-fraction',
+        '0.5',
+        '--out',
+        join(dir, 'tiny'),
+      ]),
+    ).rejects.toThrow(
+      /--validation-fraction 0\.5 leaves [01] of the 2 training samples to train on/,
+    );
     await expect(run(['inspect', join(dir, 'metrics.json')])).rejects.toThrow(/bad magic/);
     await expect(run(['eval', '--model', join(dir, 'nope')])).rejects.toThrow(/cannot read model/);
   });

@@ -118,6 +118,13 @@ export function registerTrainCommand(program: Command): void {
             `training samples, or pass --validation-fraction 0 (last epoch, T on the test set)`,
         );
       }
+      if (validation && fit.numSamples < 2) {
+        throw new Error(
+          `--validation-fraction ${flags.validationFraction} leaves ${fit.numSamples} of the ` +
+            `${data.train.numSamples} training samples to train on (at least 2 are needed): ` +
+            `lower it or use more training samples`,
+        );
+      }
       const base: DdnnConfigInput = flags.config
         ? (JSON.parse(await readFile(flags.config, 'utf8')) as DdnnConfigInput)
         : { ...PAPER_MVMC_CONFIG };
