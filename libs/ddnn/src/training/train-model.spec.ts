@@ -196,7 +196,12 @@ describe('trainModel', () => {
     });
   });
 
-  it('rejects a device dropout outside 0..1', async () => {
+  it('rejects a device dropout outside 0..1, or on a model with one device', async () => {
+    const single = DdnnModel.create({ ...TOY_CONFIG, numDevices: 1 }, 3);
+    await expect(
+      trainModel(single, toyData(20, 1, 1), { ...hp, epochs: 1, deviceDropout: 0.5 }),
+    ).rejects.toThrow(/needs at least 2 devices/);
+    single.dispose();
     const model = DdnnModel.create(TOY_CONFIG, 3);
     await expect(trainModel(model, data, { ...hp, epochs: 1, deviceDropout: 1.5 })).rejects.toThrow(
       /deviceDropout/,

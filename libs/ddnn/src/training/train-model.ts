@@ -154,6 +154,11 @@ export async function trainModel(
 ): Promise<TrainSummary> {
   const { onEpoch, signal, onCheckpoint, resumeFrom, keepBest, ...raw } = options;
   const hp = trainingHyperparametersSchema.parse(raw);
+  if (hp.deviceDropout > 0 && model.config.numDevices < 2) {
+    throw new Error(
+      `deviceDropout ${hp.deviceDropout} needs at least 2 devices: this model has one, and dropping it would leave nothing to train`,
+    );
+  }
   if (data.numViews !== model.config.numDevices) {
     throw new Error(
       `the data has ${data.numViews} views but the model has ${model.config.numDevices} devices`,
