@@ -28,6 +28,7 @@ import {
   EdgeClientProcess,
   ensureEdgeClientBuilt,
 } from './support/edge-client-process';
+import type { SampleResult } from '../apps/edge-client/src/gateway/group-gateway';
 import { publishTestVersion } from './support/publish-test-version';
 import { TestPlatform, waitFor } from './support/test-platform';
 
@@ -45,21 +46,6 @@ const INPUT_FLAGS = [
 ];
 const FAST_RETRY = ['--retry-base-ms', '50', '--retry-max-ms', '200'];
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-
-interface SampleResult {
-  sample: number;
-  version: number;
-  label: number;
-  exitTier: string;
-  predictedClass: number | null;
-  localEntropy: number | null;
-  presentDevices: number[];
-  featureDevices: number[];
-  deviceWireBytes: number;
-  devicePayloadBytes: number;
-  cloudRequestBytes: number;
-  cloudPayloadBytes: number;
-}
 
 /**
  * Six end devices and one gateway as separate edge-client processes against the real platform
