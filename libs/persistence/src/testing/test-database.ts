@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { dropDatabase, ensureDatabase, withDatabase } from '../database-admin';
-import { migrateDatabase } from '../migrations/migration-runner';
+import { migrateDatabase, readMigrations } from '../migrations/migration-runner';
 
-const TEMPLATE = 'ddnn_test_template';
 /** "source database is being accessed by other users": another test process is migrating it. */
 const OBJECT_IN_USE = '55006';
 
@@ -16,18 +15,30 @@ function serverUrl(): string {
 }
 
 /**
+ * The template is named for its migrations, so checkouts with different migrations (branches,
+ * worktrees) sharing one PostgreSQL never migrate each other's template.
+ */
+function templateName(): string {
+  const hash = createHash('sha256');
+  for (const migration of readMigrations())
+    hash.update(`${migration.name}:${migration.checksum}\n`);
+  return `ddnn_test_template_${hash.digest('hex').slice(0, 12)}`;
+}
+
+/**
  * A fresh, migrated database for one test file: cloned from a template database that is
  * migrated once (and again only when a new migration appears). Drop it in afterAll.
  */
 export async function createTestDatabase(): Promise<TestDatabase> {
-  const templateUrl = withDatabase(serverUrl(), TEMPLATE);
+  const template = templateName();
+  const templateUrl = withDatabase(serverUrl(), template);
   await ensureDatabase(templateUrl);
   await migrateDatabase(templateUrl);
   const name = `ddnn_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   const url = withDatabase(serverUrl(), name);
   for (let attempt = 0; ; attempt++) {
     try {
-      await ensureDatabase(url, TEMPLATE);
+      await ensureDatabase(url, template);
       break;
     } catch (error) {
       if ((error as { code?: string }).code !== OBJECT_IN_USE || attempt > 50) throw error;
