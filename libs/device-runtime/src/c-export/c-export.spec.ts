@@ -23,7 +23,7 @@ import { LocalAggregatorRuntime } from '../local-aggregator-runtime';
 import { exportPartitionToC } from './c-export';
 import { CExportError } from './c-export-error';
 import { BYTE_Q31 } from './device-c-plan';
-import { requireTool, run, STRICT_C99, writeFiles } from './testing/c-toolchain';
+import { requireTool, run, STRICT_C99, writeFiles } from './c-toolchain';
 import { deviceHostHarness, localHostHarness } from './testing/host-harness';
 
 beforeAll(async () => {

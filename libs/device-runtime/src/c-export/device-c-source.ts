@@ -63,19 +63,23 @@ function firstBlockSource(plan: FirstBlockPlan): string {
   const { inHeight: h, inWidth: w, inChannels: cin, filters, poolStride: s } = b;
   const groups = Math.ceil(filters / 8);
   const rowBytes = (w + 2) * cin;
-  const flagLines: string[] = [];
-  for (let g = 0; g < groups; g++) flagLines.push(`    uint8_t sure${g} = 0, maybe${g} = 0;`);
+  // one loop per filter over the row: its 9 * cin byte loads use the row pointers' fixed
+  // displacements (on AVR, LDD), rather than holding every tap of a pixel in registers
+  const flagLines: string[] = [
+    `  memset(sure, 0, ${w * groups});`,
+    `  memset(maybe, 0, ${w * groups});`,
+  ];
   for (let f = 0; f < filters; f++) {
     const g = f >> 3;
     flagLines.push(
+      `  for (x = 0, r0 = t0, r1 = t1, r2 = t2; x < ${w}; x++, r0 += ${cin}, r1 += ${cin}, r2 += ${cin}) {`,
       `    s = ${firstLayerSum(plan, f)};`,
-      `    if (s >= ${plan.hi[f]}) sure${g} |= ${bitOf(f)};`,
-      `    if (s >= ${plan.lo[f]}) maybe${g} |= ${bitOf(f)};`,
+      `    if (s >= ${plan.lo[f]}) {`,
+      `      maybe[x * ${groups} + ${g}] |= ${bitOf(f)};`,
+      `      if (s >= ${plan.hi[f]}) sure[x * ${groups} + ${g}] |= ${bitOf(f)};`,
+      `    }`,
+      `  }`,
     );
-  }
-  for (let g = 0; g < groups; g++) {
-    flagLines.push(`    sure[x * ${groups} + ${g}] = sure${g};`);
-    flagLines.push(`    maybe[x * ${groups} + ${g}] = maybe${g};`);
   }
   const invertMask = Array.from({ length: groups }, (_, g) => {
     let m = 0;
@@ -158,31 +162,36 @@ static void b0_load_row(const uint8_t *view, int16_t y, uint8_t *row) {
 /* Conv row y from the ring: sure = the integer sum is far enough above the threshold that the
  * engine's float32 sum reaches it, maybe = it might (below: it surely does not). */
 static void b0_flag_row(int16_t y) {
-  const uint8_t *r0 = b0_rows[(y + 2) % 3], *r1 = b0_rows[y % 3], *r2 = b0_rows[(y + 1) % 3];
+  const uint8_t *t0 = b0_rows[(y + 2) % 3], *t1 = b0_rows[y % 3], *t2 = b0_rows[(y + 1) % 3];
+  const uint8_t *r0, *r1, *r2;
   uint8_t *sure = b0_sure[y % 3], *maybe = b0_maybe[y % 3];
   uint8_t x;
   int16_t s;
-  for (x = 0; x < ${w}; x++, r0 += ${cin}, r1 += ${cin}, r2 += ${cin}) {
 ${flagLines.join('\n')}
-  }
 }
 
 /* Pooled row oy (its conv rows are in the ring) into the HWC bit string out. */
 static void b0_pool_row(const uint8_t *view, int16_t oy, uint8_t *out) {
   int16_t ylo = oy * ${s} - 1, yhi = oy * ${s} + 1, ox, y, x;
   uint8_t g, f;
+  const uint8_t *sure_rows[3], *maybe_rows[3];
   if (ylo < 0) ylo = 0;
   if (yhi > ${h - 1}) yhi = ${h - 1};
+  /* the ring slots of the window's conv rows, found once (no division in the loops) */
+  for (y = ylo; y <= yhi; y++) {
+    sure_rows[y - ylo] = b0_sure[y % 3];
+    maybe_rows[y - ylo] = b0_maybe[y % 3];
+  }
   for (ox = 0; ox < ${b.outWidth}; ox++) {
     int16_t xlo = ox * ${s} - 1, xhi = ox * ${s} + 1;
     if (xlo < 0) xlo = 0;
     if (xhi > ${w - 1}) xhi = ${w - 1};
     for (g = 0; g < ${groups}; g++) {
       uint8_t sure = 0, maybe = 0, above;
-      for (y = ylo; y <= yhi; y++) {
+      for (y = 0; y <= yhi - ylo; y++) {
         for (x = xlo; x <= xhi; x++) {
-          sure |= b0_sure[y % 3][x * ${groups} + g];
-          maybe |= b0_maybe[y % 3][x * ${groups} + g];
+          sure |= sure_rows[y][x * ${groups} + g];
+          maybe |= maybe_rows[y][x * ${groups} + g];
         }
       }
       above = sure;
@@ -194,7 +203,7 @@ static void b0_pool_row(const uint8_t *view, int16_t oy, uint8_t *out) {
           ${'${symbol}'}_exact_windows++;
           for (y = ylo; y <= yhi && (above & bit) == 0; y++) {
             for (x = xlo; x <= xhi; x++) {
-              if ((b0_maybe[y % 3][x * ${groups} + g] & bit) && b0_exact_reaches(view, y, x, f)) {
+              if ((maybe_rows[y - ylo][x * ${groups} + g] & bit) && b0_exact_reaches(view, y, x, f)) {
                 above |= bit;
                 break;
               }

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CExportFile } from '../c-export';
+import type { CExportFile } from './c-export';
 
 /**
  * The C toolchains the export's tests run (Debian packages; `.ci/run` installs them): gcc for
