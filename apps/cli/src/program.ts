@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerDatasetCommands } from './commands/dataset.command';
 import { registerEvalCommand } from './commands/eval.command';
+import { registerExportCommand } from './commands/export.command';
 import { registerInspectCommand } from './commands/inspect.command';
 import { registerSweepCommand } from './commands/sweep.command';
 import { registerTrainCommand } from './commands/train.command';
@@ -16,6 +17,7 @@ export function buildProgram(configure?: (program: Command) => void): Command {
   registerEvalCommand(program);
   registerSweepCommand(program);
   registerInspectCommand(program);
+  registerExportCommand(program);
   registerDatasetCommands(program);
   return program;
 }

@@ -4,3 +4,4 @@ export * from './local-aggregator-runtime';
 export * from './exit-decision';
 export * from './c-export/c-export';
 export * from './c-export/c-export-error';
+export * from './c-export/mcu-footprint';

@@ -1,6 +1,35 @@
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
-import { decodePartition } from '@ddnn/partition-format';
+import { decodePartition, PartitionManifest } from '@ddnn/partition-format';
+import { measureOnAvr, mcuFootprint } from '@ddnn/device-runtime';
+
+/** The C export's needs for a binary device partition: computed, and measured with --avr. */
+function microcontrollerLines(
+  bytes: Uint8Array,
+  manifest: PartitionManifest,
+  avr: boolean,
+): string[] {
+  if (manifest.tier !== 'device' || !manifest.binary) return [];
+  const footprint = mcuFootprint(bytes);
+  const lines = [
+    'microcontroller (ddnn export --target c), from the geometry:',
+    `  view ${footprint.viewBytes} B in the caller's RAM; static RAM of the generated code ${footprint.staticRamBytes} B; const tables ${footprint.tableBytes} B (flash on AVR)`,
+  ];
+  if (!avr) {
+    lines.push('  (--avr measures flash, RAM and cycles on an ATmega2560 in simavr)');
+    return lines;
+  }
+  const m = measureOnAvr(bytes);
+  const ms = (cycles: number) => ((cycles / m.clockHz) * 1000).toFixed(1);
+  lines.push(
+    `measured on an ${m.mcu} in simavr (avr-gcc -O2, ${m.clockHz / 1e6} MHz):`,
+    `  generated code: flash ${m.flashBytes} B, static RAM ${m.ramBytes} B; peak stack of a caller ${m.stackBytes} B`,
+    ...m.cycles.map(
+      (c, i) => `  one view (${m.probes[i]}): ${c} cycles = ${ms(c)} ms at ${m.clockHz / 1e6} MHz`,
+    ),
+  );
+  return lines;
+}
 
 export function registerInspectCommand(program: Command): void {
   program
@@ -8,7 +37,11 @@ export function registerInspectCommand(program: Command): void {
     .description("print a partition's manifest and sizes (verifies its sha256)")
     .argument('<partition>', 'a .ddnnp partition file')
     .option('--json', 'print the manifest as JSON only')
-    .action(async (file: string, flags: { json?: boolean }) => {
+    .option(
+      '--avr',
+      'for a binary device partition, measure its C export on an ATmega2560 in simavr (needs gcc-avr, avr-libc, simavr)',
+    )
+    .action(async (file: string, flags: { json?: boolean; avr?: boolean }) => {
       const bytes = new Uint8Array(await readFile(file));
       const { manifest, weights } = decodePartition(bytes);
       if (flags.json) {
@@ -34,6 +67,7 @@ export function registerInspectCommand(program: Command): void {
         ...manifest.tensors.map(
           (t) => `  ${t.name} [${t.shape.join(', ')}] ${t.encoding} ${t.byteLength} B`,
         ),
+        ...microcontrollerLines(bytes, manifest, flags.avr ?? false),
       ];
       process.stdout.write(lines.join('\n') + '\n');
     });

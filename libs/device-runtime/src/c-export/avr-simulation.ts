@@ -134,7 +134,7 @@ function sizeOf(file: string): Record<string, number> {
   const out = run('avr-size', ['-A', file]).stdout.toString();
   const sizes: Record<string, number> = {};
   for (const line of out.split('\n')) {
-    const m = /^(\.\w+)\s+(\d+)\s+\d+/.exec(line.trim());
+    const m = /^(\.[\w.]+)\s+(\d+)\s+\d+/.exec(line.trim());
     if (m) sizes[m[1]] = Number(m[2]);
   }
   return sizes;
