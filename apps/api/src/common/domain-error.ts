@@ -13,6 +13,8 @@ export enum ErrorCode {
   TrainingJobNotFound = 'TRAINING_JOB_NOT_FOUND',
   EdgeClientNotFound = 'EDGE_CLIENT_NOT_FOUND',
   PartitionNotFound = 'PARTITION_NOT_FOUND',
+  /** The partition has no C export (e.g. a float device: the export is integer-only). */
+  PartitionNotExportable = 'PARTITION_NOT_EXPORTABLE',
   AlreadyExists = 'ALREADY_EXISTS',
   DatasetRejected = 'DATASET_REJECTED',
   PayloadTooLarge = 'PAYLOAD_TOO_LARGE',

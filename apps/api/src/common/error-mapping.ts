@@ -32,6 +32,8 @@ export function httpStatusOf(code: ErrorCode): number {
       return 409;
     case ErrorCode.PayloadTooLarge:
       return 413;
+    case ErrorCode.PartitionNotExportable:
+      return 422;
     case ErrorCode.RateLimited:
       return 429;
     case ErrorCode.Unavailable:
