@@ -47,13 +47,13 @@ const CASES: {
   test: MultiViewData;
 }[] = [
   {
-    name: 'paper MVMC device 0 (32x32x3 view, 4 filters, FC 1024 -> 3)',
+    name: 'paper MVMC device partition (32x32x3 view, 4 filters, FC 1024 -> 3)',
     config: PAPER_MVMC_CONFIG,
     train: mvmc.train,
     test: mvmc.test,
   },
   {
-    name: 'toy device 0 with 2 binary blocks of 3 filters',
+    name: 'toy device partition with 2 binary blocks of 3 filters',
     config: { ...TOY_CONFIG, device: { blocks: 2, filters: 3, poolStride: 2, binary: true } },
     train: toyBytes(64, 3),
     test: toyBytes(100, 4),
