@@ -255,6 +255,25 @@ describe.each(CASES)('C export vs the engine and the device runtime: $name', (c)
 });
 
 describe('C export: what it refuses', () => {
+  it('embeds any model-version text as a valid C string and comment', () => {
+    const model = createModel(TOY_CONFIG, 1);
+    const parts = cutPartitions(model, { thresholds: { local: 0.5 } });
+    model.dispose();
+    const dir = mkdtempSync(join(tmpdir(), 'ddnn-c-names-'));
+    try {
+      const label = 'v"1\\ ??/ */ é\n';
+      for (const part of parts.filter((p) => p.manifest.tier !== 'cloud')) {
+        const exported = exportPartitionToC(part.bytes, { modelVersion: label });
+        writeFiles(dir, exported.files);
+        const c = join(dir, exported.files[1].name);
+        run('gcc', [...STRICT_C99, '-c', '-o', `${c}.o`, c]);
+        expect(exported.files[0].content).toContain('_MODEL_VERSION "v\\"1\\\\ \\?\\?/ */ \\?\\?"');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('fixed-point pixel table: fround(u / 255) * 2^31 is an exact integer for every byte', () => {
     for (const v of BYTE_Q31) expect(Number.isInteger(v) && v >= 0 && v <= 2 ** 31).toBe(true);
   });

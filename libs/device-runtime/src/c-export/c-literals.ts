@@ -19,14 +19,15 @@ export const hexU32 = (v: number): string => '0x' + (v >>> 0).toString(16).padSt
 /** An int64 as a portable C99 literal. */
 export const int64Literal = (v: bigint): string => `INT64_C(${v.toString()})`;
 
-/** A C string literal (the values here are ASCII; anything else is escaped). */
+/** A C string literal: printable ASCII kept (quotes and backslashes escaped), anything else `?`. */
 export function cString(value: string): string {
   return (
     '"' +
     Array.from(value, (ch) => {
       const code = ch.charCodeAt(0);
       if (ch === '"' || ch === '\\') return '\\' + ch;
-      if (code < 0x20 || code > 0x7e) return '?';
+      // '?' is escaped so that no trigraph (e.g. ??/) forms; other characters become \?
+      if (ch === '?' || code < 0x20 || code > 0x7e) return '\\?';
       return ch;
     }).join('') +
     '"'
@@ -42,9 +43,9 @@ export function float32Bits(value: number): number {
 
 /** Lines of a comment block, each prefixed for a C block comment. */
 export function cComment(lines: string[]): string {
-  return ['/*', ...lines.map((l) => (l ? ` * ${l.replace(/\*\//g, '* /')}` : ' *')), ' */'].join(
-    '\n',
-  );
+  // printable ASCII only, and nothing that ends the comment
+  const clean = (l: string) => l.replace(/[^\x20-\x7e]/g, '?').replace(/\*\//g, '* /');
+  return ['/*', ...lines.map((l) => (l ? ` * ${clean(l)}` : ' *')), ' */'].join('\n');
 }
 
 /** The portable ROM macros: PROGMEM tables on AVR, plain const tables elsewhere. */
