@@ -163,5 +163,8 @@ describe.each(CASES)('C export on an ATmega2560 in simavr: $name', (c) => {
       ].join('\n'),
     );
     expect(sim.results.length).toBe(views.length);
+    // what `ddnn inspect` computes from the geometry is what avr-size measures
+    expect(sim.exportRamBytes).toBe(exported.staticRamBytes);
+    expect(sim.exportFlashBytes).toBeGreaterThan(exported.tableBytes);
   });
 });

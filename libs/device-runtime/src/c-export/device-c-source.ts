@@ -32,7 +32,8 @@ export function deviceTableBytes(plan: DeviceCPlan): number {
     BYTE_Q31.length * 4 +
     plan.first.signs.length +
     plan.first.thresholdQ31.length * 8 +
-    plan.later.reduce((n, b) => n + b.signs.length + b.threshold.length * 2, 0) +
+    Math.ceil(plan.first.block.filters / 8) +
+    plan.later.reduce((n, b) => n + b.signs.length + b.threshold.length * 3, 0) +
     plan.exit.columns.length +
     plan.exit.scoreBits.length * 4
   );
@@ -437,7 +438,7 @@ extern uint16_t ${sym}_exact_windows;
 
 ${ROM_MACROS}
 
-uint16_t ${sym}_exact_windows;
+uint16_t ${sym}_exact_windows = 0;
 ${firstBlockSource(plan.first).split('${symbol}').join(sym)}${plan.later.map((b, i) => packedBlockSource(b, i + 1)).join('')}${exitSource(plan)}
 ${intermediate.join('\n')}
 
