@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { decodePartition, PartitionManifest } from '@ddnn/partition-format';
-import { measureOnAvr, mcuFootprint } from '@ddnn/device-runtime';
+import { CExportError, measureOnAvr, mcuFootprint } from '@ddnn/device-runtime';
 
 /** The C export's needs for a binary device partition: computed, and measured with --avr. */
 function microcontrollerLines(
@@ -10,7 +10,13 @@ function microcontrollerLines(
   avr: boolean,
 ): string[] {
   if (manifest.tier !== 'device' || !manifest.binary) return [];
-  const footprint = mcuFootprint(bytes);
+  let footprint;
+  try {
+    footprint = mcuFootprint(bytes);
+  } catch (error) {
+    if (!(error instanceof CExportError)) throw error;
+    return [`microcontroller: no C export (${error.message})`];
+  }
   const lines = [
     'microcontroller (ddnn export --target c), from the geometry:',
     `  view ${footprint.viewBytes} B in the caller's RAM; static RAM of the generated code ${footprint.staticRamBytes} B; const tables ${footprint.tableBytes} B (flash on AVR)`,
