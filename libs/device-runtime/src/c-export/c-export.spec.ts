@@ -292,5 +292,20 @@ describe('C export: what it refuses', () => {
     expect(() => exportPartitionToC(cloud.bytes)).toThrow(/this partition is the cloud tier/);
     const local = parts.find((p) => p.manifest.tier === 'local')!;
     expect(() => exportPartitionToC(local.bytes, { symbol: 'not-c' })).toThrow(/C identifier/);
+    // 64x64 views, 16 filters, pool stride 1: 65,536 feature bits, past the 16-bit indices
+    const big = createModel(
+      toy({
+        inputShape: [64, 64, 1],
+        device: { blocks: 1, filters: 16, poolStride: 1, binary: true },
+      }),
+      1,
+    );
+    const bigDevice = cutPartitions(big, { thresholds: { local: 0.5 } }).find(
+      (p) => p.manifest.tier === 'device',
+    )!;
+    big.dispose();
+    expect(() => exportPartitionToC(bigDevice.bytes)).toThrow(
+      /microcontroller-sized devices \(16-bit indices, tables under 64 KiB\): block 0 outputs 65536 bits; its const tables are \d+ bytes/,
+    );
   });
 });

@@ -151,6 +151,41 @@ function exitPlan(layout: DeviceLayout): ExitPlan {
   return { features, classes, columns, scoreBits };
 }
 
+/**
+ * The generated code indexes views, bit strings and tables with 16-bit integers (the fast kind on
+ * an 8-bit MCU) and reads tables with near pgm_read_* on AVR: everything must stay below 64 KiB.
+ */
+export const MAX_C_INDEX = 0xffff;
+
+function checkLimits(layout: DeviceLayout, plan: Omit<DeviceCPlan, 'layout'>): void {
+  const problems: string[] = [];
+  const [h, w, c] = layout.inputShape;
+  if (h * w * c > MAX_C_INDEX) problems.push(`a view is ${h * w * c} bytes`);
+  layout.blocks.forEach((b, i) => {
+    const bits = b.outHeight * b.outWidth * b.filters;
+    if (bits > MAX_C_INDEX) problems.push(`block ${i} outputs ${bits} bits`);
+    if (9 * b.inChannels * b.filters > MAX_C_INDEX) {
+      problems.push(`block ${i} has ${9 * b.inChannels * b.filters} kernel signs`);
+    }
+  });
+  const tables =
+    plan.exit.scoreBits.length * 4 +
+    plan.exit.columns.length +
+    plan.first.signs.length +
+    plan.later.reduce((n, b) => n + b.signs.length, 0) +
+    BYTE_Q31.length * 4;
+  if (plan.exit.scoreBits.length > MAX_C_INDEX || tables > MAX_C_INDEX) {
+    problems.push(
+      `its const tables are ${tables} bytes (the exit's score table ${plan.exit.scoreBits.length * 4})`,
+    );
+  }
+  if (problems.length > 0) {
+    throw new CExportError(
+      `the C export is for microcontroller-sized devices (16-bit indices, tables under 64 KiB): ${problems.join('; ')}`,
+    );
+  }
+}
+
 /** The numbers the C source is made of, from a validated binary device layout. */
 export function deviceCPlan(layout: DeviceLayout): DeviceCPlan {
   if (!layout.binary) {
@@ -159,11 +194,12 @@ export function deviceCPlan(layout: DeviceLayout): DeviceCPlan {
     );
   }
   const [fh, fw, fc] = layout.featureShape;
-  return {
-    layout,
+  const plan = {
     first: firstBlockPlan(layout.blocks[0]),
     later: layout.blocks.slice(1).map(packedBlockPlan),
     exit: exitPlan(layout),
     featureBytes: Math.ceil((fh * fw * fc) / 8),
   };
+  checkLimits(layout, plan);
+  return { layout, ...plan };
 }
