@@ -164,6 +164,9 @@ function checkLimits(layout: DeviceLayout, plan: Omit<DeviceCPlan, 'layout'>): v
   layout.blocks.forEach((b, i) => {
     const bits = b.outHeight * b.outWidth * b.filters;
     if (bits > MAX_C_INDEX) problems.push(`block ${i} outputs ${bits} bits`);
+    if (i > 0 && 9 * b.inChannels + 1 > 0x7fff) {
+      problems.push(`block ${i}'s integer sums reach ±${9 * b.inChannels} (int16)`);
+    }
     if (9 * b.inChannels * b.filters > MAX_C_INDEX) {
       problems.push(`block ${i} has ${9 * b.inChannels * b.filters} kernel signs`);
     }
