@@ -38,4 +38,6 @@ export type { SyntheticCameraProfile, SyntheticMvmcOptions } from './synthetic-m
 export { SYNTHETIC_CLASSES } from './synthetic-scene';
 export { createMnist6, MNIST6_TILE_SHAPE, MNIST6_VIEW_NAMES } from './mnist-6';
 export { renderContactSheet } from './contact-sheet';
+export { DATASET_HEAD_PROBE_BYTES, decodeDatasetHead, readDatasetHead } from './dataset-head';
+export type { DatasetHead } from './dataset-head';
 export type { ContactSheetOptions } from './contact-sheet';
