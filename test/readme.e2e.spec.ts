@@ -145,6 +145,7 @@ describe('README.md, top to bottom', () => {
       const all = outputs.join('\n');
       // What each documented step promises (blocks other than these are checked as above).
       expect(all).toMatch(/test accuracy: local [\d.]+%/); // ddnn train
+      expect(all).toMatch(/train acc local [\d.]+% cloud [\d.]+%/); // its progress line says so
       expect(all).toMatch(
         /wrote mine\.ddnnds \(ddnnds, \d+ bytes\): "synthetic-mvmc", 851 samples/,
       );

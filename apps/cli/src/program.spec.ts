@@ -51,7 +51,6 @@ describe('ddnn CLI', () => {
     ]);
     expect(out).toMatch(/training on synthetic-mvmc/);
     expect(out).toMatch(/test accuracy: local/);
-    expect(out).toMatch(/train acc local/); // the progress line says which accuracy it shows
     // 15 % of the training set is held out: it keeps the best epoch and chooses T.
     expect(out).toMatch(/: 21 train \/ 3 validation \/ 12 test samples/);
     expect(out).toMatch(
