@@ -40,20 +40,24 @@ command -v podman > /dev/null || skip "podman is not installed (Debian: apt-get 
 command -v runc > /dev/null || skip "runc is not installed"
 mkdir -p "$WORK"
 
-# The runc wrapper: drop process.rlimits from the bundle's config.json, then run runc.
+# The runc wrapper: drop the rlimits from the bundle's config.json (create/run) and from the
+# process file of `runc exec --process` (podman exec, health checks), then run runc.
 WRAPPER=$WORK/runc-no-rlimits
 cat > "$WRAPPER" << 'WRAP'
 #!/bin/sh
 bundle=""
+process=""
 prev=""
 for arg in "$@"; do
-  case "$prev" in --bundle | -b) bundle=$arg ;; esac
-  case "$arg" in --bundle=*) bundle=${arg#--bundle=} ;; esac
+  case "$prev" in --bundle | -b) bundle=$arg ;; --process | -p) process=$arg ;; esac
+  case "$arg" in --bundle=*) bundle=${arg#--bundle=} ;; --process=*) process=${arg#--process=} ;; esac
   prev=$arg
 done
-if [ -n "$bundle" ] && [ -f "$bundle/config.json" ]; then
-  node -e 'const f=process.argv[1],fs=require("fs"),c=JSON.parse(fs.readFileSync(f));if(c.process)delete c.process.rlimits;fs.writeFileSync(f,JSON.stringify(c))' "$bundle/config.json"
-fi
+strip() {
+  node -e 'const f=process.argv[1],fs=require("fs"),c=JSON.parse(fs.readFileSync(f));delete c.rlimits;if(c.process)delete c.process.rlimits;fs.writeFileSync(f,JSON.stringify(c))' "$1"
+}
+if [ -n "$bundle" ] && [ -f "$bundle/config.json" ]; then strip "$bundle/config.json"; fi
+if [ -n "$process" ] && [ -f "$process" ]; then strip "$process"; fi
 exec runc "$@"
 WRAP
 chmod +x "$WRAPPER"
