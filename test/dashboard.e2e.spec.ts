@@ -158,6 +158,18 @@ describe('admin dashboard in a browser', () => {
     const form = page.locator('form.start-training');
     await form.getByLabel('Dataset').selectOption({ label: 'synthetic-mvmc (6 views, 3 classes)' });
     await form.getByLabel('New model name').fill('e2e-mvmc');
+    // Every option of every dropdown fits in it (preset and dataset names are long): measured
+    // with the select's own font; 24 px for the padding and the arrow.
+    const cut = await form.locator('select').evaluateAll((selects) =>
+      selects.flatMap((select) => {
+        const context = document.createElement('canvas').getContext('2d')!;
+        context.font = getComputedStyle(select).font;
+        return Array.from((select as HTMLSelectElement).options)
+          .filter((o) => context.measureText(o.text).width + 24 > select.clientWidth)
+          .map((o) => `${(select as HTMLSelectElement).name}: ${o.text}`);
+      }),
+    );
+    expect(cut).toEqual([]);
     await form.getByLabel('Architecture preset').selectOption('small');
     await form.getByLabel('Epochs').fill('4');
     await form.getByLabel('Batch size').fill('16');
@@ -210,6 +222,11 @@ describe('admin dashboard in a browser', () => {
     const row = page.locator(`tr[data-job-id="${jobId}"]`);
     await row.getByText('COMPLETED').waitFor();
     await expect(bar.getAttribute('aria-label')).resolves.toBe('epoch 4/4');
+    // Two jobs of one model tell apart by when they were created and how long they ran.
+    await expect(row.locator('td.job-created').textContent()).resolves.toMatch(/\d/);
+    await expect(row.locator('td.job-duration').textContent()).resolves.toMatch(
+      /^(\d+ s|\d+ min \d+ s)$/,
+    );
 
     // The per-exit curves have a point per epoch and exit.
     await page.locator('[data-testid=loss-curves] svg').waitFor();
@@ -298,6 +315,185 @@ describe('admin dashboard in a browser', () => {
     await screenshot('versions');
   });
 
+  it('shows the DDNN at a glance: the hierarchy, plots fitted to their data', async () => {
+    const { modelVersion } = await graphql(
+      'query V($id: String!) { modelVersion(id: $id) { metrics } }',
+      { id: versionId },
+    );
+    const metrics = modelVersion.metrics;
+    const op = metrics.operatingPoint;
+    const detail = page.getByTestId('version-detail');
+    const diagram = detail.getByTestId('hierarchy-diagram');
+    await diagram.waitFor();
+    const label = (selector: string) => diagram.locator(selector).getAttribute('aria-label');
+    // Each tier's accuracy and the share of samples that exit there at the shipped T.
+    await expect(label('[data-tier=local]')).resolves.toBe(
+      `local aggregator (local exit): accuracy ${pct(metrics.exitAccuracy.local)}; exits here at T: ${pct(op.localExitRate)} of samples`,
+    );
+    await expect(label('[data-tier=cloud]')).resolves.toBe(
+      `cloud: accuracy ${pct(metrics.exitAccuracy.cloud)}; exits here at T: ${pct(1 - op.localExitRate)} of samples`,
+    );
+    await expect(diagram.locator('[data-tier=edge]').count()).resolves.toBe(0);
+    for (const [d, accuracy] of (metrics.deviceAccuracy as number[]).entries()) {
+      await expect(label(`[data-device="${d}"]`)).resolves.toBe(
+        `device ${d}: accuracy ${pct(accuracy)}`,
+      );
+    }
+    // The bytes on each link per device and sample: scores always, features when unsure.
+    const { featureBytesPerDevice, scoreBytesPerDevice } = metrics.communication;
+    await expect(label('[data-link=scores]')).resolves.toContain(
+      `${scoreBytesPerDevice} B of class scores per device and sample, always`,
+    );
+    const featureAverage = (1 - op.localExitRate) * featureBytesPerDevice;
+    await expect(label('[data-link=features]')).resolves.toContain(
+      `${featureBytesPerDevice} B of binary features per device for the ${pct(1 - op.localExitRate)} of samples not exiting locally = ${featureAverage.toFixed(1)} B per device and sample`,
+    );
+    // The diagram's average equals the evaluation's bytes per device at T minus the scores.
+    expect(featureAverage + scoreBytesPerDevice).toBeCloseTo(op.commBytesPerDevice, 6);
+    await diagram.screenshot({ path: join(ARTIFACTS, 'hierarchy.png') });
+
+    // The accuracy axes fit the data: they start near the lowest point, not at 0 %.
+    const yAxisRange = async (testId: string) => {
+      const text = await detail
+        .getByTestId(testId)
+        .locator('svg [aria-roledescription=axis]')
+        .evaluateAll((axes) =>
+          axes.map((a) => a.getAttribute('aria-label') ?? '').find((l) => /^Y-axis/.test(l)),
+        );
+      const match = /values from (-?[\d.]+)% to ([\d.]+)%/.exec(text ?? '');
+      expect(match).not.toBeNull();
+      return [Number(match![1]) / 100, Number(match![2]) / 100];
+    };
+    const sweepAccuracies = [...metrics.sweep, op].map(
+      (p: { overallAccuracy: number }) => p.overallAccuracy,
+    );
+    const [sweepLo, sweepHi] = await yAxisRange('threshold-plot');
+    expect(sweepLo).toBeLessThanOrEqual(Math.min(...sweepAccuracies));
+    expect(sweepLo).toBeGreaterThan(Math.min(...sweepAccuracies) - 0.2);
+    expect(sweepHi).toBeGreaterThanOrEqual(Math.max(...sweepAccuracies));
+    expect(sweepHi).toBeLessThan(Math.max(...sweepAccuracies) + 0.2);
+    const faultAccuracies = (
+      metrics.faultTolerance as { local: number; cloud: number; overall: number }[]
+    ).flatMap((r) => [r.local, r.cloud, r.overall]);
+    const [faultLo] = await yAxisRange('fault-tolerance');
+    expect(faultLo).toBeLessThanOrEqual(Math.min(...faultAccuracies));
+    expect(faultLo).toBeGreaterThan(Math.min(...faultAccuracies) - 0.2);
+    // One point per missing device and exit, each described with its number.
+    const faultPoints = await detail
+      .getByTestId('fault-tolerance')
+      .locator('svg [aria-roledescription=point]')
+      .evaluateAll((marks) => marks.map((m) => m.getAttribute('aria-label')));
+    expect(faultPoints).toHaveLength(3 * metrics.faultTolerance.length);
+    expect(faultPoints).toContain(
+      `without device 0: overall ${pct(metrics.faultTolerance[0].overall)}`,
+    );
+
+    // The sweep's local-exit labels do not overlap one another.
+    const boxes = await detail
+      .getByTestId('threshold-plot')
+      .locator('svg .mark-text text')
+      .evaluateAll((texts) =>
+        texts
+          .filter((t) => (t.textContent ?? '').trim() !== '')
+          .map((t) => {
+            const r = t.getBoundingClientRect();
+            return {
+              text: t.textContent,
+              left: r.left,
+              right: r.right,
+              top: r.top,
+              bottom: r.bottom,
+            };
+          }),
+      );
+    expect(boxes.length).toBeGreaterThan(0);
+    for (const [i, a] of boxes.entries()) {
+      for (const b of boxes.slice(i + 1)) {
+        const overlap =
+          a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+        expect({ a, b, overlap }).toEqual({ a, b, overlap: false });
+      }
+    }
+    await screenshot('version-at-a-glance');
+  });
+
+  it('compares two versions: per-exit accuracies side by side and the sweeps overlaid', async () => {
+    const started = await graphql(
+      'mutation S($input: StartTrainingInput!) { startTraining(input: $input) { id } }',
+      {
+        input: {
+          modelName: 'e2e-mvmc',
+          dataset: 'synthetic-mvmc',
+          epochs: 2,
+          batchSize: 16,
+          seed: 7,
+        },
+      },
+    );
+    const secondJob = started.startTraining.id;
+    await waitFor(
+      async () => {
+        const { trainingJob } = await graphql(
+          'query J($id: ID!) { trainingJob(id: $id) { status } }',
+          {
+            id: secondJob,
+          },
+        );
+        if (trainingJob.status === 'FAILED') throw new Error('the second training job failed');
+        return trainingJob.status === 'COMPLETED' ? true : undefined;
+      },
+      120_000,
+      'the second version',
+    );
+    const { modelVersions } = await graphql(
+      'query { modelVersions(filter: { modelName: "e2e-mvmc" }) { nodes { id version metrics } } }',
+    );
+    const [first, second] = [...modelVersions.nodes].sort(
+      (a: { version: number }, b: { version: number }) => a.version - b.version,
+    );
+    expect(first.id).toBe(versionId);
+
+    await page.getByRole('link', { name: 'Model versions' }).click();
+    const link = page.getByTestId('compare-link');
+    await expect(link.getAttribute('aria-disabled')).resolves.toBe('true');
+    await page.getByLabel('compare e2e-mvmc v1').check();
+    await page.getByLabel(`compare e2e-mvmc v${second.version}`).check();
+    await link.click();
+    await page.waitForURL(new RegExp(`#/compare/${first.id}/${second.id}$`));
+    const compare = page.getByTestId('compare-versions');
+    await compare.waitFor();
+    const cells = (row: string) =>
+      compare.locator(`[data-testid=compare-table] tr[data-row=${row}] td`).allTextContents();
+    const points = (d: number) => `${d >= 0 ? '+' : ''}${(d * 100).toFixed(1)} pts`;
+    for (const [row, pick] of [
+      ['local', (m: typeof first.metrics) => m.exitAccuracy.local],
+      ['cloud', (m: typeof first.metrics) => m.exitAccuracy.cloud],
+      ['overall', (m: typeof first.metrics) => m.operatingPoint.overallAccuracy],
+      ['local-exit-rate', (m: typeof first.metrics) => m.operatingPoint.localExitRate],
+    ] as const) {
+      const a = pick(first.metrics);
+      const b = pick(second.metrics);
+      await expect(cells(row)).resolves.toEqual([
+        expect.any(String),
+        pct(a),
+        pct(b),
+        points(b - a),
+      ]);
+    }
+    await expect(compare.locator('tr[data-row=edge]').count()).resolves.toBe(0);
+    // Both sweep curves on one plot, every point described with its version's numbers.
+    const described = await compare
+      .getByTestId('compare-sweep')
+      .locator('svg [aria-roledescription=point]')
+      .evaluateAll((marks) => marks.map((m) => m.getAttribute('aria-label')));
+    expect(described).toHaveLength(first.metrics.sweep.length + second.metrics.sweep.length + 2);
+    expect(described).toContain(`e2e-mvmc v1: ${sweepLabel(first.metrics.sweep[0])}`);
+    expect(described).toContain(
+      `e2e-mvmc v${second.version} operating point: ${sweepLabel(second.metrics.operatingPoint)}`,
+    );
+    await screenshot('compare');
+  });
+
   it('lists an edge client registered through the REST API with its heartbeat', async () => {
     const { createEnrollmentToken } = await graphql(
       'mutation { createEnrollmentToken(input: { description: "e2e" }) { token } }',
@@ -359,6 +555,14 @@ describe('admin dashboard in a browser', () => {
     await page.getByRole('link', { name: 'Datasets' }).click();
     const row = page.locator('tr[data-dataset="synthetic-mvmc"]');
     await expect(row.locator('td').nth(5).textContent()).resolves.toBe('48 / 24');
+    // The loading state shows while the sheet renders (recorded in the page: it may be brief).
+    await page.evaluate(() => {
+      const seen = { loading: false };
+      Object.assign(window, { sheetSeen: seen });
+      new MutationObserver(() => {
+        if (document.querySelector('[data-testid=contact-sheet-loading]')) seen.loading = true;
+      }).observe(document.body, { childList: true, subtree: true });
+    });
     await row.getByRole('button', { name: 'Preview' }).click();
     const image = page.getByTestId('contact-sheet').locator('img');
     await image.waitFor();
@@ -367,6 +571,10 @@ describe('admin dashboard in a browser', () => {
         (document.querySelector('[data-testid=contact-sheet] img') as HTMLImageElement)
           ?.naturalWidth > 0,
     );
+    await expect(
+      page.evaluate(() => (window as unknown as { sheetSeen: { loading: boolean } }).sheetSeen),
+    ).resolves.toEqual({ loading: true });
+    await expect(page.getByTestId('contact-sheet-loading').count()).resolves.toBe(0);
     await screenshot('datasets');
   });
 
@@ -582,6 +790,19 @@ describe('admin dashboard in a browser', () => {
     expect(api.status).toBe(200);
     const training = api.json.queues.find((q: { name: string }) => q.name === 'training');
     expect(training.counts.completed).toBeGreaterThanOrEqual(1);
+    // bull-board draws `progress.progress` as a percentage: a finished training is at 100, not
+    // 1 (a cancelled one, also "completed" for BullMQ, where it stopped).
+    const reported = training.jobs.filter((j: { progress: unknown }) => j.progress);
+    expect(reported.length).toBeGreaterThanOrEqual(2);
+    for (const job of reported) {
+      expect(job.progress.progress).toBeCloseTo(
+        (100 * job.progress.epoch) / job.progress.epochs,
+        9,
+      );
+    }
+    expect(reported.map((j: { progress: { progress: number } }) => j.progress.progress)).toContain(
+      100,
+    );
     await board.close();
     expect(consoleErrors).toEqual([]);
   });

@@ -133,6 +133,21 @@ describe('platform end to end', () => {
     });
     expect(badConfig.status).toBe(400);
     expect(badConfig.json.error.code).toBe('INVALID_MODEL_CONFIG');
+    expect(badConfig.json.error.message).toMatch(/numDevices/);
+
+    // A partial config is the paper's config with those fields changed (issue 17 item 4).
+    const partial = await platform.http('/models', {
+      method: 'POST',
+      admin: true,
+      json: { name: 'four-cams', config: { numDevices: 4, cloud: { filters: 8 } } },
+    });
+    expect(partial.status).toBe(201);
+    expect(partial.json.config).toMatchObject({
+      numDevices: 4,
+      numClasses: 3,
+      localAggregator: 'MP',
+      cloud: { blocks: 2, filters: 8, poolStride: 1, binary: true },
+    });
 
     const started = await platform.graphql(
       `mutation Start($input: StartTrainingInput!) { startTraining(input: $input) { id status totalEpochs } }`,

@@ -3,6 +3,7 @@ import { onUnauthorized } from './api/api-error';
 import { rest } from './api/rest-client';
 import { forgetToken, storedToken } from './api/session';
 import { ErrorMessage } from './components/error-message';
+import { CompareVersions } from './pages/compare-versions';
 import { DatasetsPage } from './pages/datasets-page';
 import { EdgeClientsPage } from './pages/edge-clients-page';
 import { JobsPage } from './pages/jobs-page';
@@ -55,7 +56,15 @@ export function App() {
         <span className="brand">DDNN platform</span>
         <nav>
           {NAV.map(([page, label]) => (
-            <a key={page} href={`#/${page}`} className={route.page === page ? 'active' : ''}>
+            <a
+              key={page}
+              href={`#/${page}`}
+              className={
+                route.page === page || (page === 'versions' && route.page === 'compare')
+                  ? 'active'
+                  : ''
+              }
+            >
               {label}
             </a>
           ))}
@@ -79,6 +88,12 @@ export function App() {
       <main>
         {route.page === 'jobs' ? <JobsPage selectedId={route.id} /> : null}
         {route.page === 'versions' ? <VersionsPage selectedId={route.id} /> : null}
+        {route.page === 'compare' ? (
+          <div className="page" data-testid="compare-page">
+            <h1>Compare versions</h1>
+            <CompareVersions key={route.ids.join('/')} ids={route.ids} />
+          </div>
+        ) : null}
         {route.page === 'datasets' ? <DatasetsPage /> : null}
         {route.page === 'edge' ? <EdgeClientsPage /> : null}
       </main>

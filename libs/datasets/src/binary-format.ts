@@ -21,7 +21,7 @@ import {
 export const DATASET_FORMAT_MAGIC = 'DDNNMVDS';
 export const DATASET_FORMAT_VERSION = 1;
 export const DATASET_FILE_EXTENSION = '.ddnnds';
-const FIXED_HEADER_BYTES = 8 + 2 + 1 + 1 + 4 * 6;
+export const FIXED_HEADER_BYTES = 8 + 2 + 1 + 1 + 4 * 6;
 const HASH_BYTES = 32;
 const PIXEL_FORMAT_CODES: Record<PixelFormat, number> = { uint8: 0, float32: 1 };
 
@@ -171,7 +171,7 @@ const PROBLEM_CODES: Record<DatasetProblem['kind'], Code> = {
   'non-finite': Code.NonFiniteValue,
 };
 
-function parseMetadata(bytes: Uint8Array): {
+export function parseMetadata(bytes: Uint8Array): {
   name: string;
   classNames: string[];
   viewNames: string[];

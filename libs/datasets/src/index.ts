@@ -20,6 +20,10 @@ export { importPlatformDataset } from './import-platform-dataset';
 export { datasetFormatOfPath, importDatasetFile } from './import-dataset-file';
 export type { DatasetFileFormat } from './import-dataset-file';
 export { selectSamples } from './dataset-subset';
+export { concatDatasets } from './concat-datasets';
+export { exportPngZip, PngZipExportError, pngZipViewFile } from './export-png-zip';
+export { encodeDatasetAs, exportFormatOfPath } from './export-dataset-file';
+export type { DatasetExportFormat } from './export-dataset-file';
 export { splitDataset, splitIndices } from './split';
 export type { SplitOptions } from './split';
 export { Prng } from './prng';
@@ -34,4 +38,6 @@ export type { SyntheticCameraProfile, SyntheticMvmcOptions } from './synthetic-m
 export { SYNTHETIC_CLASSES } from './synthetic-scene';
 export { createMnist6, MNIST6_TILE_SHAPE, MNIST6_VIEW_NAMES } from './mnist-6';
 export { renderContactSheet } from './contact-sheet';
+export { DATASET_HEAD_PROBE_BYTES, decodeDatasetHead, readDatasetHead } from './dataset-head';
+export type { DatasetHead } from './dataset-head';
 export type { ContactSheetOptions } from './contact-sheet';

@@ -1,6 +1,7 @@
 export * from './backend/engine-backend';
 export * from './config/ddnn-config';
 export * from './config/presets';
+export * from './config/config-defaults';
 export * from './data/multi-view-data';
 export { PreparedData } from './data/prepared-data';
 export { DdnnModel } from './model/ddnn-model';

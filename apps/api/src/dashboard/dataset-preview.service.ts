@@ -1,5 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { decodeDataset, renderContactSheet } from '@ddnn/datasets';
+import {
+  DATASET_HEAD_PROBE_BYTES,
+  decodeDatasetHead,
+  readDatasetHead,
+  renderContactSheet,
+} from '@ddnn/datasets';
 import { PrismaService } from '@ddnn/persistence';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { z } from 'zod';
@@ -23,11 +28,26 @@ export class DatasetPreviewService {
       where: UUID.test(idOrName)
         ? { OR: [{ id: idOrName }, { name: idOrName }] }
         : { name: idOrName },
-      select: { trainData: split === 'train', testData: split === 'test' },
+      select: { id: true },
     });
     if (!row) throw new DomainError(ErrorCode.DatasetNotFound, `no dataset "${idOrName}"`);
-    const bytes = split === 'train' ? row.trainData : row.testData;
-    const dataset = decodeDataset(bytes);
-    return renderContactSheet(dataset, { count: Math.min(samples, dataset.numSamples) });
+    // Only the prefix holding the first samples is read (dataset-head.ts): a few hundred KB
+    // rather than the whole split, which made a preview take seconds.
+    const probe = await this.prefix(row.id, split, DATASET_HEAD_PROBE_BYTES);
+    const length = readDatasetHead(probe).prefixBytes(samples);
+    const prefix = length <= probe.length ? probe : await this.prefix(row.id, split, length);
+    const dataset = decodeDatasetHead(prefix, samples);
+    return renderContactSheet(dataset, { count: dataset.numSamples });
+  }
+
+  private async prefix(id: string, split: 'train' | 'test', length: number): Promise<Uint8Array> {
+    const rows =
+      split === 'train'
+        ? await this.prisma.client.$queryRaw<{ head: Uint8Array }[]>`
+            SELECT substring("trainData" FROM 1 FOR ${length}) AS head FROM datasets WHERE id = ${id}::uuid`
+        : await this.prisma.client.$queryRaw<{ head: Uint8Array }[]>`
+            SELECT substring("testData" FROM 1 FOR ${length}) AS head FROM datasets WHERE id = ${id}::uuid`;
+    if (rows.length === 0) throw new DomainError(ErrorCode.DatasetNotFound, `no dataset ${id}`);
+    return rows[0].head;
   }
 }

@@ -57,7 +57,10 @@ export class EdgeClientsService {
       parsed.alias ?? String(parsed.version),
     );
     const credential = newSecret();
-    const created = await this.prisma.client.$transaction(async (tx) => {
+    // Inside the transaction, single statements only: Prisma loads an `include`'s relations with
+    // concurrent queries, which on a transaction's one pg connection overlap (pg's "client.query()
+    // when the client is already executing a query" deprecation). The view is read after commit.
+    const createdId = await this.prisma.client.$transaction(async (tx) => {
       const client = await tx.edgeClient.create({
         data: {
           name: parsed.name,
@@ -68,12 +71,12 @@ export class EdgeClientsService {
           role: parsed.gateway ? 'GATEWAY' : 'DEVICE',
           credentialHash: hashSecret(credential),
         },
-        include: edgeClientViewInclude,
+        select: { id: true },
       });
       await this.enrollmentTokens.consume(tx, token.id, client.id);
-      return client;
+      return client.id;
     });
-    return { client: toEdgeClientView(created), credential };
+    return { client: toEdgeClientView(await this.find(createdId)), credential };
   }
 
   async list(input: unknown): Promise<EdgeClientView[]> {

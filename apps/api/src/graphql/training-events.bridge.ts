@@ -52,7 +52,7 @@ export class TrainingEventsBridge implements OnApplicationBootstrap, OnModuleDes
         status: 'RUNNING' as TrainingProgressGql['status'],
         epoch: event.epoch,
         epochs: event.epochs,
-        progress: event.progress,
+        progress: event.progress / 100, // the queue event is in percent, GraphQL in 0..1
         losses: event.losses,
         accuracies: event.accuracies,
         etaMs: event.etaMs,

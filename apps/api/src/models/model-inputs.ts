@@ -17,7 +17,7 @@ export const aliasName = z
 export const createModelSchema = z.strictObject({
   name: modelName,
   description: z.string().max(1000).optional(),
-  /** An engine DdnnConfig; defaults to the paper's MVMC configuration (6 devices, MP-CC). */
+  /** An engine DdnnConfig, whole or partial: missing fields come from the paper's MVMC one. */
   config: z.record(z.string(), z.unknown()).optional(),
 });
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PAPER_MVMC_CONFIG, parseDdnnConfig } from '@ddnn/engine';
+import { parseDdnnConfig, withConfigDefaults } from '@ddnn/engine';
 import {
   Model,
   ModelAlias,
@@ -33,7 +33,7 @@ export class ModelsService {
 
   async create(input: unknown): Promise<Model> {
     const parsed = parseInput(createModelSchema, input, 'model');
-    const config = parseDdnnConfig(parsed.config ?? PAPER_MVMC_CONFIG);
+    const config = parseDdnnConfig(withConfigDefaults(parsed.config ?? {}));
     const existing = await this.prisma.client.model.findUnique({ where: { name: parsed.name } });
     if (existing)
       throw new DomainError(ErrorCode.AlreadyExists, `a model named "${parsed.name}" exists`);

@@ -149,7 +149,7 @@ export function registerTrainCommand(program: Command): void {
       );
       const bar = new SingleBar({
         format:
-          'epoch {value}/{total} |{bar}| loss {loss} | local {local} cloud {cloud} | {elapsed} elapsed, ETA {etaText}',
+          'epoch {value}/{total} |{bar}| loss {loss} | train acc local {local} cloud {cloud} | {elapsed} elapsed, ETA {etaText}',
         barsize: 24,
         hideCursor: true,
         noTTYOutput: true,

@@ -36,7 +36,13 @@ function ContactSheet({ dataset }: { dataset: Dataset }) {
         view is its label&apos;s colour, a crossed cell is an absent view.
       </p>
       <ErrorMessage error={error} />
-      {url ? <img src={url} alt={`contact sheet of ${dataset.name}`} /> : null}
+      {url ? (
+        <img src={url} alt={`contact sheet of ${dataset.name}`} />
+      ) : error ? null : (
+        <p className="loading" role="status" data-testid="contact-sheet-loading">
+          Rendering the first samples…
+        </p>
+      )}
     </section>
   );
 }

@@ -1,7 +1,8 @@
 import { useEffect } from 'react';
 import type { TrainingJob } from '../api/types';
 import { ProgressBar } from '../components/progress-bar';
-import { duration } from '../format';
+import { dateTime, duration } from '../format';
+import { jobDuration } from './job-duration';
 import { useLiveProgress } from './use-live-progress';
 
 /** One job of the list; its progress bar follows the live subscription while the job runs. */
@@ -34,6 +35,8 @@ export function JobRow({
         <a href={`#/jobs/${job.id}`}>{job.model.name}</a>
       </td>
       <td>{job.dataset.name}</td>
+      <td className="job-created">{dateTime(job.createdAt)}</td>
+      <td className="job-duration">{jobDuration(job)}</td>
       <td>
         <span className={`status status-${status.toLowerCase()}`}>{status}</span>
       </td>

@@ -43,6 +43,8 @@ export function JobsPage({ selectedId }: { selectedId?: string }) {
           <tr>
             <th>Model</th>
             <th>Dataset</th>
+            <th>Created</th>
+            <th>Duration</th>
             <th>Status</th>
             <th>Progress</th>
             <th>Error</th>
@@ -59,7 +61,7 @@ export function JobsPage({ selectedId }: { selectedId?: string }) {
           ))}
           {jobs.data?.length === 0 ? (
             <tr>
-              <td colSpan={5} className="hint">
+              <td colSpan={7} className="hint">
                 No training jobs yet: start one below.
               </td>
             </tr>

@@ -17,9 +17,22 @@ import {
   validateTrainingForm,
 } from './training-form';
 
-function Field({ label, error, children }: { label: string; error?: string; children: ReactNode }) {
+function Field({
+  label,
+  error,
+  wide,
+  children,
+}: {
+  label: string;
+  error?: string;
+  /** A whole row of the grid, for selects whose options are long. */
+  wide?: boolean;
+  children: ReactNode;
+}) {
   return (
-    <label className={error ? 'field invalid' : 'field'}>
+    <label
+      className={['field', wide ? 'wide' : '', error ? 'invalid' : ''].filter(Boolean).join(' ')}
+    >
       <span>{label}</span>
       {children}
       {error ? <span className="field-error">{error}</span> : null}
@@ -90,7 +103,7 @@ export function StartTrainingForm({
     <form className="card start-training" onSubmit={(e) => void submit(e)} noValidate>
       <h2>Start training</h2>
       <div className="grid">
-        <Field label="Dataset" error={errors.dataset}>
+        <Field label="Dataset" error={errors.dataset} wide>
           <select {...text('dataset')}>
             <option value="">— choose —</option>
             {datasets.map((d) => (
@@ -100,7 +113,7 @@ export function StartTrainingForm({
             ))}
           </select>
         </Field>
-        <Field label="Model">
+        <Field label="Model" wide>
           <select {...text('model')}>
             <option value={NEW_MODEL}>New model…</option>
             {models.map((m) => (
@@ -115,7 +128,7 @@ export function StartTrainingForm({
             <Field label="New model name" error={errors.newModelName}>
               <input {...text('newModelName')} placeholder="e.g. mvmc-small" />
             </Field>
-            <Field label="Architecture preset">
+            <Field label="Architecture preset" wide>
               <select
                 name="preset"
                 value={values.preset}

@@ -6,6 +6,7 @@ import { ErrorMessage } from '../components/error-message';
 import { useApi } from '../components/use-api';
 import { VegaLiteChart } from '../components/vega-lite-chart';
 import { bytes, dateTime, percent } from '../format';
+import { HierarchyDiagram } from './hierarchy-diagram';
 import { faultToleranceSpec, thresholdSweepSpec } from './version-charts';
 
 const ALIASES = ['production', 'staging'];
@@ -70,6 +71,8 @@ export function VersionDetail({ id, onAliasMoved }: { id: string; onAliasMoved: 
         ))}
       </div>
       <ErrorMessage error={aliasError} />
+
+      <HierarchyDiagram metrics={metrics} partitions={v.partitions} threshold={op.threshold} />
 
       <div className="tables">
         <table className="accuracy" data-testid="exit-accuracy">

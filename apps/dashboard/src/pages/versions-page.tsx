@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { graphql } from '../api/graphql-client';
 import { VERSIONS } from '../api/queries';
 import type { ModelVersionSummary } from '../api/types';
@@ -13,7 +14,15 @@ export function VersionsPage({ selectedId }: { selectedId?: string }) {
         (d) => d.modelVersions.nodes,
       ),
     [],
+    // Polled like the jobs list, so a version a job publishes meanwhile shows up.
+    5000,
   );
+  // Two ticked versions can be compared (#/compare/<id>/<id>), in the order they were ticked.
+  const [picked, setPicked] = useState<string[]>([]);
+  const toggle = (id: string) =>
+    setPicked((current) =>
+      current.includes(id) ? current.filter((p) => p !== id) : [...current, id].slice(-2),
+    );
   return (
     <div className="page" data-testid="versions-page">
       <h1>Model versions</h1>
@@ -21,6 +30,7 @@ export function VersionsPage({ selectedId }: { selectedId?: string }) {
       <table className="versions">
         <thead>
           <tr>
+            <th title="tick two versions to compare them">Compare</th>
             <th>Model</th>
             <th>Version</th>
             <th>Aliases</th>
@@ -31,6 +41,15 @@ export function VersionsPage({ selectedId }: { selectedId?: string }) {
         <tbody>
           {(versions.data ?? []).map((v) => (
             <tr key={v.id} className={v.id === selectedId ? 'selected' : ''} data-version-id={v.id}>
+              <td>
+                <input
+                  type="checkbox"
+                  className="compare-pick"
+                  aria-label={`compare ${v.model.name} v${v.version}`}
+                  checked={picked.includes(v.id)}
+                  onChange={() => toggle(v.id)}
+                />
+              </td>
               <td>{v.model.name}</td>
               <td>
                 <a href={`#/versions/${v.id}`}>v{v.version}</a>
@@ -42,13 +61,26 @@ export function VersionsPage({ selectedId }: { selectedId?: string }) {
           ))}
           {versions.data?.length === 0 ? (
             <tr>
-              <td colSpan={5} className="hint">
+              <td colSpan={6} className="hint">
                 No versions yet: a completed training job publishes one.
               </td>
             </tr>
           ) : null}
         </tbody>
       </table>
+      <div className="actions">
+        <a
+          role="button"
+          className={picked.length === 2 ? 'button' : 'button disabled'}
+          aria-disabled={picked.length !== 2}
+          href={picked.length === 2 ? `#/compare/${picked[0]}/${picked[1]}` : undefined}
+          data-testid="compare-link"
+        >
+          {picked.length === 2
+            ? 'Compare the two ticked versions'
+            : 'Tick two versions to compare them'}
+        </a>
+      </div>
       {selectedId ? (
         // Keyed: another version starts empty rather than showing (and moving aliases of) the last.
         <VersionDetail

@@ -153,7 +153,7 @@ export async function runTrainingJob(
               ]
             : []),
         ]);
-        await job.updateProgress({ trainingJobId: id, progress, ...p });
+        await job.updateProgress({ trainingJobId: id, ...p, progress: 100 * progress });
       },
     });
     if (summary.cancelled) {

@@ -20,7 +20,10 @@ export interface TrainingProgressEvent {
   trainingJobId: string;
   epoch: number;
   epochs: number;
-  /** 0..1 */
+  /**
+   * Percent done, 0..100: bull-board draws a job's `progress.progress` as a percentage. (The
+   * database and GraphQL keep a 0..1 fraction; the API's event bridge converts.)
+   */
   progress: number;
   losses: Record<string, number>;
   accuracies: Record<string, number>;

@@ -1,6 +1,7 @@
 import './register-gradients';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import './quiet-cpu-backend';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerFastWasmKernels } from './fast-wasm-kernels';
 import { registerFusedOps } from './fused-ops';
