@@ -80,7 +80,7 @@ describe('outage and retry settings', () => {
   it('have bounded defaults and refuse values out of range', () => {
     expect(loadPlatformConfig({})).toMatchObject({
       DATABASE_CONNECT_TIMEOUT_MS: 5000,
-      DATABASE_QUERY_TIMEOUT_MS: 30_000,
+      DATABASE_QUERY_TIMEOUT_MS: 60_000,
       REDIS_COMMAND_TIMEOUT_MS: 3000,
       UNAVAILABLE_RETRY_AFTER_SECONDS: 5,
       TRAINING_RETRY_BACKOFF_MS: 10_000,

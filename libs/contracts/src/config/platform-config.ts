@@ -137,7 +137,7 @@ const platformEnvShape = z.object({
   /** Longest wait for a new PostgreSQL connection before the request answers 503. */
   DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
   /** Longest wait for one database query (client side) before it fails and the request answers 503. */
-  DATABASE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  DATABASE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
   /** Longest wait for Redis (enqueueing a job, a rate-limit count) before giving up. */
   REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(3000),
   /** `Retry-After` of a 503 answered while PostgreSQL or Redis is unavailable, seconds. */
