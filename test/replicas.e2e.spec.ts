@@ -18,7 +18,8 @@ describe('replicas starting together', () => {
       SEED_BUILTIN_DATASETS: 'true',
       RATE_LIMIT_PER_MINUTE: String(LIMIT),
     });
-  });
+    // May wait for a build of dist/ (shared lock with other checkouts) on a loaded machine.
+  }, 400_000);
   afterAll(async () => {
     await platform?.destroy();
   });
@@ -97,15 +98,22 @@ describe('replicas starting together', () => {
     );
     expect(jobs.map((j) => j.status)).toEqual([201, 201, 201, 201]);
     for (const job of jobs) {
+      let last: unknown;
       await waitFor(
         async () => {
           const row = (await httpCall(`${b}/training-jobs/${job.json.id}`)).json;
+          last = { ...row, epochs: row.epochs?.length };
           if (row.status === 'FAILED') throw new Error(`job failed: ${row.error}`);
           return row.status === 'COMPLETED' ? row : undefined;
         },
         240_000,
         `job ${job.json.id} to complete`,
-      );
+      ).catch((error: Error) => {
+        throw new Error(
+          `${error.message}: ${JSON.stringify(last)}\n` +
+            processes.map((p) => `--- ${p.kind} ${p.alive}\n${p.output().slice(-2500)}`).join('\n'),
+        );
+      });
     }
     const versions = await httpCall(`${a}/graphql`, {
       method: 'POST',
@@ -126,5 +134,5 @@ describe('replicas starting together', () => {
       expect(ready.status).toBe(200);
     }
     expect(processes.every((p) => p.alive)).toBe(true);
-  });
+  }, 400_000);
 });

@@ -82,7 +82,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     TRAINING_STALLED_INTERVAL_MS: '2000',
     TRAINING_REAPER_INTERVAL_MS: '2000',
     DATABASE_CONNECT_TIMEOUT_MS: '2000',
-    DATABASE_QUERY_TIMEOUT_MS: '10000',
+    DATABASE_QUERY_TIMEOUT_MS: '30000',
     REDIS_COMMAND_TIMEOUT_MS: '1000',
   };
   const processes: PlatformProcess[] = [];

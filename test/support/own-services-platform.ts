@@ -42,7 +42,9 @@ export class OwnServicesPlatform {
       TRAINING_LOCK_DURATION_MS: '4000',
       TRAINING_STALLED_INTERVAL_MS: '2000',
       DATABASE_CONNECT_TIMEOUT_MS: '2000',
-      DATABASE_QUERY_TIMEOUT_MS: '5000',
+      // Generous: seeding stores megabytes, and the machine may be loaded; outages here are
+      // refused connections, answered at once.
+      DATABASE_QUERY_TIMEOUT_MS: '30000',
       REDIS_COMMAND_TIMEOUT_MS: '1000',
       ...env,
     };

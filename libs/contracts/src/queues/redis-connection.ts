@@ -31,6 +31,5 @@ export function redisProducerConnectionOptions(
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     commandTimeout: commandTimeoutMs,
-    connectTimeout: commandTimeoutMs,
   };
 }
