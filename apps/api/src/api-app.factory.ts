@@ -4,8 +4,8 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { PlatformConfig } from '@ddnn/contracts';
-import { randomUUID } from 'node:crypto';
 import { ApiModule } from './app.module';
+import { requestIdOf } from './common/request-id';
 import { registerDashboard } from './dashboard/register-dashboard';
 import { MetricsService } from './metrics/metrics.service';
 
@@ -14,9 +14,10 @@ export async function createApiApp(config: PlatformConfig): Promise<NestFastifyA
   const adapter = new FastifyAdapter({
     logger: { level: config.LOG_LEVEL },
     bodyLimit: config.BODY_MAX_BYTES,
-    // Request ids: taken from X-Request-Id when a proxy sets one, echoed back, and in every log line.
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // Request ids: taken from X-Request-Id when a proxy sets a plausible one (bounded length and
+    // charset, else a fresh one), echoed back, and in every log line.
+    requestIdHeader: false,
+    genReqId: requestIdOf,
   });
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config), adapter, {
     logger: [

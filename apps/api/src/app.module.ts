@@ -1,10 +1,11 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { BullModule } from '@nestjs/bullmq';
-import { type PlatformConfig, redisConnectionOptions } from '@ddnn/contracts';
+import { type PlatformConfig, redisProducerConnectionOptions } from '@ddnn/contracts';
 import { PersistenceModule } from '@ddnn/persistence';
 import { DomainExceptionFilter } from './common/domain-exception.filter';
 import { PLATFORM_CONFIG } from './common/platform-config.token';
+import { RateLimitModule } from './common/rate-limit.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { DatasetsModule } from './datasets/datasets.module';
 import { EdgeModule } from './edge/edge.module';
@@ -34,11 +35,19 @@ export class ApiModule {
       module: ApiModule,
       imports: [
         ConfigModule.forRoot(config),
-        PersistenceModule.forRoot(config.DATABASE_URL),
+        PersistenceModule.forRoot(config.DATABASE_URL, {
+          connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+          queryTimeoutMs: config.DATABASE_QUERY_TIMEOUT_MS,
+        }),
         BullModule.forRoot({
-          connection: redisConnectionOptions(config.REDIS_URL),
+          // Producer options: a Redis outage fails enqueueing fast (503) instead of hanging.
+          connection: redisProducerConnectionOptions(
+            config.REDIS_URL,
+            config.REDIS_COMMAND_TIMEOUT_MS,
+          ),
           prefix: config.QUEUE_PREFIX,
         }),
+        RateLimitModule,
         DatasetsModule,
         ModelsModule,
         TrainingModule,

@@ -2,6 +2,8 @@ import { Client } from 'pg';
 
 /** PostgreSQL error code for CREATE DATABASE of a name that exists. */
 const DUPLICATE_DATABASE = '42P04';
+/** Two CREATE DATABASE of one name at once: the loser hits pg_database's unique index. */
+const UNIQUE_VIOLATION = '23505';
 
 /** The same server, connected to the maintenance database "postgres". */
 export function maintenanceUrl(databaseUrl: string): string {
@@ -47,7 +49,8 @@ export async function ensureDatabase(databaseUrl: string, template?: string): Pr
       await client.query(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ''}`);
       return true;
     } catch (error) {
-      if ((error as { code?: string }).code === DUPLICATE_DATABASE) return false;
+      const code = (error as { code?: string }).code;
+      if (code === DUPLICATE_DATABASE || code === UNIQUE_VIOLATION) return false;
       throw error;
     }
   });

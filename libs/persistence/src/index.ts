@@ -1,5 +1,6 @@
 export * from './generated/client';
-export { createPrismaClient } from './prisma-client';
+export { createPrismaClient, type PrismaClientOptions } from './prisma-client';
+export { isDatabaseUnavailable } from './database-unavailable';
 export {
   migrateDatabase,
   readMigrations,

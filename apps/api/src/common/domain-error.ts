@@ -24,6 +24,8 @@ export enum ErrorCode {
   /** Only a failed or cancelled training job can be started again. */
   JobNotRetryable = 'JOB_NOT_RETRYABLE',
   InvalidInferenceRequest = 'INVALID_INFERENCE_REQUEST',
+  /** An Idempotency-Key already used by a request with other parameters. */
+  IdempotencyKeyReused = 'IDEMPOTENCY_KEY_REUSED',
   RateLimited = 'RATE_LIMITED',
   Unavailable = 'UNAVAILABLE',
   Internal = 'INTERNAL',

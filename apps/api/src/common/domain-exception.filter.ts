@@ -1,21 +1,31 @@
-import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, Inject, Logger } from '@nestjs/common';
+import type { PlatformConfig } from '@ddnn/contracts';
 import { GqlArgumentsHost, GqlContextType } from '@nestjs/graphql';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
-import { ErrorCode } from './domain-error';
+import { DomainError, ErrorCode } from './domain-error';
 import { httpStatusOf, toDomainError } from './error-mapping';
+import { PLATFORM_CONFIG } from './platform-config.token';
 
 /**
  * The single exit for errors, REST and GraphQL alike: every error becomes
  * `{ error: { code, message, details } }` (REST) or a GraphQL error with extensions.code.
+ * 429 and 503 answers carry `Retry-After` (seconds; also `details.retryAfterSeconds`).
  */
 @Catch()
 export class DomainExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
+  constructor(@Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig) {}
+
   catch(exception: unknown, host: ArgumentsHost): unknown {
-    const error = toDomainError(exception);
+    const error = this.withRetryAfter(toDomainError(exception));
     const status = httpStatusOf(error.code);
+    if (error.code === ErrorCode.Unavailable) {
+      this.logger.warn(
+        `answered 503: ${exception instanceof Error ? exception.message.trim().split('\n').pop() : String(exception)}`,
+      );
+    }
     if (error.code === ErrorCode.Internal) {
       this.logger.error(
         exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
@@ -34,6 +44,8 @@ export class DomainExceptionFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
     const request = http.getRequest<FastifyRequest>();
+    const retryAfter = error.details?.retryAfterSeconds;
+    if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
     return reply.status(status).send({
       error: {
         code: error.code,
@@ -41,6 +53,16 @@ export class DomainExceptionFilter implements ExceptionFilter {
         details: error.details,
         requestId: request.id,
       },
+    });
+  }
+
+  /** When to try again: the limiter's own window for 429, the configured pause for 503. */
+  private withRetryAfter(error: DomainError): DomainError {
+    if (error.code !== ErrorCode.Unavailable && error.code !== ErrorCode.RateLimited) return error;
+    if (typeof error.details?.retryAfterSeconds === 'number') return error;
+    return new DomainError(error.code, error.message, {
+      ...error.details,
+      retryAfterSeconds: this.config.UNAVAILABLE_RETRY_AFTER_SECONDS,
     });
   }
 }

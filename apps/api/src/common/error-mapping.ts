@@ -1,7 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import { DatasetImportError } from '@ddnn/datasets';
 import { DdnnConfigError } from '@ddnn/engine';
-import { Prisma } from '@ddnn/persistence';
+import { isDatabaseUnavailable, Prisma } from '@ddnn/persistence';
 import { DomainError, ErrorCode } from './domain-error';
 
 /** The one place where an error code becomes an HTTP status. Exhaustive: a new code must be mapped. */
@@ -33,6 +33,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.PayloadTooLarge:
       return 413;
     case ErrorCode.PartitionNotExportable:
+    case ErrorCode.IdempotencyKeyReused:
       return 422;
     case ErrorCode.RateLimited:
       return 429;
@@ -68,6 +69,20 @@ export function toDomainError(error: unknown): DomainError {
       error.code === 'FILE_TOO_LARGE' ? ErrorCode.PayloadTooLarge : ErrorCode.DatasetRejected;
     return new DomainError(code, error.message, { reason: error.code });
   }
+  if (isDatabaseUnavailable(error)) {
+    return new DomainError(
+      ErrorCode.Unavailable,
+      'the database is unavailable or not answering; try again later',
+      { dependency: 'postgresql' },
+    );
+  }
+  if (isRedisUnavailable(error)) {
+    return new DomainError(
+      ErrorCode.Unavailable,
+      'Redis is unavailable or not answering; try again later',
+      { dependency: 'redis' },
+    );
+  }
   if (error instanceof DdnnConfigError) {
     return new DomainError(ErrorCode.InvalidModelConfig, error.message, { field: error.field });
   }
@@ -92,4 +107,17 @@ export function toDomainError(error: unknown): DomainError {
     return new DomainError(httpCodeOf(status), (error as Error).message);
   }
   return new DomainError(ErrorCode.Internal, 'internal error');
+}
+
+/** ioredis' errors for a Redis that is down or silent (its commands fail fast in producers). */
+function isRedisUnavailable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { name, message } = error as { name?: unknown; message?: unknown };
+  return (
+    name === 'MaxRetriesPerRequestError' ||
+    (typeof message === 'string' &&
+      /Stream isn't writeable and enableOfflineQueue options is false|Command timed out|Connection is closed/.test(
+        message,
+      ))
+  );
 }

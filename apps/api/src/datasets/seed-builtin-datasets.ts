@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import { DomainError, ErrorCode } from '../common/domain-error';
+import { ErrorCode } from '../common/domain-error';
+import { toDomainError } from '../common/error-mapping';
 import { DatasetsService } from './datasets.service';
 
 /**
@@ -17,8 +18,9 @@ export async function seedBuiltinDatasets(app: INestApplication): Promise<void> 
     try {
       await datasets.ensureBuiltin({ ...spec });
     } catch (error) {
-      // Another API process started at the same time and created it first.
-      if (!(error instanceof DomainError && error.code === ErrorCode.AlreadyExists)) throw error;
+      // Another API process started at the same time and created it first (the name check
+      // passed in both; the unique index on the name refused the second insert).
+      if (toDomainError(error).code !== ErrorCode.AlreadyExists) throw error;
     }
   }
 }

@@ -21,6 +21,10 @@ import type { TrainingProgressGql } from './types';
 
 export const trainingProgressTopic = (jobId: string) => `training-progress:${jobId}`;
 
+/** A final state that cannot be read (database down) is tried again this often, this many times. */
+const FINAL_STATE_RETRY_MS = 2000;
+const FINAL_STATE_RETRIES = 150;
+
 /**
  * Forwards BullMQ events of the training queue (published by any worker, on any machine) to
  * GraphQL subscribers of this API process.
@@ -30,6 +34,7 @@ export class TrainingEventsBridge implements OnApplicationBootstrap, OnModuleDes
   private readonly logger = new Logger(TrainingEventsBridge.name);
   private events?: QueueEvents;
   private pubsub?: PubSub;
+  private closed = false;
 
   constructor(
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
@@ -59,14 +64,42 @@ export class TrainingEventsBridge implements OnApplicationBootstrap, OnModuleDes
         error: null,
       });
     });
-    const final = (jobId: string) => void this.publishFinalState(jobId);
+    const final = (jobId: string) => void this.publishFinalStateWhenReadable(jobId);
     this.events.on('completed', ({ jobId }) => final(jobId));
     this.events.on('failed', ({ jobId }) => final(jobId));
+    // Redis going away must not crash the API (an 'error' event nobody listens to would).
+    this.events.on('error', (error) =>
+      this.logger.warn(`training events: ${(error as Error).message}`),
+    );
     await this.events.waitUntilReady();
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.closed = true;
     await this.events?.close();
+  }
+
+  /**
+   * The database may be down when a job ends (that may be why it ended): never let that reject
+   * unhandled (it would end the process); read the final state again until the database answers.
+   */
+  private async publishFinalStateWhenReadable(jobId: string, attempt = 1): Promise<void> {
+    try {
+      await this.publishFinalState(jobId);
+    } catch (error) {
+      const message = (error as Error).message?.trim().split('\n').pop();
+      if (attempt >= FINAL_STATE_RETRIES || this.closed) {
+        this.logger.error(`gave up publishing the final state of ${jobId}: ${message}`);
+        return;
+      }
+      this.logger.warn(
+        `final state of ${jobId} unreadable (attempt ${attempt}), retrying in ${FINAL_STATE_RETRY_MS} ms: ${message}`,
+      );
+      setTimeout(
+        () => void this.publishFinalStateWhenReadable(jobId, attempt + 1),
+        FINAL_STATE_RETRY_MS,
+      ).unref();
+    }
   }
 
   private async publishFinalState(jobId: string): Promise<void> {

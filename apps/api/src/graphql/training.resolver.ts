@@ -51,8 +51,16 @@ export class TrainingResolver {
 
   @Mutation(() => TrainingJobGql)
   @UseGuards(AdminGuard)
-  startTraining(@Args('input') input: StartTrainingInput) {
-    return this.training.start(withoutNulls(input));
+  startTraining(
+    @Args('input') input: StartTrainingInput,
+    @Args('idempotencyKey', {
+      nullable: true,
+      description:
+        'As the Idempotency-Key header of POST /training-jobs: a retry returns the same job',
+    })
+    idempotencyKey?: string,
+  ) {
+    return this.training.start(withoutNulls(input), idempotencyKey ?? undefined);
   }
 
   @Mutation(() => TrainingJobGql)

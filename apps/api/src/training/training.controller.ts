@@ -1,7 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { AdminOnly } from '../common/admin.guard';
+import { IDEMPOTENCY_KEY_HEADER } from './idempotency-key';
 import { startTrainingSchema, trainingJobStatuses } from './training-inputs';
 import { TrainingService } from './training.service';
 
@@ -15,8 +16,14 @@ export class TrainingController {
   @AdminOnly()
   @ApiOperation({ summary: 'Start a training job (returns at once; watch it via GET or GraphQL)' })
   @ApiBody({ schema: z.toJSONSchema(startTrainingSchema, { io: 'input' }) as object })
-  start(@Body() body: unknown) {
-    return this.training.start(body);
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      'Any unique string (e.g. a UUID): a retried request with the same key returns the job the first one created',
+  })
+  start(@Body() body: unknown, @Headers(IDEMPOTENCY_KEY_HEADER) idempotencyKey?: string) {
+    return this.training.start(body, idempotencyKey);
   }
 
   @Get()
@@ -37,7 +44,10 @@ export class TrainingController {
   @Post(':id/cancel')
   @HttpCode(200)
   @AdminOnly()
-  @ApiOperation({ summary: 'Cancel a queued or running training job' })
+  @ApiOperation({
+    summary:
+      'Cancel a queued or running training job: it ends CANCELLED and publishes no version; 409 if it already finished',
+  })
   cancel(@Param('id') id: string) {
     return this.training.cancel(id);
   }

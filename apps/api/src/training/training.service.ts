@@ -5,11 +5,13 @@ import { DomainError, ErrorCode } from '../common/domain-error';
 import { parseInput } from '../common/zod-validation';
 import { DatasetsService } from '../datasets/datasets.service';
 import { ModelsService } from '../models/models.service';
+import { idempotencyKeySchema, requestHashOf } from './idempotency-key';
 import { ListJobsInput, listJobsSchema, startTrainingSchema } from './training-inputs';
 import { TrainingQueueProducer } from './training-queue.producer';
 
 export type TrainingJobRecord = Omit<TrainingJob, 'checkpoint'>;
-const FINISHED = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
+/** Queue states in which no worker holds the job (it only waits for one). */
+const WAITING_STATES = new Set(['waiting', 'delayed', 'prioritized', 'waiting-children']);
 
 @Injectable()
 export class TrainingService {
@@ -22,9 +24,23 @@ export class TrainingService {
     private readonly queue: TrainingQueueProducer,
   ) {}
 
-  /** Records the job, then enqueues it (the queue job carries only the job's id). */
-  async start(input: unknown): Promise<TrainingJobRecord> {
+  /**
+   * Records the job, then enqueues it (the queue job carries only the job's id). With an
+   * idempotency key, a request already seen returns the job it created instead of a new one.
+   * If the queue cannot take the job, the row is removed again and the request answers 503:
+   * nothing is left behind (a row whose removal failed too is enqueued later by the reaper).
+   */
+  async start(input: unknown, idempotencyKey?: string): Promise<TrainingJobRecord> {
     const parsed = parseInput(startTrainingSchema, input, 'training request');
+    const key =
+      idempotencyKey === undefined
+        ? undefined
+        : parseInput(idempotencyKeySchema, idempotencyKey, 'Idempotency-Key header');
+    const requestHash = requestHashOf(parsed);
+    if (key !== undefined) {
+      const seen = await this.findByIdempotencyKey(key, requestHash);
+      if (seen) return seen;
+    }
     const model = await this.models.getByName(parsed.modelName);
     const dataset = await this.datasets.get(parsed.dataset);
     const config = parseDdnnConfig(model.config);
@@ -47,30 +63,61 @@ export class TrainingService {
       );
     }
     const { modelName: _m, dataset: _d, ...params } = parsed;
-    const job = await this.prisma.client.trainingJob.create({
-      data: {
-        modelId: model.id,
-        datasetId: dataset.id,
-        params: params as Prisma.InputJsonValue,
-        totalEpochs: parsed.epochs,
-      },
-      omit: { checkpoint: true },
-    });
+    let job: TrainingJobRecord;
+    try {
+      job = await this.prisma.client.trainingJob.create({
+        data: {
+          modelId: model.id,
+          datasetId: dataset.id,
+          params: params as Prisma.InputJsonValue,
+          totalEpochs: parsed.epochs,
+          ...(key !== undefined ? { idempotencyKey: key, requestHash } : {}),
+        },
+        omit: { checkpoint: true },
+      });
+    } catch (error) {
+      // The same key sent twice at once: the other request created the job.
+      if (
+        key !== undefined &&
+        error instanceof Prisma.PrismaClientKnownRequestError &&
+        error.code === 'P2002'
+      ) {
+        const seen = await this.findByIdempotencyKey(key, requestHash);
+        if (seen) return seen;
+      }
+      throw error;
+    }
     try {
       await this.queue.enqueueTraining({ trainingJobId: job.id });
     } catch (error) {
       this.logger.error(`could not enqueue training job ${job.id}: ${(error as Error).message}`);
-      await this.prisma.client.trainingJob.update({
-        where: { id: job.id },
-        data: {
-          status: 'FAILED',
-          error: 'the training queue is unavailable',
-          finishedAt: new Date(),
-        },
-      });
+      await this.prisma.client.trainingJob
+        .deleteMany({ where: { id: job.id, status: 'QUEUED', attempts: 0 } })
+        .catch((deleteError: Error) =>
+          this.logger.error(
+            `could not remove the unqueued training job ${job.id} (the reaper will enqueue it): ${deleteError.message}`,
+          ),
+        );
+      throw error;
+    }
+    return job;
+  }
+
+  private async findByIdempotencyKey(
+    key: string,
+    requestHash: string,
+  ): Promise<TrainingJobRecord | undefined> {
+    const job = await this.prisma.client.trainingJob.findUnique({
+      where: { idempotencyKey: key },
+      omit: { checkpoint: true },
+    });
+    if (!job) return undefined;
+    if (job.requestHash !== requestHash) {
       throw new DomainError(
-        ErrorCode.Unavailable,
-        'the training queue (Redis) is unavailable; try again later',
+        ErrorCode.IdempotencyKeyReused,
+        `Idempotency-Key "${key}" was used for training job ${job.id} with other parameters; ` +
+          'send a new key for a new request',
+        { trainingJobId: job.id },
       );
     }
     return job;
@@ -114,26 +161,46 @@ export class TrainingService {
   }
 
   /**
-   * A queued job is removed from the queue and cancelled at once; a running one is flagged and
-   * its worker stops it at the next check (within about a second) and marks it cancelled.
+   * Cancel always ends in CANCELLED, and a cancel that was accepted wins over the end of
+   * training: no version is published after it (the worker publishes only if no cancel was
+   * requested, in the same transaction). A queued job, or one no worker holds (its worker died,
+   * its attempts ran out), is cancelled at once; a running one is stopped by its worker at the
+   * next check (about a second) or, if that worker is gone, by the reaper. A job that already
+   * finished answers 409 (JOB_NOT_CANCELLABLE).
    */
   async cancel(id: string): Promise<TrainingJobRecord> {
-    const job = await this.get(id);
-    if (FINISHED.has(job.status)) {
+    await this.get(id);
+    const { count } = await this.prisma.client.trainingJob.updateMany({
+      where: { id, status: { in: ['QUEUED', 'RUNNING'] } },
+      data: { cancelRequested: true },
+    });
+    if (count === 0) {
+      const job = await this.get(id);
       throw new DomainError(
         ErrorCode.JobNotCancellable,
         `training job ${id} is already ${job.status.toLowerCase()}`,
+        { status: job.status },
       );
     }
-    await this.prisma.client.trainingJob.update({ where: { id }, data: { cancelRequested: true } });
-    if (await this.queue.removeIfWaiting(id)) {
+    let state: string;
+    try {
+      state = await this.queue.stateOf(id);
+    } catch (error) {
+      // Accepted: the worker or the reaper finishes the cancel once Redis is back.
+      this.logger.warn(`cancel of ${id} accepted without the queue: ${(error as Error).message}`);
+      return this.get(id);
+    }
+    const held =
+      state === 'active' || (WAITING_STATES.has(state) && !(await this.queue.removeIfWaiting(id)));
+    if (!held) {
       await this.prisma.client.trainingJob.updateMany({
-        where: { id, status: { in: ['QUEUED'] } },
+        where: { id, status: { in: ['QUEUED', 'RUNNING'] } },
         data: { status: 'CANCELLED', finishedAt: new Date() },
       });
     }
     return this.get(id);
   }
+
   /**
    * Starts a failed or cancelled job again as a new job with the same model, dataset and
    * parameters (the old job stays as it was, for the record).

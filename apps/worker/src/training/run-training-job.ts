@@ -13,7 +13,7 @@ import { type Prisma, type PrismaClient, toDbBytes } from '@ddnn/persistence';
 import { UnrecoverableError } from 'bullmq';
 import { loadDatasetSplits } from './dataset-loader';
 import { holdOutValidation } from './validation-split';
-import { publishVersion } from './version-publisher';
+import { CancelledBeforePublishError, publishVersion } from './version-publisher';
 
 /** The part of a BullMQ job the training logic needs (sandboxed or not). */
 export interface TrainingQueueJob {
@@ -47,10 +47,12 @@ export async function runTrainingJob(
   job: TrainingQueueJob,
 ): Promise<TrainingOutcome> {
   const id = job.data.trainingJobId;
-  const row = await prisma.trainingJob.findUniqueOrThrow({
+  const row = await prisma.trainingJob.findUnique({
     where: { id },
     include: { model: true, version: true },
   });
+  if (!row)
+    throw new UnrecoverableError(`training job ${id} is not recorded (removed); nothing to do`);
   if (row.version) {
     return {
       outcome: 'completed',
@@ -62,6 +64,10 @@ export async function runTrainingJob(
   if (row.cancelRequested || row.status === 'CANCELLED') {
     await markCancelled(prisma, id);
     return { outcome: 'cancelled', epoch: row.currentEpoch };
+  }
+  if (row.status === 'FAILED' || row.status === 'COMPLETED') {
+    // Settled already (e.g. failed by the reaper): a late copy of the queue job must not revive it.
+    throw new UnrecoverableError(`training job ${id} is already ${row.status.toLowerCase()}`);
   }
   await prisma.trainingJob.update({
     where: { id },
@@ -180,6 +186,10 @@ export async function runTrainingJob(
     });
     return { outcome: 'completed', ...published };
   } catch (error) {
+    if (error instanceof CancelledBeforePublishError) {
+      await markCancelled(prisma, id);
+      return { outcome: 'cancelled', epoch: row.totalEpochs };
+    }
     const attempts = job.opts.attempts ?? 1;
     const final = job.attemptsMade + 1 >= attempts;
     await prisma.trainingJob.update({
@@ -217,9 +227,10 @@ function epochRow(
   };
 }
 
+/** Cancelled, unless it already finished otherwise (a completed job keeps its version). */
 async function markCancelled(prisma: PrismaClient, id: string): Promise<void> {
-  await prisma.trainingJob.update({
-    where: { id },
+  await prisma.trainingJob.updateMany({
+    where: { id, status: { in: ['QUEUED', 'RUNNING', 'CANCELLED'] } },
     data: { status: 'CANCELLED', finishedAt: new Date() },
   });
 }

@@ -19,7 +19,13 @@ function setUp(): Promise<PrismaClient> {
   ready ??= (async () => {
     const config = loadPlatformConfig();
     await initEngineBackend(config.ENGINE_BACKEND);
-    return createPrismaClient(config.DATABASE_URL, { poolSize: 2 });
+    return createPrismaClient(config.DATABASE_URL, {
+      poolSize: 2,
+      // A database that is down or hung fails the attempt (retried with backoff) instead of
+      // leaving it waiting forever while its lock is renewed.
+      connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+      queryTimeoutMs: config.DATABASE_QUERY_TIMEOUT_MS,
+    });
   })();
   return ready;
 }

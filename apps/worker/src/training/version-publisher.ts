@@ -18,9 +18,23 @@ export interface TrainedVersion {
 const TIER = { device: 'DEVICE', local: 'LOCAL', edge: 'EDGE', cloud: 'CLOUD' } as const;
 
 /**
+ * A cancel was accepted (or the job was otherwise settled, e.g. failed by the reaper) before the
+ * version could be published: nothing was written.
+ */
+export class CancelledBeforePublishError extends Error {
+  constructor(readonly trainingJobId: string) {
+    super(`training job ${trainingJobId} was cancelled before its version was published`);
+    this.name = 'CancelledBeforePublishError';
+  }
+}
+
+/**
  * Writes the version, its partitions and evaluation and completes the job in ONE transaction.
  * Idempotent: training_job_id is unique on versions, so a retried or duplicated job that gets
- * here again finds the existing version and creates nothing.
+ * here again finds the existing version and creates nothing. A cancel wins: the job row is
+ * completed first, only if no cancel was requested, and the row lock orders this against the
+ * API's cancel (which flags only jobs not yet finished), so either the cancel answers 409 or no
+ * version appears (CancelledBeforePublishError).
  */
 export async function publishVersion(
   prisma: PrismaClient,
@@ -33,6 +47,31 @@ export async function publishVersion(
         select: { id: true, version: true },
       });
       if (existing) return { versionId: existing.id, version: existing.version, created: false };
+      const completed = await tx.trainingJob.updateMany({
+        where: {
+          id: trained.trainingJobId,
+          cancelRequested: false,
+          status: { in: ['QUEUED', 'RUNNING'] },
+        },
+        data: {
+          status: 'COMPLETED',
+          progress: 1,
+          finishedAt: new Date(),
+          error: null,
+          checkpoint: null,
+        },
+      });
+      if (completed.count === 0) {
+        // Another copy of this job published while we waited for the row lock, or the job was
+        // cancelled (or settled by the reaper): publish nothing.
+        const published = await tx.modelVersion.findUnique({
+          where: { trainingJobId: trained.trainingJobId },
+          select: { id: true, version: true },
+        });
+        if (published)
+          return { versionId: published.id, version: published.version, created: false };
+        throw new CancelledBeforePublishError(trained.trainingJobId);
+      }
       // Row lock on the model serialises concurrent publishers of the same model.
       const { lastVersion } = await tx.model.update({
         where: { id: trained.modelId },
@@ -66,16 +105,6 @@ export async function publishVersion(
           manifest: p.manifest as unknown as Prisma.InputJsonValue,
           bytes: toDbBytes(p.bytes),
         })),
-      });
-      await tx.trainingJob.update({
-        where: { id: trained.trainingJobId },
-        data: {
-          status: 'COMPLETED',
-          progress: 1,
-          finishedAt: new Date(),
-          error: null,
-          checkpoint: null,
-        },
       });
       return { versionId: version.id, version: version.version, created: true };
     });

@@ -60,6 +60,39 @@ describe('loadPlatformConfig', () => {
       loadPlatformConfig({ NODE_ENV: 'production', ADMIN_TOKEN: 'x'.repeat(32) }).ADMIN_TOKEN,
     ).toBe('x'.repeat(32));
   });
+
+  it('refuses the public development token and short tokens in production, with a clear message', () => {
+    expect(() =>
+      loadPlatformConfig({ NODE_ENV: 'production', ADMIN_TOKEN: DEV_ADMIN_TOKEN }),
+    ).toThrow(/ADMIN_TOKEN=\(secret, not shown\): is the public development token.*openssl rand/);
+    expect(() =>
+      loadPlatformConfig({ NODE_ENV: 'production', ADMIN_TOKEN: 'a-24-character-token-xyz' }),
+    ).toThrow(/ADMIN_TOKEN=\(secret, not shown\): must be at least 32 characters in production/);
+    // Outside production both stay allowed (development and tests).
+    expect(loadPlatformConfig({ ADMIN_TOKEN: DEV_ADMIN_TOKEN }).ADMIN_TOKEN).toBe(DEV_ADMIN_TOKEN);
+    expect(loadPlatformConfig({ ADMIN_TOKEN: 'a-24-character-token-xyz' }).ADMIN_TOKEN).toBe(
+      'a-24-character-token-xyz',
+    );
+  });
+});
+
+describe('outage and retry settings', () => {
+  it('have bounded defaults and refuse values out of range', () => {
+    expect(loadPlatformConfig({})).toMatchObject({
+      DATABASE_CONNECT_TIMEOUT_MS: 5000,
+      DATABASE_QUERY_TIMEOUT_MS: 60_000,
+      REDIS_COMMAND_TIMEOUT_MS: 3000,
+      UNAVAILABLE_RETRY_AFTER_SECONDS: 5,
+      TRAINING_RETRY_BACKOFF_MS: 10_000,
+      TRAINING_REAPER_INTERVAL_MS: 30_000,
+    });
+    expect(() => loadPlatformConfig({ DATABASE_QUERY_TIMEOUT_MS: '0' })).toThrow(
+      /DATABASE_QUERY_TIMEOUT_MS="0"/,
+    );
+    expect(() => loadPlatformConfig({ TRAINING_RETRY_BACKOFF_MS: 'soon' })).toThrow(
+      /TRAINING_RETRY_BACKOFF_MS="soon"/,
+    );
+  });
 });
 
 describe('EDGE_SIGNING_KEY', () => {

@@ -59,6 +59,12 @@ const SECRET_VARIABLES = new Set(['ADMIN_TOKEN', 'EDGE_SIGNING_KEY']);
 
 export const DEV_ADMIN_TOKEN = 'ddnn-dev-admin-token';
 
+/** Shortest admin token production accepts (outside production: 16). */
+export const PRODUCTION_ADMIN_TOKEN_MIN_LENGTH = 32;
+
+/** Tokens printed in this repository (docs, defaults): anyone can read them, so production refuses them. */
+const PUBLIC_ADMIN_TOKENS = new Set([DEV_ADMIN_TOKEN]);
+
 const platformEnvShape = z.object({
   /** development | production | test. In production ADMIN_TOKEN has no default. */
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -128,12 +134,46 @@ const platformEnvShape = z.object({
     .max(30 * 24 * 3600)
     .default(24 * 3600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  /** Longest wait for a new PostgreSQL connection before the request answers 503. */
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
+  /** Longest wait for one database query (client side) before it fails and the request answers 503. */
+  DATABASE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
+  /** Longest wait for Redis (enqueueing a job, a rate-limit count) before giving up. */
+  REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(3000),
+  /** `Retry-After` of a 503 answered while PostgreSQL or Redis is unavailable, seconds. */
+  UNAVAILABLE_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
+  /** First delay between two attempts of a failed training job; doubled after every attempt. */
+  TRAINING_RETRY_BACKOFF_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
+  /**
+   * How often each worker looks for training jobs no worker will finish (their worker died or
+   * could not record the end): they are resumed if attempts remain, else failed; 0 = never.
+   */
+  TRAINING_REAPER_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
 });
 
 export const platformEnvSchema = platformEnvShape
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && env.ADMIN_TOKEN === undefined) {
       ctx.addIssue({ code: 'custom', path: ['ADMIN_TOKEN'], message: 'is required in production' });
+    }
+    if (env.NODE_ENV === 'production' && env.ADMIN_TOKEN !== undefined) {
+      if (PUBLIC_ADMIN_TOKENS.has(env.ADMIN_TOKEN)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ADMIN_TOKEN'],
+          message:
+            'is the public development token, which anyone can read in this repository; ' +
+            'set a random one in production, e.g. `openssl rand -hex 32`',
+        });
+      } else if (env.ADMIN_TOKEN.length < PRODUCTION_ADMIN_TOKEN_MIN_LENGTH) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ADMIN_TOKEN'],
+          message:
+            `must be at least ${PRODUCTION_ADMIN_TOKEN_MIN_LENGTH} characters in production ` +
+            '(e.g. `openssl rand -hex 32`)',
+        });
+      }
     }
   })
   .transform((env) => ({ ...env, ADMIN_TOKEN: env.ADMIN_TOKEN ?? DEV_ADMIN_TOKEN }));

@@ -15,3 +15,21 @@ export function redisConnectionOptions(redisUrl: string): RedisOptions {
     maxRetriesPerRequest: null,
   };
 }
+
+/**
+ * ioredis options for a producer (a BullMQ Queue that adds or reads jobs, never blocks): while
+ * Redis is unreachable its commands fail at once instead of waiting in ioredis' offline queue,
+ * and a command Redis does not answer fails after `commandTimeoutMs`, so a request that needs
+ * Redis answers 503 within a bounded time. (Workers and QueueEvents keep the blocking options.)
+ */
+export function redisProducerConnectionOptions(
+  redisUrl: string,
+  commandTimeoutMs: number,
+): RedisOptions {
+  return {
+    ...redisConnectionOptions(redisUrl),
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: commandTimeoutMs,
+  };
+}

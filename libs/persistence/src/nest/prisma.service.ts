@@ -1,6 +1,6 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { PrismaClient } from '../generated/client';
-import { createPrismaClient } from '../prisma-client';
+import { createPrismaClient, type PrismaClientOptions } from '../prisma-client';
 
 /**
  * Owns one Prisma client for the process and closes it on shutdown. Injected as `prisma`; the
@@ -10,8 +10,8 @@ import { createPrismaClient } from '../prisma-client';
 export class PrismaService implements OnModuleDestroy {
   readonly client: PrismaClient;
 
-  constructor(databaseUrl: string) {
-    this.client = createPrismaClient(databaseUrl);
+  constructor(databaseUrl: string, options: PrismaClientOptions = {}) {
+    this.client = createPrismaClient(databaseUrl, options);
   }
 
   async onModuleDestroy(): Promise<void> {
