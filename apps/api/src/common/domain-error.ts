@@ -22,6 +22,8 @@ export enum ErrorCode {
   /** Only a failed or cancelled training job can be started again. */
   JobNotRetryable = 'JOB_NOT_RETRYABLE',
   InvalidInferenceRequest = 'INVALID_INFERENCE_REQUEST',
+  /** A GraphQL operation over a configured bound (depth, aliases, cost, tokens). */
+  QueryLimitExceeded = 'QUERY_LIMIT_EXCEEDED',
   RateLimited = 'RATE_LIMITED',
   Unavailable = 'UNAVAILABLE',
   Internal = 'INTERNAL',

@@ -12,6 +12,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.InvalidModelConfig:
     case ErrorCode.IncompatibleDataset:
     case ErrorCode.InvalidInferenceRequest:
+    case ErrorCode.QueryLimitExceeded:
       return 400;
     case ErrorCode.Unauthorized:
     case ErrorCode.EnrollmentTokenRefused:

@@ -1,5 +1,6 @@
 import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
+import { abuseLimitsEnvShape, resolveGraphqlDevTools } from './abuse-limits-env';
 
 /**
  * Every environment variable the platform reads, typed and documented in one place. Parsed once
@@ -128,6 +129,7 @@ const platformEnvShape = z.object({
     .max(30 * 24 * 3600)
     .default(24 * 3600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  ...abuseLimitsEnvShape,
 });
 
 export const platformEnvSchema = platformEnvShape
@@ -136,7 +138,11 @@ export const platformEnvSchema = platformEnvShape
       ctx.addIssue({ code: 'custom', path: ['ADMIN_TOKEN'], message: 'is required in production' });
     }
   })
-  .transform((env) => ({ ...env, ADMIN_TOKEN: env.ADMIN_TOKEN ?? DEV_ADMIN_TOKEN }));
+  .transform((env) => ({
+    ...env,
+    ADMIN_TOKEN: env.ADMIN_TOKEN ?? DEV_ADMIN_TOKEN,
+    ...resolveGraphqlDevTools(env),
+  }));
 
 export type PlatformConfig = z.output<typeof platformEnvSchema>;
 
