@@ -29,6 +29,8 @@ export const abuseLimitsEnvShape = {
   GRAPHQL_GRAPHIQL: optionalFlag,
   /** Answer introspection (__schema, __type). Unset: on, except with NODE_ENV=production. */
   GRAPHQL_INTROSPECTION: optionalFlag,
+  /** Deepest nesting of arrays/objects in a JSON request body (checked before parsing). */
+  BODY_MAX_JSON_DEPTH: positiveInt(10_000).default(64),
   /** Decoded pixels (samples x views x height x width x channels) one dataset upload may hold. */
   UPLOAD_MAX_PIXELS: positiveInt(Number.MAX_SAFE_INTEGER).default(64 * 1024 * 1024),
   /** Samples one dataset upload may hold. */
