@@ -172,7 +172,7 @@ export class GroupGateway {
     const expected = helloProof(this.options.groupSecret, session.gatewayNonce, deviceNonce, hello);
     if (!proofMatches(expected, Buffer.from(hello.proof, 'base64'))) {
       return refuse(
-        `authentication failed: the HELLO does not prove this device group's secret (this gateway serves model "${p.modelName}"; a device gets the secret when it registers with the platform)`,
+        "authentication failed: the HELLO does not prove this device group's secret (a device gets it when it registers with the platform for this gateway's model)",
       );
     }
     if (session.hello !== null && session.hello.deviceIndex !== hello.deviceIndex) {
