@@ -351,15 +351,18 @@ describe('edge clients end to end', () => {
       const codes = await Promise.all(devices.map((d) => clients.get(d)!.exited));
       expect({ code, stderr: gateway.stderr }).toEqual({ code: 0, stderr: '' });
       expect(codes).toEqual(devices.map(() => 0));
-      // No credential reaches the output (what a supervisor or journal keeps).
+      // No credential or group secret reaches the output (what a supervisor or journal keeps).
       const output = [gateway, ...clients.values()].map((p) => p.stdout + p.stderr).join('\n');
       const dirs = [
         gatewayStateDir ?? stateDir('gateway'),
         ...devices.map((d) => stateDir(`cam-${d}`)),
       ];
       for (const dir of dirs) {
-        const { credential } = JSON.parse(readFileSync(join(dir, 'registration.json'), 'utf8'));
+        const { credential, groupSecret } = JSON.parse(
+          readFileSync(join(dir, 'registration.json'), 'utf8'),
+        );
         expect(output.includes(credential as string)).toBe(false);
+        expect(output.includes(groupSecret as string)).toBe(false);
       }
       const results = readFileSync(resultsFile, 'utf8')
         .trim()
