@@ -175,10 +175,26 @@ describe('GraphQL in production (default limits)', () => {
     expect(res.json.data ?? null).toBeNull();
     // The token bound (5,000 by default) stops it first; with a larger one, the alias bound.
     expect(JSON.stringify(res.json.errors)).toMatch(/tokens|GRAPHQL_MAX_ALIASES/);
-    const fewTokens = Array.from({ length: 100 }, (_, i) => `v${i}: models { id }`).join(' ');
-    const aliasRefusal = await platform.graphql(`{ ${fewTokens} }`);
-    expect(aliasRefusal.errors?.[0].message).toContain('GRAPHQL_MAX_ALIASES');
-    expect(aliasRefusal.errors?.[0].extensions?.code).toBe('QUERY_LIMIT_EXCEEDED');
+    // Under the token bound: 300 aliases of a page of 100 break the alias and the cost bounds;
+    // the answer is one error, the first limit, with HTTP 400.
+    const fewTokens = Array.from(
+      { length: 300 },
+      (_, i) => `v${i}: modelVersions(first: 100) { nodes { id } }`,
+    ).join(' ');
+    const both = validate(
+      platform.app.get(GraphQLSchemaHost).schema,
+      parse(`{ ${fewTokens} }`),
+      graphqlLimitRules({ ...platform.config, GRAPHQL_MAX_ALIASES: 1000 }),
+    );
+    expect(both.map((e) => e.message).join()).toContain('GRAPHQL_MAX_COST');
+    const aliasRefusal = await platform.http('/graphql', {
+      method: 'POST',
+      json: { query: `{ ${fewTokens} }` },
+    });
+    expect(aliasRefusal.status).toBe(400);
+    expect(aliasRefusal.json.errors).toHaveLength(1);
+    expect(aliasRefusal.json.errors[0].message).toContain('GRAPHQL_MAX_ALIASES');
+    expect(aliasRefusal.json.errors[0].extensions?.code).toBe('QUERY_LIMIT_EXCEEDED');
   });
 
   it('turns GraphiQL and introspection off', async () => {

@@ -22,14 +22,21 @@ type LimitsConfig = Pick<
   | 'GRAPHQL_INTROSPECTION'
 >;
 
+/** Validations that already reported a limit: one refusal per request is enough. */
+const refused = new WeakSet<ValidationContext>();
+
 /**
  * graphql-armor reports "Syntax Error: Aliases limit of 30 exceeded, found 3000."; say instead
- * that it is a limit, which variable sets it, and carry a code a client can switch on.
+ * that it is a limit, which variable sets it, and carry a code a client can switch on. Only the
+ * first limit exceeded is reported, so the answer is always one error (Mercurius answers 400
+ * for one validation error; several would make it 200).
  */
 function reportAs(variable: string) {
   return (context: ValidationContext | null, error: GraphQLError) => {
+    if (!context || refused.has(context)) return;
+    refused.add(context);
     const detail = error.message.replace(/^Syntax Error:\s*/, '');
-    context?.reportError(
+    context.reportError(
       new GraphQLError(`query refused: ${detail} (limit set by ${variable})`, {
         extensions: { code: ErrorCode.QueryLimitExceeded, limit: variable },
       }),
