@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import {
   cpSync,
   existsSync,
@@ -29,6 +30,8 @@ import {
   ensureEdgeClientBuilt,
 } from './support/edge-client-process';
 import type { SampleResult } from '../apps/edge-client/src/gateway/group-gateway';
+import { helloProof, newNonce } from '../apps/edge-client/src/wire/device-link-auth';
+import { encodeFrame, FrameReader, FrameType } from '../apps/edge-client/src/wire/group-frames';
 import { publishTestVersion } from './support/publish-test-version';
 import { TestPlatform, waitFor } from './support/test-platform';
 
@@ -54,6 +57,48 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
  * wire against the communication formula, and what a client does with a tampered partition or
  * a refused credential. Steps share state, in order.
  */
+/**
+ * A peer on the gateway's port without the group secret: answers the CHALLENGE with a HELLO as
+ * device `deviceIndex` whose proof is made with a random key; returns the gateway's REFUSED.
+ */
+async function impostorHello(address: string, deviceIndex: number): Promise<string | undefined> {
+  const at = address.lastIndexOf(':');
+  const socket = connect({ host: address.slice(0, at), port: Number(address.slice(at + 1)) });
+  const reader = new FrameReader();
+  return new Promise((resolve, reject) => {
+    let refusal: string | undefined;
+    socket.on('error', reject);
+    socket.on('close', () => resolve(refusal));
+    socket.on('data', (chunk: Buffer) => {
+      for (const frame of reader.push(chunk)) {
+        if (frame.type === FrameType.Challenge) {
+          const fields = {
+            deviceIndex,
+            modelName: 'cams',
+            version: 1,
+            featureBytes: 128,
+            numClasses: 3,
+          };
+          const nonce = newNonce();
+          const proof = helloProof(randomBytes(32), frame.nonce, nonce, fields);
+          socket.write(
+            encodeFrame({
+              type: FrameType.Hello,
+              hello: {
+                ...fields,
+                nonce: nonce.toString('base64'),
+                proof: proof.toString('base64'),
+              },
+            }),
+          );
+        } else if (frame.type === FrameType.Refused) refusal = frame.reason;
+        else if (frame.type !== FrameType.End)
+          reject(new Error(`impostor got frame ${frame.type}`));
+      }
+    });
+  });
+}
+
 describe('edge clients end to end', () => {
   let platform: TestPlatform;
   let work: string;
@@ -62,6 +107,7 @@ describe('edge clients end to end', () => {
   let threshold: number;
   let version: number;
   const clientIds = new Map<string, string>();
+  const groupSecrets = new Set<string>();
   const stateDir = (name: string) => join(work, name);
 
   beforeAll(async () => {
@@ -172,7 +218,11 @@ describe('edge clients end to end', () => {
       const saved = JSON.parse(readFileSync(file, 'utf8'));
       expect(saved.publicKeyPem).toContain('BEGIN PUBLIC KEY');
       expect(saved.credential.length).toBeGreaterThan(30);
+      // The device group's link secret, the same for every client of the model (32 bytes).
+      expect(Buffer.from(saved.groupSecret, 'base64url')).toHaveLength(32);
+      groupSecrets.add(saved.groupSecret);
     });
+    expect(groupSecrets.size).toBe(1);
     // A token already used, and one never issued: the platform's refusal reaches the person
     // with its reason, and nothing is saved for a registration that did not happen.
     const twice = (token: string) =>
@@ -212,8 +262,8 @@ describe('edge clients end to end', () => {
     gatewayStateDir?: string;
     gatewayFlags?: string[];
     deviceFlags?: string[];
-    /** Runs while the group runs, given the results file the gateway is writing. */
-    during?: (resultsFile: string) => Promise<void>;
+    /** Runs while the group runs, given the results file the gateway is writing and its address. */
+    during?: (resultsFile: string, gatewayAddress: string) => Promise<void>;
   }
 
   /** The gateway and devices as processes over the test split; the gateway's results and summary. */
@@ -295,21 +345,24 @@ describe('edge clients end to end', () => {
         clients.get(d)!.signal('SIGSTOP');
       }
       for (const d of devices.filter((x) => !frozen.includes(x))) start(d);
-      await during?.(resultsFile);
+      await during?.(resultsFile, listening.address as string);
       const code = await gateway.exited;
       for (const d of frozen) clients.get(d)!.signal('SIGCONT');
       const codes = await Promise.all(devices.map((d) => clients.get(d)!.exited));
       expect({ code, stderr: gateway.stderr }).toEqual({ code: 0, stderr: '' });
       expect(codes).toEqual(devices.map(() => 0));
-      // No credential reaches the output (what a supervisor or journal keeps).
+      // No credential or group secret reaches the output (what a supervisor or journal keeps).
       const output = [gateway, ...clients.values()].map((p) => p.stdout + p.stderr).join('\n');
       const dirs = [
         gatewayStateDir ?? stateDir('gateway'),
         ...devices.map((d) => stateDir(`cam-${d}`)),
       ];
       for (const dir of dirs) {
-        const { credential } = JSON.parse(readFileSync(join(dir, 'registration.json'), 'utf8'));
+        const { credential, groupSecret } = JSON.parse(
+          readFileSync(join(dir, 'registration.json'), 'utf8'),
+        );
         expect(output.includes(credential as string)).toBe(false);
+        expect(output.includes(groupSecret as string)).toBe(false);
       }
       const results = readFileSync(resultsFile, 'utf8')
         .trim()
@@ -351,7 +404,17 @@ describe('edge clients end to end', () => {
       join(stateDir('cam-2'), 'registration.json'),
       JSON.stringify({ ...offline, platformUrl: 'http://127.0.0.1:9' }),
     );
-    const { results, summary, clients } = await runGroup({ devices: [0, 1, 2, 3, 4, 5] });
+    // While the group runs, an impostor without the group secret connects to the gateway's port
+    // and claims to be device 0: it is refused, and the group goes on exactly as the engine.
+    let impostorRefusal: string | undefined;
+    const { results, summary, clients, gateway } = await runGroup({
+      devices: [0, 1, 2, 3, 4, 5],
+      during: async (_results, address) => {
+        impostorRefusal = await impostorHello(address, 0);
+      },
+    });
+    expect(impostorRefusal).toMatch(/authentication failed/);
+    expect(gateway.events().some((e) => e.event === 'device-refused' && e.device === 0)).toBe(true);
     writeFileSync(join(stateDir('cam-2'), 'registration.json'), JSON.stringify(offline));
     expect(clients[2].events().some((e) => e.event === 'platform-offline')).toBe(true);
 
@@ -393,7 +456,8 @@ describe('edge clients end to end', () => {
       expect(done.bytesSent).toBe(socketBytes[d]);
     });
     const helloBytes = Object.values(socketBytes).reduce((a, b) => a + b, 0) - d2g.wireBytes;
-    expect(helloBytes / 6).toBeLessThan(120);
+    // (HELLO: the fields, the device's nonce and its proof, about 190 bytes.)
+    expect(helloBytes / 6).toBeLessThan(220);
     const g2c = summary.gatewayToCloud as Record<string, number>;
     expect(g2c.requests).toBe(n - localExits);
     expect(g2c.payloadBytes).toBe((n - localExits) * 6 * 128);

@@ -663,6 +663,52 @@ describe('edge platform end to end', () => {
     });
   });
 
+  it('gives every client of a model the same group secret, at registration and on request', async () => {
+    const issued = await register({
+      enrollmentToken: await newToken(),
+      name: 'group-member',
+      modelName: 'cams',
+      alias: 'production',
+      deviceIndex: 0,
+    });
+    expect({ status: issued.status, error: issued.json.error }).toEqual({
+      status: 201,
+      error: undefined,
+    });
+    const secret = issued.json.groupSecret as string;
+    expect(Buffer.from(secret, 'base64url')).toHaveLength(32);
+    const asked = await platform.http('/edge/group-secret', asClient(issued.json.credential));
+    expect(asked.json).toEqual({ modelName: 'cams', groupSecret: secret });
+    // Same model, other client: the same secret; a revoked client or none: 401.
+    const other = await register({
+      enrollmentToken: await newToken(),
+      name: 'group-gateway',
+      modelName: 'cams',
+      alias: 'production',
+      gateway: true,
+    });
+    expect(other.json.groupSecret).toBe(secret);
+    expect(
+      (await platform.http('/edge/group-secret', asClient(other.json.credential))).json.groupSecret,
+    ).toBe(secret);
+    expect((await platform.http('/edge/group-secret')).status).toBe(401);
+    expect(
+      (await platform.http('/edge/group-secret', asClient(deviceClient.credential))).status,
+    ).toBe(401);
+    // Derived, not stored.
+    const tables = JSON.stringify([
+      await platform.prisma.edgeClient.findMany(),
+      await platform.prisma.signingKey.findMany(),
+    ]);
+    expect(tables).not.toContain(secret);
+    // Another API process on the same database derives the same one.
+    const fromSecond = await withSecondApi(platform.config, async (url) => {
+      const res = await fetch(`${url}/edge/group-secret`, asClient(issued.json.credential));
+      return ((await res.json()) as { groupSecret: string }).groupSecret;
+    });
+    expect(fromSecond).toBe(secret);
+  });
+
   it('with INFERENCE_AUTH=credential, /v2 infer refuses calls without a credential', async () => {
     await withSecondApi({ ...platform.config, INFERENCE_AUTH: 'credential' }, async (url) => {
       const call = (authorization?: string) =>

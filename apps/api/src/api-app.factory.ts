@@ -5,6 +5,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { PlatformConfig } from '@ddnn/contracts';
 import { ApiModule } from './app.module';
+import { registerDepthLimitedJsonParser } from './common/json-body-parser';
 import { requestIdOf } from './common/request-id';
 import { registerDashboard } from './dashboard/register-dashboard';
 import { MetricsService } from './metrics/metrics.service';
@@ -20,6 +21,8 @@ export async function createApiApp(config: PlatformConfig): Promise<NestFastifyA
     genReqId: requestIdOf,
   });
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config), adapter, {
+    // JSON bodies go through our depth-limited parser (registered below) instead of Nest's.
+    bodyParser: false,
     logger: [
       'error',
       'warn',
@@ -31,6 +34,10 @@ export async function createApiApp(config: PlatformConfig): Promise<NestFastifyA
   });
 
   const fastify = app.getHttpAdapter().getInstance();
+  registerDepthLimitedJsonParser(fastify, {
+    bodyLimit: config.BODY_MAX_BYTES,
+    maxDepth: config.BODY_MAX_JSON_DEPTH,
+  });
   // Open Inference Protocol binary tensor data: the raw body goes to the inference service.
   fastify.addContentTypeParser(
     'application/octet-stream',

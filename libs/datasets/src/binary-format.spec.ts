@@ -146,4 +146,20 @@ describe('binary dataset format', () => {
       });
     });
   });
+
+  it('bounds pixel values on import, not when reading a stored dataset', async () => {
+    const ds = tinyDataset('uint8');
+    const bytes = encodeDataset(ds);
+    const values = ds.pixels.length;
+    const error = await importPlatformDataset(bytes, { maxPixels: values - 1 }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(DatasetImportError);
+    expect((error as DatasetImportError).code).toBe(Code.TooManyPixels);
+    expect((error as DatasetImportError).message).toContain(`= ${values} pixel values`);
+    expect((await importPlatformDataset(bytes, { maxPixels: values })).numSamples).toBe(
+      ds.numSamples,
+    );
+    expect(decodeDataset(bytes).numSamples).toBe(ds.numSamples);
+  });
 });

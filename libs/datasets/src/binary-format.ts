@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DatasetImportErrorCode as Code, importError } from './dataset-import-error';
-import { DEFAULT_IMPORT_LIMITS } from './import-limits';
+import { checkPixelCount, DEFAULT_IMPORT_LIMITS } from './import-limits';
 import {
   createMultiViewDataset,
   DatasetProblem,
@@ -74,6 +74,8 @@ export function encodedDatasetSha256(bytes: Uint8Array): string {
 
 export interface DecodeOptions {
   maxSamples?: number;
+  /** Most pixel values (n x v x h x w x c); unchecked when left out. */
+  maxPixels?: number;
 }
 
 /** Decodes and validates everything; throws DatasetImportError naming the first problem. */
@@ -113,6 +115,9 @@ export function decodeDataset(bytes: Uint8Array, options: DecodeOptions = {}): M
   if (n > maxSamples) {
     throw importError(Code.TooManySamples, `dataset has ${n} samples, the limit is ${maxSamples}`);
   }
+  // Imports bound pixels; a stored dataset (bounded when it was imported) is read as it is.
+  if (options.maxPixels !== undefined)
+    checkPixelCount('the dataset', [n, v, h, w, c], options.maxPixels);
   const bytesPerPixel = formatCode === 0 ? 1 : 4;
   const pixelCount = n * v * h * w * c;
   const expected =

@@ -2,6 +2,8 @@
 export enum DatasetImportErrorCode {
   FileTooLarge = 'FILE_TOO_LARGE',
   TooManySamples = 'TOO_MANY_SAMPLES',
+  /** More decoded pixel values than the limit (ImportLimits.maxPixels). */
+  TooManyPixels = 'TOO_MANY_PIXELS',
   CorruptFile = 'CORRUPT_FILE',
   UnsupportedVersion = 'UNSUPPORTED_VERSION',
   MissingEntry = 'MISSING_ENTRY',

@@ -324,4 +324,15 @@ describe('importMvmcNpz', () => {
       },
     );
   });
+
+  it('refuses more pixel values than maxPixels before converting them', async () => {
+    const arrays = makeMvmcArrays(4);
+    await expectImportError(
+      importMvmcNpz(mvmcNpz(arrays), { limits: { maxPixels: 4 * 6 * VIEW - 1 } }),
+      Code.TooManyPixels,
+      /4 samples x 6 views x 32x32x3 = 73728 pixel values, more than the limit of 73727/,
+    );
+    const ds = await importMvmcNpz(mvmcNpz(arrays), { limits: { maxPixels: 4 * 6 * VIEW } });
+    expect(ds.numSamples).toBe(4);
+  });
 });

@@ -1,6 +1,6 @@
 import { ByteSource } from './byte-source';
 import { DatasetImportErrorCode as Code, importError } from './dataset-import-error';
-import { ImportLimits, resolveLimits } from './import-limits';
+import { checkPixelCount, ImportLimits, resolveLimits } from './import-limits';
 import { ABSENT_VIEW_LABEL, createMultiViewDataset, MultiViewDataset } from './multi-view-dataset';
 import { NpyArray, parseNpy } from './npy';
 import { readZipEntries } from './zip-reader';
@@ -43,6 +43,7 @@ export async function importMvmcNpz(
   const x = parseNpy(entries.get('X.npy') as Buffer, 'X.npy');
   const y = parseNpy(entries.get('y.npy') as Buffer, 'y.npy');
   const [n, v, c, h, w] = checkShapes(x, y, limits.maxSamples);
+  checkPixelCount('X.npy', [n, v, h, w, c], limits.maxPixels);
   const viewNames = options.viewNames ?? Array.from({ length: v }, (_, i) => `camera-${i}`);
   if (viewNames.length !== v) {
     throw importError(

@@ -10,5 +10,5 @@ export async function importPlatformDataset(
 ): Promise<MultiViewDataset> {
   const resolved = resolveLimits(limits);
   const bytes = await readSource(source, resolved.maxBytes);
-  return decodeDataset(bytes, { maxSamples: resolved.maxSamples });
+  return decodeDataset(bytes, { maxSamples: resolved.maxSamples, maxPixels: resolved.maxPixels });
 }

@@ -5,6 +5,7 @@ import { PNG } from 'pngjs';
 import { DatasetImportError, DatasetImportErrorCode as Code } from './dataset-import-error';
 import { importPngZip } from './import-png-zip';
 import { forgeDeclaredSizes, writeZip } from './testing/npz-writer';
+import { pixelBombZip } from './testing/pixel-bomb';
 
 function png(
   width: number,
@@ -283,5 +284,51 @@ describe('importPngZip', () => {
         /zip archive is corrupt or not a zip file/,
       );
     });
+  });
+
+  it('refuses the pixel bomb (one 1024x1024 PNG referenced by 120 samples) before decoding it', async () => {
+    const bomb = pixelBombZip();
+    expect(bomb.length).toBeLessThan(2000);
+    await expectImportError(
+      bomb,
+      Code.TooManyPixels,
+      /120 samples x 1 views x 1024x1024x1 = 125829120 pixel values, more than the limit of 67108864/,
+    );
+    // The same zip with 60 samples is 63 M values: under the default limit, over a lower one.
+    const smaller = pixelBombZip(60);
+    await expectImportError(smaller, Code.TooManyPixels, /more than the limit of 1000000/, {
+      limits: { maxPixels: 1_000_000 },
+    });
+  });
+
+  it('bounds the distinct images it decodes as well as the dataset', async () => {
+    const files: Record<string, Uint8Array> = {
+      'manifest.json': text(
+        JSON.stringify({
+          classNames: ['car'],
+          viewNames: ['a', 'b', 'c'],
+          samples: [{ label: 0, views: [{ file: '1.png' }, { file: '2.png' }, { file: '3.png' }] }],
+        }),
+      ),
+      '1.png': grey(1),
+      '2.png': grey(2),
+      '3.png': grey(3),
+    };
+    // 3 images of 4x3 = 36 pixels; the dataset is 1 x 3 x 3x4x1 = 36 values too.
+    await expectImportError(writeZip(files), Code.TooManyPixels, /limit of 35/, {
+      limits: { maxPixels: 35 },
+    });
+    const ds = await importPngZip(writeZip(files), { limits: { maxPixels: 36 } });
+    expect(ds.pixels.length).toBe(36);
+  });
+
+  it('counts 3 channels for colour images against the limit', async () => {
+    // validFiles: 2 samples x 2 views x 3x4 x 3 channels = 144 values (48 at one channel).
+    await expectImportError(writeZip(validFiles()), Code.TooManyPixels, /x3 = 144 pixel values/, {
+      limits: { maxPixels: 143 },
+    });
+    expect(
+      (await importPngZip(writeZip(validFiles()), { limits: { maxPixels: 144 } })).numSamples,
+    ).toBe(2);
   });
 });

@@ -1,7 +1,7 @@
 import { PNG } from 'pngjs';
 import { ByteSource } from './byte-source';
 import { DatasetImportErrorCode as Code, importError } from './dataset-import-error';
-import { ImportLimits, resolveLimits } from './import-limits';
+import { checkPixelCount, ImportLimits, resolveLimits } from './import-limits';
 import { ABSENT_VIEW_LABEL, createMultiViewDataset, MultiViewDataset } from './multi-view-dataset';
 import { parseCsvManifest, parseJsonManifest, PngZipManifest } from './png-zip-manifest';
 import { readZipEntries } from './zip-reader';
@@ -32,28 +32,42 @@ export async function importPngZip(
       name === 'manifest.json' || name === 'manifest.csv' || name.toLowerCase().endsWith('.png'),
   );
   const manifest = readManifest(entries, limits.maxSamples, options.classNames);
-  const images = new Map<string, { width: number; height: number; rgba: Buffer }>();
+  // Sizes from the PNG headers first: the dataset's pixel count (at least one channel) and the
+  // distinct images' (decoded as RGBA) are bounded before a single image is inflated.
+  const sizes = new Map<string, { width: number; height: number }>();
   for (const sample of manifest.samples) {
     for (const view of sample.views) {
-      if (view && !images.has(view.file))
-        images.set(view.file, decodePng(entries, view.file, limits.maxImageSide));
+      if (view && !sizes.has(view.file))
+        sizes.set(view.file, pngSize(entries, view.file, limits.maxImageSide));
     }
   }
-  const first = images.values().next().value;
+  const first = sizes.values().next().value;
   if (!first)
     throw importError(
       Code.InvalidManifest,
       'manifest has no present view in any sample, expected at least one image',
     );
-  for (const [file, img] of images) {
-    if (img.width !== first.width || img.height !== first.height) {
+  for (const [file, size] of sizes) {
+    if (size.width !== first.width || size.height !== first.height) {
       throw importError(
         Code.WrongShape,
-        `${file} is ${img.width}x${img.height}, expected ${first.width}x${first.height} like the other views`,
+        `${file} is ${size.width}x${size.height}, expected ${first.width}x${first.height} like the other views`,
       );
     }
   }
-  return buildDataset(manifest, images, first.width, first.height, options.name);
+  const n = manifest.samples.length;
+  const v = manifest.viewNames.length;
+  checkPixelCount('the zip', [n, v, first.height, first.width, 1], limits.maxPixels);
+  const distinctPixels = sizes.size * first.height * first.width;
+  if (distinctPixels > limits.maxPixels) {
+    throw importError(
+      Code.TooManyPixels,
+      `the zip's ${sizes.size} distinct images of ${first.width}x${first.height} hold ${distinctPixels} pixels, more than the limit of ${limits.maxPixels}`,
+    );
+  }
+  const images = new Map<string, { width: number; height: number; rgba: Buffer }>();
+  for (const file of sizes.keys()) images.set(file, decodePng(entries, file));
+  return buildDataset(manifest, images, first.width, first.height, limits.maxPixels, options.name);
 }
 
 function readManifest(
@@ -76,14 +90,14 @@ function readManifest(
   );
 }
 
-function decodePng(entries: Map<string, Buffer>, file: string, maxSide: number) {
+/** The size a PNG declares in its header, checked before decoding: a tiny file may claim a huge image. */
+function pngSize(entries: Map<string, Buffer>, file: string, maxSide: number) {
   const bytes = entries.get(file);
   if (!bytes)
     throw importError(Code.MissingEntry, `manifest refers to ${file}, which is not in the zip`);
   if (bytes.length < 24 || PNG_SIGNATURE.some((b, i) => bytes[i] !== b)) {
     throw importError(Code.InvalidImage, `${file} is not a PNG image (bad signature)`);
   }
-  // Check the declared size before decoding, so a tiny file cannot claim a huge image.
   const width = bytes.readUInt32BE(16);
   const height = bytes.readUInt32BE(20);
   if (width > maxSide || height > maxSide) {
@@ -92,6 +106,11 @@ function decodePng(entries: Map<string, Buffer>, file: string, maxSide: number) 
       `${file} is ${width}x${height}, larger than the ${maxSide}x${maxSide} limit per view`,
     );
   }
+  return { width, height };
+}
+
+function decodePng(entries: Map<string, Buffer>, file: string) {
+  const bytes = entries.get(file) as Buffer;
   try {
     const png = PNG.sync.read(bytes);
     return { width: png.width, height: png.height, rgba: png.data };
@@ -109,6 +128,7 @@ function buildDataset(
   images: Map<string, { rgba: Buffer }>,
   width: number,
   height: number,
+  maxPixels: number,
   name?: string,
 ): MultiViewDataset {
   const grey = [...images.values()].every(({ rgba }) => {
@@ -119,6 +139,7 @@ function buildDataset(
   const c = grey ? 1 : 3;
   const n = manifest.samples.length;
   const v = manifest.viewNames.length;
+  checkPixelCount('the zip', [n, v, height, width, c], maxPixels);
   const size = width * height * c;
   const pixels = new Uint8Array(n * v * size);
   const viewLabels = new Int32Array(n * v).fill(ABSENT_VIEW_LABEL);

@@ -26,6 +26,8 @@ export enum ErrorCode {
   InvalidInferenceRequest = 'INVALID_INFERENCE_REQUEST',
   /** An Idempotency-Key already used by a request with other parameters. */
   IdempotencyKeyReused = 'IDEMPOTENCY_KEY_REUSED',
+  /** A GraphQL operation over a configured bound (depth, aliases, cost, tokens). */
+  QueryLimitExceeded = 'QUERY_LIMIT_EXCEEDED',
   RateLimited = 'RATE_LIMITED',
   Unavailable = 'UNAVAILABLE',
   Internal = 'INTERNAL',

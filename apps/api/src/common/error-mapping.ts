@@ -12,6 +12,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.InvalidModelConfig:
     case ErrorCode.IncompatibleDataset:
     case ErrorCode.InvalidInferenceRequest:
+    case ErrorCode.QueryLimitExceeded:
       return 400;
     case ErrorCode.Unauthorized:
     case ErrorCode.EnrollmentTokenRefused:
@@ -59,6 +60,28 @@ function httpCodeOf(status: number): ErrorCode {
 }
 
 /**
+ * PostgreSQL "data exceptions" (SQLSTATE class 22) are values the database cannot take: a number
+ * past int4, an id that is not a UUID, text with a NUL character. Inputs are validated before
+ * they reach the database; this is the net under every route and GraphQL argument, so such a
+ * value is a 400 saying what is wrong, never a 500.
+ */
+function databaseDataError(error: Prisma.PrismaClientKnownRequestError): DomainError | undefined {
+  const cause = (error.meta as { driverAdapterError?: { cause?: { originalCode?: unknown } } })
+    ?.driverAdapterError?.cause;
+  const sqlState = typeof cause?.originalCode === 'string' ? cause.originalCode : undefined;
+  if (!sqlState?.startsWith('22')) return undefined;
+  const reason =
+    sqlState === '22003'
+      ? 'a number in the request is out of range (ids and version numbers are at most 2147483647)'
+      : sqlState === '22P02'
+        ? 'a value in the request has the wrong form (an id must be a UUID)'
+        : sqlState === '22021' || sqlState === '22P05'
+          ? 'text in the request contains a NUL character (\\u0000), which cannot be stored'
+          : 'a value in the request cannot be stored or compared';
+  return new DomainError(ErrorCode.ValidationFailed, reason, { sqlState });
+}
+
+/**
  * Turns anything thrown into a DomainError a client may see. Library errors that describe bad
  * input keep their message; database and driver errors never reach the client as they are.
  */
@@ -87,6 +110,8 @@ export function toDomainError(error: unknown): DomainError {
     return new DomainError(ErrorCode.InvalidModelConfig, error.message, { field: error.field });
   }
   if (error instanceof Prisma.PrismaClientKnownRequestError) {
+    const dataError = databaseDataError(error);
+    if (dataError) return dataError;
     if (error.code === 'P2002') {
       return new DomainError(ErrorCode.AlreadyExists, 'a record with the same unique key exists', {
         target: (error.meta as { target?: unknown } | undefined)?.target,

@@ -1,7 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   createBuiltinDataset,
+  DatasetImportError,
+  DatasetImportErrorCode,
   encodeDataset,
+  type ImportLimits,
   importMvmcNpz,
   importPlatformDataset,
   importPngZip,
@@ -95,8 +98,16 @@ export class DatasetsService {
       const fields = parseInput(uploadFieldsSchema, upload.fields, 'upload fields');
       const format = fields.format ?? formatFromFileName(upload.fileName);
       await this.assertNameFree(fields.name);
-      const limits = { maxBytes: this.config.UPLOAD_MAX_BYTES };
-      const dataset = await importUpload(format, upload.path, fields.name, limits);
+      const limits = {
+        maxBytes: this.config.UPLOAD_MAX_BYTES,
+        maxPixels: this.config.UPLOAD_MAX_PIXELS,
+        maxSamples: this.config.UPLOAD_MAX_SAMPLES,
+      };
+      const dataset = await importUpload(format, upload.path, fields.name, limits).catch(
+        (error: unknown) => {
+          throw uploadLimitError(error) ?? error;
+        },
+      );
       const { train, test } = splitDataset(dataset, {
         testFraction: fields.testFraction,
         seed: fields.splitSeed,
@@ -149,7 +160,7 @@ function importUpload(
   format: UploadFormat,
   path: string,
   name: string,
-  limits: { maxBytes: number },
+  limits: Partial<ImportLimits>,
 ): Promise<MultiViewDataset> {
   switch (format) {
     case 'ddnnds':
@@ -159,6 +170,19 @@ function importUpload(
     case 'png-zip':
       return importPngZip(path, { name, limits });
   }
+}
+
+/** An import refused by a configured bound becomes a 413 naming the variable that sets it. */
+function uploadLimitError(error: unknown): DomainError | undefined {
+  if (!(error instanceof DatasetImportError)) return undefined;
+  let variable: string;
+  if (error.code === DatasetImportErrorCode.TooManyPixels) variable = 'UPLOAD_MAX_PIXELS';
+  else if (error.code === DatasetImportErrorCode.TooManySamples) variable = 'UPLOAD_MAX_SAMPLES';
+  else return undefined;
+  return new DomainError(ErrorCode.PayloadTooLarge, `${error.message} (${variable})`, {
+    reason: error.code,
+    limit: variable,
+  });
 }
 
 function formatFromFileName(fileName: string): UploadFormat {

@@ -53,6 +53,21 @@ export async function receiveUpload(request: FastifyRequest): Promise<ReceivedUp
     return { fields, fileName, path, cleanup };
   } catch (error) {
     await cleanup();
-    throw error;
+    throw truncatedBodyError(error) ?? error;
   }
+}
+
+/**
+ * busboy's "Unexpected end of form/multipart data" (the body ended before its closing boundary:
+ * a truncated upload) carries no status; it is the client's, a 400 that says so. Limit errors
+ * (413) and our own DomainErrors pass as they are.
+ */
+function truncatedBodyError(error: unknown): DomainError | undefined {
+  if (error instanceof DomainError || !(error instanceof Error)) return undefined;
+  if ((error as { statusCode?: unknown }).statusCode !== undefined) return undefined;
+  if (!/unexpected end of (form|multipart)/i.test(error.message)) return undefined;
+  return new DomainError(
+    ErrorCode.ValidationFailed,
+    `the multipart body ended before its closing boundary (a truncated upload?): ${error.message}`,
+  );
 }

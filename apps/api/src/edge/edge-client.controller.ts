@@ -79,6 +79,16 @@ export class EdgeClientController {
       );
   }
 
+  @Get('group-secret')
+  @EdgeClientOnly()
+  @ApiOperation({
+    summary:
+      "The secret of the client's device group: gateway and devices prove they hold it on HELLO",
+  })
+  groupSecret(@CurrentEdgeClient() client: AuthenticatedEdgeClient) {
+    return this.clients.groupSecretOf(client);
+  }
+
   @Post('heartbeat')
   @HttpCode(200)
   @EdgeClientOnly()

@@ -12,12 +12,15 @@ import {
 } from './edge-client-view';
 import { hashSecret, newSecret } from './edge-credentials';
 import { heartbeatSchema, listClientsSchema, registerClientSchema } from './edge-inputs';
+import { DeviceGroupSecretsService } from './device-group-secrets.service';
 import { EnrollmentTokensService } from './enrollment-tokens.service';
 
 export interface RegisteredClient {
   client: EdgeClientView;
   /** Shown once: only its sha256 is stored. Send as `Authorization: Bearer <credential>`. */
   credential: string;
+  /** The device group's link secret (HELLO challenge-response); also at GET /edge/group-secret. */
+  groupSecret: string;
 }
 
 export interface HeartbeatAnswer {
@@ -37,6 +40,7 @@ export class EdgeClientsService {
     private readonly prisma: PrismaService,
     private readonly models: ModelsService,
     private readonly enrollmentTokens: EnrollmentTokensService,
+    private readonly groupSecrets: DeviceGroupSecretsService,
   ) {}
 
   async register(input: unknown): Promise<RegisteredClient> {
@@ -76,7 +80,18 @@ export class EdgeClientsService {
       await this.enrollmentTokens.consume(tx, token.id, client.id);
       return client.id;
     });
-    return { client: toEdgeClientView(await this.find(createdId)), credential };
+    const groupSecret = await this.groupSecrets.secretFor(model.name);
+    return { client: toEdgeClientView(await this.find(createdId)), credential, groupSecret };
+  }
+
+  /** The group secret of an authenticated client's model (for clients registered before it). */
+  async groupSecretOf(
+    client: AuthenticatedEdgeClient,
+  ): Promise<{ modelName: string; groupSecret: string }> {
+    return {
+      modelName: client.model.name,
+      groupSecret: await this.groupSecrets.secretFor(client.model.name),
+    };
   }
 
   async list(input: unknown): Promise<EdgeClientView[]> {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { aliasName, modelName } from '../models/model-inputs';
+import { aliasName, modelName, plainText, versionNumber } from '../models/model-inputs';
 
 export const createEnrollmentTokenSchema = z.strictObject({
-  description: z.string().max(500).optional(),
+  description: plainText(500).optional(),
   /** Lifetime; defaults to EDGE_ENROLLMENT_TTL_SECONDS (24 h). */
   expiresInSeconds: z
     .number()
@@ -15,12 +15,12 @@ export const createEnrollmentTokenSchema = z.strictObject({
 export const registerClientSchema = z
   .strictObject({
     enrollmentToken: z.string().min(1).max(200),
-    name: z.string().min(1).max(100),
+    name: plainText(100).min(1),
     modelName,
     /** Follow this alias (e.g. production): the client gets whatever version it points at. */
     alias: aliasName.optional(),
     /** Or stay on this version number. */
-    version: z.number().int().min(1).optional(),
+    version: versionNumber.optional(),
     /** The end device (camera/sensor) this client plays, 0-based; < the model's numDevices. */
     deviceIndex: z.number().int().min(0).optional(),
     /** Runs the local aggregator of the device group (and answers or forwards to the cloud). */
@@ -48,7 +48,7 @@ const counter = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 export const heartbeatSchema = z.strictObject({
   /** The version number the client is running now; null before its first download. */
-  installedVersion: z.number().int().min(1).nullable().optional(),
+  installedVersion: versionNumber.nullable().optional(),
   /** Totals since the client started; left out, the last reported ones stay. */
   counters: z
     .strictObject({

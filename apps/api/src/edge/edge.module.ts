@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ModelsModule } from '../models/models.module';
+import { DeviceGroupSecretsService } from './device-group-secrets.service';
 import { EdgeAdminController } from './edge-admin.controller';
 import { EdgeClientController } from './edge-client.controller';
 import { EdgeClientGuard } from './edge-client.guard';
@@ -20,6 +21,7 @@ import { PartitionSigningKeyService } from './partition-signing-key.service';
     EdgeClientsService,
     EdgePartitionsService,
     PartitionSigningKeyService,
+    DeviceGroupSecretsService,
     EdgeClientGuard,
     EdgeInferenceGuard,
     EdgeTrafficMetrics,

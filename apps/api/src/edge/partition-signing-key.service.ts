@@ -4,6 +4,7 @@ import {
   createPrivateKey,
   createPublicKey,
   generateKeyPairSync,
+  createHmac,
   KeyObject,
   sign,
 } from 'node:crypto';
@@ -52,6 +53,16 @@ export class PartitionSigningKeyService {
   async sign(data: Uint8Array): Promise<{ signature: string; keyId: string }> {
     const key = await this.key();
     return { signature: sign(null, data, key.privateKey).toString('base64'), keyId: key.keyId };
+  }
+
+  /**
+   * A secret derived from the signing key: HMAC-SHA256 keyed with the private key (PKCS#8 DER)
+   * over `context`. Every API process derives the same one, and nothing more is stored.
+   */
+  async deriveSecret(context: string): Promise<Buffer> {
+    const key = await this.key();
+    const der = key.privateKey.export({ type: 'pkcs8', format: 'der' });
+    return createHmac('sha256', der).update(context, 'utf8').digest();
   }
 
   private key(): Promise<LoadedKey> {

@@ -1,32 +1,43 @@
 import { Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
+import type { PlatformConfig } from '@ddnn/contracts';
+import { PLATFORM_CONFIG } from '../common/platform-config.token';
 import { DatasetsModule } from '../datasets/datasets.module';
 import { ModelsModule } from '../models/models.module';
 import { TrainingModule } from '../training/training.module';
 import { DatasetsResolver } from './datasets.resolver';
+import { graphqlLimitRules, graphqlParseOptions, subscriptionLimitsHook } from './graphql-limits';
 import { ModelVersionsResolver } from './model-versions.resolver';
 import { ModelsResolver } from './models.resolver';
+import { SubscriptionLimits } from './subscription-limits';
 import { TrainingEventsBridge } from './training-events.bridge';
 import { TrainingJobLinksResolver } from './training-job-links.resolver';
 import { TrainingResolver } from './training.resolver';
 
 /**
- * GraphQL at /graphql (GraphiQL at /graphiql). Mercurius rather than Apollo: it is a Fastify
+ * GraphQL at /graphql (GraphiQL at /graphiql unless turned off, see GRAPHQL_GRAPHIQL). Limits on
+ * every operation: graphql-limits.ts; on subscriptions: subscription-limits.ts. Mercurius rather than Apollo: it is a Fastify
  * plugin (same server, same hooks, no Express layer), ships WebSocket subscriptions and an
  * in-process PubSub out of the box, and compiles queries with graphql-jit.
  */
 @Module({
   imports: [
-    GraphQLModule.forRoot<MercuriusDriverConfig>({
+    GraphQLModule.forRootAsync<MercuriusDriverConfig>({
       driver: MercuriusDriver,
-      autoSchemaFile: true,
-      sortSchema: true,
-      subscription: true,
-      graphiql: true,
-      // Mercurius loads its parsed-query LRU with a dynamic ESM import, which Jest's CommonJS
-      // runtime cannot run; GraphQL here is low-volume management traffic (inference is REST).
-      cache: false,
+      inject: [PLATFORM_CONFIG],
+      useFactory: (config: PlatformConfig) => ({
+        autoSchemaFile: true,
+        sortSchema: true,
+        subscription: true,
+        graphiql: config.GRAPHQL_GRAPHIQL,
+        validationRules: graphqlLimitRules(config),
+        graphql: { parseOptions: graphqlParseOptions(config) },
+        hooks: { preSubscriptionParsing: subscriptionLimitsHook(config) },
+        // Mercurius loads its parsed-query LRU with a dynamic ESM import, which Jest's CommonJS
+        // runtime cannot run; GraphQL here is low-volume management traffic (inference is REST).
+        cache: false,
+      }),
     }),
     DatasetsModule,
     ModelsModule,
@@ -39,6 +50,7 @@ import { TrainingResolver } from './training.resolver';
     TrainingResolver,
     TrainingJobLinksResolver,
     TrainingEventsBridge,
+    SubscriptionLimits,
   ],
 })
 export class ApiGraphqlModule {}

@@ -11,9 +11,11 @@ import {
   Resolver,
   Subscription,
 } from '@nestjs/graphql';
+import type { FastifyRequest } from 'fastify';
 import type { PubSub } from 'mercurius';
 import { AdminGuard } from '../common/admin.guard';
 import { TrainingService } from '../training/training.service';
+import { SubscriptionLimits } from './subscription-limits';
 import { trainingProgressTopic } from './training-events.bridge';
 import {
   StartTrainingInput,
@@ -26,7 +28,10 @@ import { withoutNulls } from './without-nulls';
 
 @Resolver(() => TrainingJobGql)
 export class TrainingResolver {
-  constructor(private readonly training: TrainingService) {}
+  constructor(
+    private readonly training: TrainingService,
+    private readonly subscriptionLimits: SubscriptionLimits,
+  ) {}
 
   @Query(() => [TrainingJobGql])
   trainingJobs(
@@ -83,7 +88,10 @@ export class TrainingResolver {
   trainingProgress(
     @Args('jobId', { type: () => ID }) jobId: string,
     @Context('pubsub') pubsub: PubSub,
+    @Context('request') connection: FastifyRequest,
   ) {
-    return pubsub.subscribe(trainingProgressTopic(jobId));
+    return this.subscriptionLimits.track(connection, () =>
+      pubsub.subscribe(trainingProgressTopic(jobId)),
+    );
   }
 }

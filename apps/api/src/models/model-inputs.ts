@@ -14,9 +14,27 @@ export const aliasName = z
     'lower-case letters, digits, "_" and "-", starting with a letter',
   );
 
+/** Version numbers are PostgreSQL integers: 1 .. 2^31 - 1. */
+export const MAX_VERSION_NUMBER = 2_147_483_647;
+
+export const versionNumber = z
+  .number()
+  .int()
+  .min(1)
+  .max(MAX_VERSION_NUMBER, `version numbers are 1..${MAX_VERSION_NUMBER}`);
+
+/** Free text (descriptions, client names): PostgreSQL text cannot hold a NUL character. */
+export const plainText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((value) => !value.includes('\u0000'), {
+      message: 'must not contain a NUL character (\\u0000)',
+    });
+
 export const createModelSchema = z.strictObject({
   name: modelName,
-  description: z.string().max(1000).optional(),
+  description: plainText(1000).optional(),
   /** An engine DdnnConfig, whole or partial: missing fields come from the paper's MVMC one. */
   config: z.record(z.string(), z.unknown()).optional(),
 });
@@ -24,7 +42,7 @@ export const createModelSchema = z.strictObject({
 export const moveAliasSchema = z.strictObject({
   modelName,
   alias: aliasName,
-  version: z.number().int().min(1),
+  version: versionNumber,
 });
 
 export const versionStatuses = ['READY', 'ARCHIVED'] as const;

@@ -14,6 +14,7 @@ import {
   createModelSchema,
   ListVersionsInput,
   listVersionsSchema,
+  MAX_VERSION_NUMBER,
   moveAliasSchema,
 } from './model-inputs';
 
@@ -110,6 +111,12 @@ export class ModelsService {
   /** `ref` is a version number ("3") or an alias ("production"). */
   async resolveVersion(modelName: string, ref: string): Promise<VersionRecord> {
     const model = await this.getByName(modelName);
+    if (/^[0-9]+$/.test(ref) && Number(ref) > MAX_VERSION_NUMBER) {
+      throw new DomainError(
+        ErrorCode.ValidationFailed,
+        `version "${ref}" is out of range: version numbers are 1..${MAX_VERSION_NUMBER}`,
+      );
+    }
     const version = /^[0-9]+$/.test(ref)
       ? await this.prisma.client.modelVersion.findUnique({
           where: { modelId_version: { modelId: model.id, version: Number(ref) } },

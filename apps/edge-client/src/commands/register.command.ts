@@ -109,6 +109,7 @@ export function registerRegisterCommand(program: Command): void {
       alias: cfg.alias ?? null,
       version: cfg.version ?? null,
       credential: registered.credential,
+      groupSecret: registered.groupSecret,
       publicKeyPem: key.publicKeyPem,
       keyId: key.keyId,
       registeredAt: new Date().toISOString(),

@@ -22,6 +22,8 @@ const FIELDS = [
   'expectDevices',
   'waitDevicesMs',
   'deviceTimeoutMs',
+  'maxConnections',
+  'helloTimeoutMs',
   'results',
   'pollIntervalMs',
   'retryBaseMs',
@@ -77,6 +79,14 @@ export function registerRunCommand(program: Command): void {
       .option(
         '--device-timeout-ms <ms>',
         'gateway: a device silent this long is missing for the sample (EDGE_DEVICE_TIMEOUT_MS, default 2000)',
+      )
+      .option(
+        '--max-connections <n>',
+        'gateway: open device connections at most; more are closed at once (EDGE_MAX_CONNECTIONS, default 64)',
+      )
+      .option(
+        '--hello-timeout-ms <ms>',
+        'gateway: a connection without an authenticated HELLO this long is dropped (EDGE_HELLO_TIMEOUT_MS, default 5000)',
       )
       .option('--results <file>', 'gateway: one JSON line per sample (EDGE_RESULTS)')
       .option(

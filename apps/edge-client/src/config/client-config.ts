@@ -53,6 +53,8 @@ const fields = {
   expectDevices: int(1, 1024).optional(),
   waitDevicesMs: int(0).default(30_000),
   deviceTimeoutMs: int(1).default(2_000),
+  maxConnections: int(1, 65_535).default(64),
+  helloTimeoutMs: int(1).default(5_000),
   results: z.string().min(1).optional(),
   // run: platform
   pollIntervalMs: int(100).default(30_000),

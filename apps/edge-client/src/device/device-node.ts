@@ -4,7 +4,14 @@ import type { MultiViewDataset } from '@ddnn/datasets';
 import { backoffDelay, sleep } from '../platform/retry';
 import { ClientLog } from '../ui/client-log';
 import { deviceView } from '../input/sample-source';
-import { encodeFrame, Frame, FrameReader, FrameType } from '../wire/group-frames';
+import { helloProof, newNonce, proofMatches, welcomeProof } from '../wire/device-link-auth';
+import {
+  encodeFrame,
+  Frame,
+  FrameReader,
+  FrameType,
+  GATEWAY_FRAME_BOUNDS,
+} from '../wire/group-frames';
 
 export interface RunningPartition {
   runtime: DeviceRuntime;
@@ -25,8 +32,16 @@ export interface DeviceNodeOptions {
   dataset: MultiViewDataset;
   retryBaseMs: number;
   retryMaxMs: number;
+  /** The device group's secret (groupSecretKey of the registration's groupSecret). */
+  groupSecret: Buffer;
   log: ClientLog;
   onActivity?: () => void;
+}
+
+/** The nonces of the current connection, once the gateway sent its CHALLENGE. */
+interface LinkNonces {
+  gateway: Uint8Array;
+  device: Uint8Array;
 }
 
 /** Features kept for WANT requests: the gateway asks right after the scores, so a few suffice. */
@@ -41,6 +56,7 @@ export class DeviceNode {
   readonly counters: DeviceCounters = { samples: 0, featureRequests: 0, bytesSent: 0 };
   private partition: RunningPartition;
   private socket: Socket | null = null;
+  private nonces: LinkNonces | null = null;
   private readonly features = new Map<number, Uint8Array>();
 
   constructor(
@@ -57,17 +73,26 @@ export class DeviceNode {
    */
   replacePartition(partition: RunningPartition): void {
     this.partition = partition;
-    if (this.socket) this.send(this.socket, { type: FrameType.Hello, hello: this.hello() });
+    if (this.socket && this.nonces) {
+      this.send(this.socket, { type: FrameType.Hello, hello: this.hello(this.nonces) });
+    }
   }
 
-  private hello() {
+  /** HELLO with the proof over both nonces and every field (device-link-auth.ts). */
+  private hello(nonces: LinkNonces) {
     const p = this.partition;
-    return {
+    const fields = {
       deviceIndex: this.options.deviceIndex,
       modelName: p.modelName,
       version: p.version,
       featureBytes: p.runtime.featureBytes,
       numClasses: p.runtime.numClasses,
+    };
+    const proof = helloProof(this.options.groupSecret, nonces.gateway, nonces.device, fields);
+    return {
+      ...fields,
+      nonce: Buffer.from(nonces.device).toString('base64'),
+      proof: proof.toString('base64'),
     };
   }
 
@@ -102,13 +127,16 @@ export class DeviceNode {
     return new Promise((resolve, reject) => {
       const socket = connect({ host, port });
       socket.setNoDelay(true);
-      const reader = new FrameReader();
+      const reader = new FrameReader(GATEWAY_FRAME_BOUNDS);
       let served = false;
       let finished = false;
+      let nonces: LinkNonces | null = null;
+      let welcomed = false;
       const finish = (outcome: 'end' | 'lost' | 'served' | Error) => {
         if (finished) return;
         finished = true;
         this.socket = null;
+        this.nonces = null;
         signal.removeEventListener('abort', onAbort);
         socket.destroy();
         if (outcome instanceof Error) reject(outcome);
@@ -119,8 +147,12 @@ export class DeviceNode {
       socket.on('connect', () => {
         this.socket = socket;
         this.options.log.event('gateway-connected', { gateway: this.options.gatewayAddress });
-        this.send(socket, { type: FrameType.Hello, hello: this.hello() });
+        // HELLO waits for the gateway's CHALLENGE: its proof covers the gateway's nonce.
       });
+      const dropGateway = (message: string) => {
+        this.options.log.warn('gateway-not-authenticated', message);
+        finish(served ? 'served' : 'lost');
+      };
       socket.on('data', (chunk: Buffer) => {
         let frames: Frame[];
         try {
@@ -130,9 +162,36 @@ export class DeviceNode {
           return finish(served ? 'served' : 'lost');
         }
         for (const frame of frames) {
+          if (frame.type === FrameType.Challenge) {
+            if (nonces) return dropGateway('the gateway sent a second CHALLENGE');
+            nonces = { gateway: frame.nonce, device: newNonce() };
+            this.nonces = nonces;
+            this.send(socket, { type: FrameType.Hello, hello: this.hello(nonces) });
+            continue;
+          }
+          if (frame.type === FrameType.Welcome) {
+            const expected =
+              nonces &&
+              welcomeProof(
+                this.options.groupSecret,
+                nonces.gateway,
+                nonces.device,
+                this.options.deviceIndex,
+              );
+            if (!expected || !proofMatches(expected, frame.proof)) {
+              return dropGateway(
+                'the gateway could not prove it holds the group secret: not answering it',
+              );
+            }
+            welcomed = true;
+            continue;
+          }
           if (frame.type === FrameType.End) return finish('end');
           if (frame.type === FrameType.Refused) {
             return finish(new Error(`the gateway refused this device: ${frame.reason}`));
+          }
+          if (!welcomed) {
+            return dropGateway('the gateway asked for data before proving the group secret');
           }
           if (frame.type === FrameType.Capture || frame.type === FrameType.Want) {
             served = true;

@@ -1,5 +1,13 @@
 import type { Socket } from 'node:net';
-import { encodeFrame, Frame, FrameReader, FrameType, HelloBody } from '../wire/group-frames';
+import { newNonce } from '../wire/device-link-auth';
+import {
+  encodeFrame,
+  Frame,
+  FrameBodyBounds,
+  FrameReader,
+  FrameType,
+  HelloBody,
+} from '../wire/group-frames';
 
 type Answer = Float32Array | Uint8Array;
 
@@ -9,22 +17,28 @@ interface Waiter {
 }
 
 /**
- * The gateway's end of one device connection: its HELLO, the frames it sent per sample, and
- * the bytes it put on the wire (counted from the frames received, framing included).
+ * The gateway's end of one device connection: the CHALLENGE it sent, the HELLO the gateway
+ * accepted, the frames it sent per sample, and the bytes it put on the wire (counted from the
+ * frames received, framing included). Frames over their type's bound end the connection.
  */
 export class DeviceSession {
+  /** The HELLO the gateway accepted (authenticated and checked); null until then. */
   hello: HelloBody | null = null;
   closed = false;
   /** Every byte this device wrote on its connection (HELLO and late frames included). */
   bytesReceived = 0;
-  private readonly reader = new FrameReader();
+  /** This connection's CHALLENGE nonce: every HELLO's proof must cover it. */
+  readonly gatewayNonce = newNonce();
+  private readonly reader: FrameReader;
   private readonly waiters = new Map<string, Waiter>();
 
   constructor(
     readonly socket: Socket,
+    bounds: FrameBodyBounds,
     private readonly onHello: (session: DeviceSession, hello: HelloBody) => void,
     private readonly onProblem: (session: DeviceSession, message: string) => void,
   ) {
+    this.reader = new FrameReader(bounds);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('error', () => undefined);
@@ -36,6 +50,7 @@ export class DeviceSession {
         this.waiters.delete(key);
       }
     });
+    this.send({ type: FrameType.Challenge, nonce: this.gatewayNonce });
   }
 
   get deviceIndex(): number | null {
@@ -75,6 +90,7 @@ export class DeviceSession {
 
   private receive(chunk: Buffer): void {
     this.bytesReceived += chunk.length;
+    if (this.closed) return;
     let frames: Frame[];
     try {
       frames = this.reader.push(chunk);
@@ -83,14 +99,18 @@ export class DeviceSession {
       return;
     }
     for (const frame of frames) {
+      if (this.closed) return;
       if (frame.type === FrameType.Hello) {
-        this.hello = frame.hello;
         this.onHello(this, frame.hello);
         continue;
       }
       if (frame.type !== FrameType.Scores && frame.type !== FrameType.Features) {
         this.onProblem(this, `unexpected frame type ${frame.type} from a device`);
-        continue;
+        return;
+      }
+      if (this.hello === null) {
+        this.onProblem(this, 'a device sent data before an accepted HELLO');
+        return;
       }
       const value = frame.type === FrameType.Scores ? frame.scores : frame.features;
       const key = `${frame.type}:${frame.sample}`;

@@ -4,7 +4,8 @@ import { PlatformError } from '../platform/platform-errors';
 import { isTransient, RetryOptions, withRetry } from '../platform/retry';
 import { ClientLog } from '../ui/client-log';
 import { splitAddress } from '../device/device-node';
-import { FRAME_OVERHEAD, FrameType, HelloBody } from '../wire/group-frames';
+import { helloProof, proofMatches, welcomeProof } from '../wire/device-link-auth';
+import { deviceFrameBounds, FRAME_OVERHEAD, FrameType, HelloBody } from '../wire/group-frames';
 import { CloudTierClient } from './cloud-tier-client';
 import { DeviceSession } from './device-session';
 
@@ -46,6 +47,12 @@ export interface GatewayOptions {
   deviceTimeoutMs: number;
   cloudConcurrency: number;
   cloudRetry: RetryOptions;
+  /** The device group's secret: a HELLO must prove it (device-link-auth.ts). */
+  groupSecret: Buffer;
+  /** Open connections at most (authenticated or not); more are closed at once. */
+  maxConnections: number;
+  /** A connection without an accepted HELLO this long after it opened is dropped. */
+  helloTimeoutMs: number;
   log: ClientLog;
 }
 
@@ -85,6 +92,16 @@ export class GroupGateway {
   async listen(): Promise<string> {
     const [host, port] = splitAddress(this.options.listen);
     this.server = createServer((socket) => this.accept(socket));
+    this.server.maxConnections = this.options.maxConnections;
+    let lastDropWarning = 0;
+    this.server.on('drop', (peer) => {
+      if (Date.now() - lastDropWarning < 1000) return;
+      lastDropWarning = Date.now();
+      this.options.log.warn(
+        'connection-refused',
+        `${this.options.maxConnections} connections are open (maxConnections): closed a new one from ${peer?.remoteAddress ?? 'a peer'}`,
+      );
+    });
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
       this.server!.listen(port, host, () => resolve());
@@ -117,13 +134,27 @@ export class GroupGateway {
   private accept(socket: Socket): void {
     const session = new DeviceSession(
       socket,
+      deviceFrameBounds(() => ({
+        numClasses: this.partition.local.numClasses,
+        featureBytes: this.partition.featureBytes,
+      })),
       (s, hello) => this.onHello(s, hello),
       (s, message) => {
         this.options.log.warn('device-protocol-error', message, { device: s.deviceIndex });
         s.close();
       },
     );
+    const helloTimer = setTimeout(() => {
+      if (session.hello !== null || session.closed) return;
+      this.options.log.warn(
+        'device-hello-timeout',
+        `a peer at ${socket.remoteAddress} sent no accepted HELLO within ${this.options.helloTimeoutMs} ms: dropped`,
+      );
+      session.close();
+    }, this.options.helloTimeoutMs);
+    helloTimer.unref();
     socket.on('close', () => {
+      clearTimeout(helloTimer);
       const d = session.deviceIndex;
       if (d !== null && this.sessions.get(d) === session) {
         this.options.log.event('device-disconnected', { device: d });
@@ -137,6 +168,18 @@ export class GroupGateway {
       this.options.log.warn('device-refused', reason, { device: hello.deviceIndex });
       session.close({ type: FrameType.Refused, reason });
     };
+    const deviceNonce = Buffer.from(hello.nonce, 'base64');
+    const expected = helloProof(this.options.groupSecret, session.gatewayNonce, deviceNonce, hello);
+    if (!proofMatches(expected, Buffer.from(hello.proof, 'base64'))) {
+      return refuse(
+        "authentication failed: the HELLO does not prove this device group's secret (a device gets it when it registers with the platform for this gateway's model)",
+      );
+    }
+    if (session.hello !== null && session.hello.deviceIndex !== hello.deviceIndex) {
+      return refuse(
+        `one device per connection: this connection is device ${session.hello.deviceIndex}, a HELLO as device ${hello.deviceIndex} is refused`,
+      );
+    }
     if (hello.modelName !== p.modelName) {
       return refuse(
         `this gateway serves model "${p.modelName}", the device runs "${hello.modelName}"`,
@@ -160,7 +203,18 @@ export class GroupGateway {
     if (existing && existing !== session && !existing.closed) {
       return refuse(`device ${hello.deviceIndex} is already connected`);
     }
+    const first = session.hello === null;
+    session.hello = hello;
     this.sessions.set(hello.deviceIndex, session);
+    if (first) {
+      const proof = welcomeProof(
+        this.options.groupSecret,
+        session.gatewayNonce,
+        deviceNonce,
+        hello.deviceIndex,
+      );
+      session.send({ type: FrameType.Welcome, proof });
+    }
     if (hello.version !== p.version) {
       this.options.log.warn(
         'device-version-mismatch',

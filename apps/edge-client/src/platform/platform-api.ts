@@ -13,6 +13,7 @@ export interface RegisterRequest {
 export interface RegisteredClient {
   client: { id: string; name: string; role?: string; deviceIndex: number | null };
   credential: string;
+  groupSecret: string;
 }
 
 export interface PublicKey {
@@ -108,6 +109,11 @@ export class PlatformApi {
 
   register(input: RegisterRequest): Promise<RegisteredClient> {
     return this.json('/edge/clients/register', 'POST', input);
+  }
+
+  /** The device group's link secret, for a registration made before the platform issued it. */
+  groupSecret(): Promise<{ modelName: string; groupSecret: string }> {
+    return this.json('/edge/group-secret');
   }
 
   publicKey(): Promise<PublicKey> {

@@ -1,8 +1,10 @@
 import { PartitionKeeper, GoodPartition } from '../partition/partition-keeper';
 import { PlatformApi } from '../platform/platform-api';
 import { describeError, PartitionRefusedError, PlatformError } from '../platform/platform-errors';
+import { withRetry } from '../platform/retry';
 import { ClientState, Registration } from '../state/client-state';
 import { ClientLog } from '../ui/client-log';
+import { groupSecretKey } from '../wire/device-link-auth';
 import { downloadProgress } from '../ui/download-progress';
 
 export interface StartedClient {
@@ -10,6 +12,8 @@ export interface StartedClient {
   api: PlatformApi;
   keeper: PartitionKeeper;
   good: GoodPartition;
+  /** The device group's link secret (key bytes). */
+  groupSecret: Buffer;
   log: ClientLog;
 }
 
@@ -31,6 +35,7 @@ export async function startClient(
     registration.role === 'gateway' ? 'gateway' : `device ${registration.deviceIndex}`,
   );
   const api = new PlatformApi(registration.platformUrl, registration.credential);
+  const groupSecret = await ensureGroupSecret(state, registration, api, log, retry);
   const keeper = new PartitionKeeper(state, registration, api);
   try {
     keeper.loadInstalled();
@@ -66,5 +71,34 @@ export async function startClient(
       `${describeError(error)}; running the installed version ${keeper.good.installed.version}`,
     );
   }
-  return { registration, api, keeper, good: keeper.good!, log };
+  return { registration, api, keeper, good: keeper.good!, groupSecret, log };
+}
+
+/**
+ * The group secret from the registration, or, for a registration made before the platform
+ * issued it, fetched once (GET /edge/group-secret) and saved. Without it the device link cannot
+ * authenticate, so this waits for the platform like a first download does.
+ */
+async function ensureGroupSecret(
+  state: ClientState,
+  registration: Registration,
+  api: PlatformApi,
+  log: ClientLog,
+  retry: { baseMs: number; maxMs: number },
+): Promise<Buffer> {
+  if (registration.groupSecret === undefined) {
+    const { groupSecret } = await withRetry(() => api.groupSecret(), {
+      ...retry,
+      attempts: Infinity,
+      onRetry: (error, attempt, delayMs) =>
+        log.warn(
+          'platform-retry',
+          `${describeError(error)} (fetching the group secret); attempt ${attempt}, next in ${delayMs} ms`,
+        ),
+    });
+    registration.groupSecret = groupSecret;
+    state.saveRegistration(registration);
+    log.event('group-secret-saved', {});
+  }
+  return groupSecretKey(registration.groupSecret);
 }

@@ -44,6 +44,7 @@ export async function runDevice(client: StartedClient, options: DeviceRunOptions
     dataset,
     retryBaseMs: options.retryBaseMs,
     retryMaxMs: options.retryMaxMs,
+    groupSecret: client.groupSecret,
     log,
     onActivity: () =>
       line.update(

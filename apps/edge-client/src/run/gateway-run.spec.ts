@@ -97,6 +97,7 @@ describe('gateway run', () => {
         artifact: LOCAL_MP,
         bytes: new Uint8Array(0),
       },
+      groupSecret: Buffer.alloc(32, 7),
       log,
     };
     const gatewayClose = jest.spyOn(GroupGateway.prototype, 'close');
@@ -113,6 +114,8 @@ describe('gateway run', () => {
         testSize: 3,
         split: 'test',
         testFraction: 0.2,
+        maxConnections: 8,
+        helloTimeoutMs: 1000,
         splitSeed: 1,
         json: true,
         listen: occupiedAddress,

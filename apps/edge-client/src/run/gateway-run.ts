@@ -17,6 +17,8 @@ export interface GatewayRunOptions extends SampleSourceOptions {
   expectDevices?: number;
   waitDevicesMs: number;
   deviceTimeoutMs: number;
+  maxConnections: number;
+  helloTimeoutMs: number;
   results?: string;
   /** Start a sample at most every this many ms (a camera's frame period); 0: back to back. */
   sampleIntervalMs: number;
@@ -61,6 +63,9 @@ export async function runGateway(client: StartedClient, options: GatewayRunOptio
     deviceTimeoutMs: options.deviceTimeoutMs,
     cloudConcurrency: options.cloudConcurrency,
     cloudRetry: { baseMs: options.retryBaseMs, maxMs: options.retryMaxMs, attempts: 3 },
+    groupSecret: client.groupSecret,
+    maxConnections: options.maxConnections,
+    helloTimeoutMs: options.helloTimeoutMs,
     log,
   });
   const results: SampleResult[] = [];

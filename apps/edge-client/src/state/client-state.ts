@@ -13,7 +13,8 @@ import { z } from 'zod';
 
 /**
  * What a client keeps on disk in its state directory (created 0700, files 0600):
- *   registration.json   who it is: platform URL, credential, model, device index, pinned public key
+ *   registration.json   who it is: platform URL, credential, group secret, model, device index,
+ *                       pinned public key
  *   installed.json      the last good partition: labels, ETag, signature (+ statement), file name
  *   partition-<sha>.ddnnp the last good partition file itself
  * Every write goes to a temporary file renamed into place, and installed.json is written after
@@ -29,6 +30,8 @@ export const registrationSchema = z.object({
   alias: z.string().nullable(),
   version: z.number().int().nullable(),
   credential: z.string(),
+  /** The device group's link secret (base64url); registrations from before it lack it. */
+  groupSecret: z.string().optional(),
   publicKeyPem: z.string(),
   keyId: z.string(),
   registeredAt: z.string(),

@@ -5,13 +5,19 @@ import { z } from 'zod';
  * binary frames (no HTTP: a 12-byte score vector must not pay for ~150 bytes of headers).
  *
  *   frame   = u32 length (big-endian, of type + body) | u8 type | body
- *   HELLO      device -> gateway  body = UTF-8 JSON { deviceIndex, modelName, version, featureBytes, numClasses }
+ *   CHALLENGE  gateway -> device  body = 32-byte nonce (first frame on every connection)
+ *   HELLO      device -> gateway  body = UTF-8 JSON { deviceIndex, modelName, version, featureBytes,
+ *                                 numClasses, nonce, proof } (device-link-auth.ts; at most 1 KiB)
+ *   WELCOME    gateway -> device  body = 32-byte proof that the gateway holds the group secret
  *   CAPTURE    gateway -> device  body = u32 sample
  *   SCORES     device -> gateway  body = u32 sample | numClasses x f32 (little-endian) raw class scores
  *   WANT       gateway -> device  body = u32 sample   (the group did not exit locally: send features)
  *   FEATURES   device -> gateway  body = u32 sample | featureBytes bytes (bit-packed feature map)
  *   END        gateway -> device  body = empty        (the run is over; the device exits)
  *   REFUSED    gateway -> device  body = UTF-8 reason (the gateway will not use this device)
+ *
+ * Every frame type has a size bound, checked from the length prefix before its body is buffered
+ * (a peer cannot make the other end hold a large half-sent frame); see FrameReader.
  *
  * So per sample a device sends 9 + 4|C| bytes, plus 9 + featureBytes when the sample goes to
  * the cloud: the communication formula's payload plus 9 bytes of framing per frame.
@@ -24,11 +30,22 @@ export enum FrameType {
   Features = 5,
   End = 6,
   Refused = 7,
+  Challenge = 8,
+  Welcome = 9,
 }
 
 /** Bytes a frame adds to its payload: length prefix, type and the sample number. */
 export const FRAME_OVERHEAD = 4 + 1 + 4;
 const MAX_FRAME = 1 << 20;
+/** Largest HELLO and REFUSED body (JSON fields, a reason): far above what they need. */
+export const HELLO_MAX_BYTES = 1024;
+export const REFUSED_MAX_BYTES = 1024;
+
+const base64Of = (bytes: number) =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'expected base64')
+    .refine((text) => Buffer.from(text, 'base64').length === bytes, `expected ${bytes} bytes`);
 
 const helloSchema = z.object({
   deviceIndex: z.number().int().min(0),
@@ -36,6 +53,9 @@ const helloSchema = z.object({
   version: z.number().int().min(1),
   featureBytes: z.number().int().min(1),
   numClasses: z.number().int().min(1),
+  /** The device's nonce (base64, 32 bytes) and its proof over both nonces and these fields. */
+  nonce: base64Of(32),
+  proof: base64Of(32),
 });
 
 export type HelloBody = z.infer<typeof helloSchema>;
@@ -46,7 +66,9 @@ export type Frame =
   | { type: FrameType.Scores; sample: number; scores: Float32Array }
   | { type: FrameType.Features; sample: number; features: Uint8Array }
   | { type: FrameType.End }
-  | { type: FrameType.Refused; reason: string };
+  | { type: FrameType.Refused; reason: string }
+  | { type: FrameType.Challenge; nonce: Uint8Array }
+  | { type: FrameType.Welcome; proof: Uint8Array };
 
 export class FrameError extends Error {}
 
@@ -83,6 +105,10 @@ export function encodeFrame(f: Frame): Buffer {
       return frame(f.type, new Uint8Array(0));
     case FrameType.Refused:
       return frame(f.type, Buffer.from(f.reason, 'utf8'));
+    case FrameType.Challenge:
+      return frame(f.type, f.nonce);
+    case FrameType.Welcome:
+      return frame(f.type, f.proof);
   }
 }
 
@@ -105,7 +131,7 @@ function decodeBody(type: number, body: Buffer): Frame {
       if (!hello.success) {
         const issue = hello.error.issues[0];
         throw new FrameError(
-          `HELLO frame is not { deviceIndex, modelName, version, featureBytes, numClasses }: ${issue.path.join('.') || 'body'}: ${issue.message}`,
+          `HELLO frame is not { deviceIndex, modelName, version, featureBytes, numClasses, nonce, proof }: ${issue.path.join('.') || 'body'}: ${issue.message}`,
         );
       }
       return { type, hello: hello.data };
@@ -126,14 +152,58 @@ function decodeBody(type: number, body: Buffer): Frame {
       return { type };
     case FrameType.Refused:
       return { type, reason: body.toString('utf8') };
+    case FrameType.Challenge:
+      if (body.length !== 32)
+        throw new FrameError(`CHALLENGE of ${body.length} bytes, expected 32`);
+      return { type, nonce: new Uint8Array(body) };
+    case FrameType.Welcome:
+      if (body.length !== 32) throw new FrameError(`WELCOME of ${body.length} bytes, expected 32`);
+      return { type, proof: new Uint8Array(body) };
     default:
       throw new FrameError(`unknown frame type ${type}`);
   }
 }
 
-/** Reassembles frames from TCP chunks (a chunk may hold part of a frame or several frames). */
+/**
+ * Largest body the receiving end accepts per frame type; a type it does not expect maps to
+ * undefined (refused at once, whatever its size).
+ */
+export type FrameBodyBounds = (type: number) => number | undefined;
+
+/** What a device accepts from its gateway. */
+export const GATEWAY_FRAME_BOUNDS: FrameBodyBounds = (type) =>
+  ({
+    [FrameType.Challenge]: 32,
+    [FrameType.Welcome]: 32,
+    [FrameType.Capture]: 4,
+    [FrameType.Want]: 4,
+    [FrameType.End]: 0,
+    [FrameType.Refused]: REFUSED_MAX_BYTES,
+  })[type];
+
+/** What a gateway accepts from a device of a model with these sizes. */
+export function deviceFrameBounds(
+  sizes: () => {
+    numClasses: number;
+    featureBytes: number;
+  },
+): FrameBodyBounds {
+  return (type) => {
+    if (type === FrameType.Hello) return HELLO_MAX_BYTES;
+    if (type === FrameType.Scores) return 4 + 4 * sizes().numClasses;
+    if (type === FrameType.Features) return 4 + sizes().featureBytes;
+    return undefined;
+  };
+}
+
+/**
+ * Reassembles frames from TCP chunks (a chunk may hold part of a frame or several frames). With
+ * bounds, a frame's type and length are checked as soon as its 5-byte header arrives.
+ */
 export class FrameReader {
   private pending: Buffer = Buffer.alloc(0);
+
+  constructor(private readonly bounds?: FrameBodyBounds) {}
 
   push(chunk: Buffer): Frame[] {
     this.pending = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
@@ -141,8 +211,17 @@ export class FrameReader {
     while (this.pending.length >= 5) {
       const length = this.pending.readUInt32BE(0);
       if (length < 1 || length > MAX_FRAME) throw new FrameError(`bad frame length ${length}`);
-      if (this.pending.length < 4 + length) break;
       const type = this.pending.readUInt8(4);
+      if (this.bounds) {
+        const bound = this.bounds(type);
+        if (bound === undefined) throw new FrameError(`unexpected frame type ${type}`);
+        if (length - 1 > bound) {
+          throw new FrameError(
+            `frame type ${type} of ${length - 1} bytes is over its ${bound}-byte bound`,
+          );
+        }
+      }
+      if (this.pending.length < 4 + length) break;
       frames.push(decodeBody(type, this.pending.subarray(5, 4 + length)));
       this.pending = this.pending.subarray(4 + length);
     }

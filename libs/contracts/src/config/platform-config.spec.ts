@@ -136,3 +136,36 @@ describe('INFERENCE_AUTH', () => {
     );
   });
 });
+
+describe('GraphQL development tools', () => {
+  const prod = { NODE_ENV: 'production', ADMIN_TOKEN: 'x'.repeat(32) };
+
+  it('are on in development and off in production unless enabled', () => {
+    expect(loadPlatformConfig({})).toMatchObject({
+      GRAPHQL_GRAPHIQL: true,
+      GRAPHQL_INTROSPECTION: true,
+    });
+    expect(loadPlatformConfig(prod)).toMatchObject({
+      GRAPHQL_GRAPHIQL: false,
+      GRAPHQL_INTROSPECTION: false,
+    });
+    expect(
+      loadPlatformConfig({ ...prod, GRAPHQL_GRAPHIQL: 'true', GRAPHQL_INTROSPECTION: '1' }),
+    ).toMatchObject({ GRAPHQL_GRAPHIQL: true, GRAPHQL_INTROSPECTION: true });
+    expect(loadPlatformConfig({ GRAPHQL_INTROSPECTION: 'false' }).GRAPHQL_INTROSPECTION).toBe(
+      false,
+    );
+  });
+
+  it('limits have defaults and refuse zero', () => {
+    expect(loadPlatformConfig({})).toMatchObject({
+      GRAPHQL_MAX_DEPTH: 10,
+      GRAPHQL_MAX_ALIASES: 30,
+      GRAPHQL_MAX_COST: 5000,
+      GRAPHQL_MAX_TOKENS: 5000,
+      GRAPHQL_SUBSCRIPTIONS_PER_CONNECTION: 10,
+      GRAPHQL_SUBSCRIPTIONS_MAX: 1000,
+    });
+    expect(() => loadPlatformConfig({ GRAPHQL_MAX_ALIASES: '0' })).toThrow(/GRAPHQL_MAX_ALIASES/);
+  });
+});

@@ -1,5 +1,6 @@
 import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
+import { abuseLimitsEnvShape, resolveGraphqlDevTools } from './abuse-limits-env';
 
 /**
  * Every environment variable the platform reads, typed and documented in one place. Parsed once
@@ -149,6 +150,7 @@ const platformEnvShape = z.object({
    * could not record the end): they are resumed if attempts remain, else failed; 0 = never.
    */
   TRAINING_REAPER_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  ...abuseLimitsEnvShape,
 });
 
 export const platformEnvSchema = platformEnvShape
@@ -176,7 +178,11 @@ export const platformEnvSchema = platformEnvShape
       }
     }
   })
-  .transform((env) => ({ ...env, ADMIN_TOKEN: env.ADMIN_TOKEN ?? DEV_ADMIN_TOKEN }));
+  .transform((env) => ({
+    ...env,
+    ADMIN_TOKEN: env.ADMIN_TOKEN ?? DEV_ADMIN_TOKEN,
+    ...resolveGraphqlDevTools(env),
+  }));
 
 export type PlatformConfig = z.output<typeof platformEnvSchema>;
 
