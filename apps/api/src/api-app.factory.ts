@@ -6,6 +6,9 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { PlatformConfig } from '@ddnn/contracts';
 import { randomUUID } from 'node:crypto';
 import { ApiModule } from './app.module';
+import { sendHttpError } from './common/domain-exception.filter';
+import { httpStatusOf, toDomainError } from './common/error-mapping';
+import { registerOipBodyHandling } from './inference/oip-http-body';
 import { registerDashboard } from './dashboard/register-dashboard';
 import { MetricsService } from './metrics/metrics.service';
 
@@ -19,6 +22,8 @@ export async function createApiApp(config: PlatformConfig): Promise<NestFastifyA
     genReqId: () => randomUUID(),
   });
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config), adapter, {
+    // Body parsers are Fastify's, set up below (registerOipBodyHandling), not Nest's.
+    bodyParser: false,
     logger: [
       'error',
       'warn',
@@ -36,6 +41,13 @@ export async function createApiApp(config: PlatformConfig): Promise<NestFastifyA
     { parseAs: 'buffer', bodyLimit: config.BODY_MAX_BYTES },
     (_request, body, done) => done(null, body),
   );
+  registerOipBodyHandling(fastify, config.BODY_MAX_BYTES);
+  // Errors before a route runs (body parsing, decompression, body limits): the same shapes as
+  // the exception filter's. Replaces Nest's Fastify error handler, which answers these 500.
+  fastify.setErrorHandler((error, request, reply) => {
+    const domain = toDomainError(error);
+    return sendHttpError(request, reply, domain, httpStatusOf(domain.code));
+  });
   const metrics = app.get(MetricsService);
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
