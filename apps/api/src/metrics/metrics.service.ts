@@ -13,6 +13,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly grpcRequests = new Counter({
+    name: 'ddnn_grpc_requests_total',
+    help: 'Open Inference Protocol gRPC calls by method and gRPC status code',
+    labelNames: ['method', 'code'] as const,
+    registers: [this.registry],
+  });
+
   readonly inferenceRequests = new Counter({
     name: 'ddnn_inference_requests_total',
     help: 'Inference requests by model, version and outcome',
