@@ -59,5 +59,9 @@ export class MetricsService {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'ddnn_api_' });
+    // prom-client's three "_total" gauges break the naming rules promtool checks ("_total" is for
+    // counters); the same counts stay available, by type, in the gauges without the suffix.
+    for (const kind of ['handles', 'requests', 'resources'])
+      this.registry.removeSingleMetric(`ddnn_api_nodejs_active_${kind}_total`);
   }
 }
