@@ -2,13 +2,14 @@ import 'reflect-metadata';
 import fastifyMultipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { PlatformConfig } from '@ddnn/contracts';
 import { randomUUID } from 'node:crypto';
 import { ApiModule } from './app.module';
 import { sendHttpError } from './common/domain-exception.filter';
 import { httpStatusOf, toDomainError } from './common/error-mapping';
 import { registerOipBodyHandling } from './inference/oip-http-body';
+import { buildOpenApiDocument } from './openapi/openapi-document';
 import { registerDashboard } from './dashboard/register-dashboard';
 import { MetricsService } from './metrics/metrics.service';
 
@@ -60,18 +61,7 @@ export async function createApiApp(config: PlatformConfig): Promise<NestFastifyA
     });
   });
 
-  const openApi = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('DDNN platform')
-      .setDescription(
-        'Datasets, training jobs, model registry and inference (Open Inference Protocol v2 under /v2). ' +
-          'Management endpoints need "Authorization: Bearer <ADMIN_TOKEN>"; reading metadata is open.',
-      )
-      .setVersion('0.1.0')
-      .addBearerAuth()
-      .build(),
-  );
+  const openApi = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, openApi, { jsonDocumentUrl: 'docs/json' });
   await registerDashboard(app, config);
   app.enableShutdownHooks();
