@@ -15,6 +15,7 @@ import type { PubSub } from 'mercurius';
 import { AdminGuard } from '../common/admin.guard';
 import { TrainingService } from '../training/training.service';
 import { trainingProgressTopic } from './training-events.bridge';
+import { trainingProgressStream } from './training-progress-stream';
 import {
   StartTrainingInput,
   TrainingEpochGql,
@@ -70,12 +71,26 @@ export class TrainingResolver {
   }
 
   @Subscription(() => TrainingProgressGql, {
-    description: 'Live progress of one training job: an event per epoch, then its final status',
+    description:
+      'Live progress of one training job: an event per epoch, then its final status, then complete. ' +
+      'A finished job yields its final status and completes; an unknown job is an error.',
   })
-  trainingProgress(
+  async trainingProgress(
     @Args('jobId', { type: () => ID }) jobId: string,
     @Context('pubsub') pubsub: PubSub,
   ) {
-    return pubsub.subscribe(trainingProgressTopic(jobId));
+    // Mercurius resolves subscribe() with the subscription's queue, an async-iterable stream.
+    const queue = (await pubsub.subscribe(trainingProgressTopic(jobId))) as AsyncIterable<{
+      trainingProgress: TrainingProgressGql;
+    }>;
+    const events = queue[Symbol.asyncIterator]();
+    let job;
+    try {
+      job = await this.training.get(jobId);
+    } catch (error) {
+      await events.return?.();
+      throw error;
+    }
+    return trainingProgressStream(job, events, () => this.training.get(jobId));
   }
 }
