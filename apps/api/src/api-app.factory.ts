@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { ApiModule } from './app.module';
 import { sendHttpError } from './common/domain-exception.filter';
 import { httpStatusOf, toDomainError } from './common/error-mapping';
+import { allowNullExtensions } from './graphql/graphql-over-http';
 import { registerOipBodyHandling } from './inference/oip-http-body';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import { registerDashboard } from './dashboard/register-dashboard';
@@ -43,6 +44,7 @@ export async function createApiApp(config: PlatformConfig): Promise<NestFastifyA
     (_request, body, done) => done(null, body),
   );
   registerOipBodyHandling(fastify, config.BODY_MAX_BYTES);
+  allowNullExtensions(fastify);
   // Errors before a route runs (body parsing, decompression, body limits): the same shapes as
   // the exception filter's. Replaces Nest's Fastify error handler, which answers these 500.
   fastify.setErrorHandler((error, request, reply) => {

@@ -4,6 +4,7 @@ import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
 import { DatasetsModule } from '../datasets/datasets.module';
 import { ModelsModule } from '../models/models.module';
 import { TrainingModule } from '../training/training.module';
+import { graphqlErrorFormatter } from './graphql-over-http';
 import { DatasetsResolver } from './datasets.resolver';
 import { ModelVersionsResolver } from './model-versions.resolver';
 import { ModelsResolver } from './models.resolver';
@@ -27,6 +28,7 @@ import { TrainingResolver } from './training.resolver';
       // Mercurius loads its parsed-query LRU with a dynamic ESM import, which Jest's CommonJS
       // runtime cannot run; GraphQL here is low-volume management traffic (inference is REST).
       cache: false,
+      errorFormatter: graphqlErrorFormatter,
     }),
     DatasetsModule,
     ModelsModule,

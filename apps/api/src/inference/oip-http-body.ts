@@ -80,15 +80,14 @@ export function registerOipBodyHandling(fastify: FastifyInstance, bodyLimit: num
         return;
       }
       const type = request.headers['content-type'];
-      done(
-        new DomainError(
-          ErrorCode.UnsupportedMediaType,
-          type === undefined
-            ? 'the request has a body but no Content-Type: send Content-Type: application/json'
-            : `Content-Type "${type}" is not supported here: send application/json`,
-        ),
-        undefined,
+      const error = new DomainError(
+        ErrorCode.UnsupportedMediaType,
+        type === undefined
+          ? 'the request has a body but no Content-Type: send Content-Type: application/json'
+          : `Content-Type "${type}" is not supported here: send application/json`,
       );
+      // statusCode: for error handlers that read it rather than the code (Mercurius' /graphql).
+      done(Object.assign(error, { statusCode: 415 }), undefined);
     },
   );
 }
