@@ -49,4 +49,43 @@ describe('GraphQL over HTTP', () => {
     });
     expect(broken.status).toBe(400);
   });
+
+  it('gives every paginated list field (first/offset) one page shape', async () => {
+    const res = await platform.graphql(`{
+      __schema { queryType { fields {
+        name
+        args { name }
+        type { kind name ofType { name fields { name } } fields { name } }
+      } } }
+    }`);
+    type Field = {
+      name: string;
+      args: { name: string }[];
+      type: {
+        name: string | null;
+        fields: { name: string }[] | null;
+        ofType: Field['type'] | null;
+      };
+    };
+    const paginated = (res.data.__schema.queryType.fields as Field[]).filter((f) =>
+      f.args.some((a) => a.name === 'first'),
+    );
+    expect(paginated.map((f) => f.name).sort()).toEqual(['modelVersions', 'trainingJobs']);
+    for (const field of paginated) {
+      const type = field.type.ofType ?? field.type;
+      expect({ field: field.name, fields: type.fields!.map((f) => f.name).sort() }).toEqual({
+        field: field.name,
+        fields: ['hasNextPage', 'nodes', 'offset', 'totalCount'],
+      });
+    }
+    const jobs = await platform.graphql(
+      '{ trainingJobs(first: 5) { nodes { id } totalCount offset hasNextPage } }',
+    );
+    expect(jobs.data.trainingJobs).toEqual({
+      nodes: [],
+      totalCount: 0,
+      offset: 0,
+      hasNextPage: false,
+    });
+  });
 });

@@ -20,6 +20,7 @@ import {
   StartTrainingInput,
   TrainingEpochGql,
   TrainingJobGql,
+  TrainingJobPageGql,
   TrainingJobStatusGql,
   TrainingProgressGql,
 } from './types';
@@ -29,7 +30,9 @@ import { withoutNulls } from './without-nulls';
 export class TrainingResolver {
   constructor(private readonly training: TrainingService) {}
 
-  @Query(() => [TrainingJobGql])
+  @Query(() => TrainingJobPageGql, {
+    description: 'Jobs, newest first; filter by status and model; first (1-100, default 20)/offset',
+  })
   trainingJobs(
     @Args('status', { type: () => TrainingJobStatusGql, nullable: true })
     status?: TrainingJobStatusGql,
@@ -37,7 +40,7 @@ export class TrainingResolver {
     @Args('first', { type: () => Int, nullable: true }) first?: number,
     @Args('offset', { type: () => Int, nullable: true }) offset?: number,
   ) {
-    return this.training.list(withoutNulls({ status, modelName, first, offset }));
+    return this.training.listPage(withoutNulls({ status, modelName, first, offset }));
   }
 
   @Query(() => TrainingJobGql)
