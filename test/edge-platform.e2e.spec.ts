@@ -584,14 +584,15 @@ describe('edge platform end to end', () => {
     expect(outputs.exit_tier).toEqual(['cloud']);
     const other = await infer('other', gatewayClient.credential);
     expect(other.status).toBe(403);
-    expect(other.json.error.message).toContain('registered for model "cams"');
+    expect(other.json.error).toContain('registered for model "cams"');
     expect((await infer('cams', 'wrong-credential')).status).toBe(401);
     // Devices send their features to their gateway, never to the cloud.
     const device = await infer('cams', deviceClient.credential);
     expect(device.status).toBe(403);
-    expect(device.json.error.code).toBe('FORBIDDEN');
-    expect(device.json.error.message).toContain('only gateway clients call the cloud tier');
-    expect(device.json.error.message).toContain('"camera-1" is registered as a device (device 1)');
+    // /v2 errors are the Open Inference Protocol's {"error": "<message>", "code"}.
+    expect(device.json.code).toBe('FORBIDDEN');
+    expect(device.json.error).toContain('only gateway clients call the cloud tier');
+    expect(device.json.error).toContain('"camera-1" is registered as a device (device 1)');
     // Open by default (INFERENCE_AUTH=open): no credential, no identity, still served.
     expect((await infer('cams')).status).toBe(200);
   });
@@ -722,7 +723,7 @@ describe('edge platform end to end', () => {
         });
       const anonymous = await call();
       expect(anonymous.status).toBe(401);
-      expect(((await anonymous.json()) as { error: { message: string } }).error.message).toContain(
+      expect(((await anonymous.json()) as { error: string }).error).toContain(
         'inference needs a credential',
       );
       // Past the guard, the (empty) request itself is what is wrong: 400, not 401/403.

@@ -387,7 +387,7 @@ describe('platform end to end', () => {
       },
     });
     expect(wrongShape.status).toBe(400);
-    expect(wrongShape.json.error.message).toContain('shape must be [N, 6, 32, 32, 3]');
+    expect(wrongShape.json.error).toContain('shape must be [N, 6, 32, 32, 3]');
     const noInputs = await platform.http('/v2/models/mvmc/infer', {
       method: 'POST',
       json: { inputs: 'x' },

@@ -27,6 +27,7 @@ describe('npm start (scripts/start-platform)', () => {
         ...process.env,
         DATABASE_URL: databaseUrl,
         API_PORT: String(port),
+        GRPC_PORT: '0',
         QUEUE_PREFIX: queuePrefix,
         LOG_LEVEL: 'warn',
       },
@@ -48,6 +49,8 @@ describe('npm start (scripts/start-platform)', () => {
         'api and worker to start',
       );
       expect(output).toContain('created the database');
+      // The Open Inference Protocol's gRPC endpoint starts with the api (GRPC_PORT 0: any port).
+      expect(output).toMatch(/Open Inference Protocol gRPC on 127\.0\.0\.1:[1-9]\d*/);
       const datasets = (await (await fetch(`http://127.0.0.1:${port}/datasets`)).json()) as {
         name: string;
         trainSize: number;

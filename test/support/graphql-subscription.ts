@@ -2,12 +2,19 @@ import WebSocket from 'ws';
 
 /**
  * A minimal GraphQL-over-WebSocket client (graphql-transport-ws protocol, which Mercurius
- * speaks): collects every `next` payload of one subscription.
+ * speaks): collects every `next` payload of one subscription, its `error` and `complete`.
  */
 export class GraphqlSubscription<T> {
   readonly events: T[] = [];
   readonly errors: unknown[] = [];
+  /** Resolves when the server sends `complete` for the subscription. */
+  readonly completed: Promise<void>;
+  private markCompleted!: () => void;
   private socket!: WebSocket;
+
+  private constructor() {
+    this.completed = new Promise((resolve) => (this.markCompleted = resolve));
+  }
 
   static async open<T>(
     baseUrl: string,
@@ -36,6 +43,8 @@ export class GraphqlSubscription<T> {
           if (message.payload?.data) sub.events.push(message.payload.data);
         } else if (message.type === 'error') {
           sub.errors.push(message.payload);
+        } else if (message.type === 'complete') {
+          sub.markCompleted();
         }
       });
     });

@@ -17,7 +17,7 @@ import { deleteRedisPrefix } from './redis-cleanup';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
-export const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
+export const ADMIN_TOKEN = 'e2e-admin-token-0123456789-abcdef-012345';
 const ROOT = join(__dirname, '..', '..');
 
 export interface WorkerProcess {

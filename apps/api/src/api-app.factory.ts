@@ -2,10 +2,14 @@ import 'reflect-metadata';
 import fastifyMultipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { PlatformConfig } from '@ddnn/contracts';
 import { ApiModule } from './app.module';
-import { registerDepthLimitedJsonParser } from './common/json-body-parser';
+import { sendHttpError } from './common/domain-exception.filter';
+import { httpStatusOf, toDomainError } from './common/error-mapping';
+import { allowNullExtensions } from './graphql/graphql-over-http';
+import { registerBodyParsers } from './inference/oip-http-body';
+import { buildOpenApiDocument } from './openapi/openapi-document';
 import { requestIdOf } from './common/request-id';
 import { registerDashboard } from './dashboard/register-dashboard';
 import { MetricsService } from './metrics/metrics.service';
@@ -21,7 +25,8 @@ export async function createApiApp(config: PlatformConfig): Promise<NestFastifyA
     genReqId: requestIdOf,
   });
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config), adapter, {
-    // JSON bodies go through our depth-limited parser (registered below) instead of Nest's.
+    // Body parsers are Fastify's, set up below (registerBodyParsers: depth-limited JSON, /v2 raw
+    // bodies), not Nest's.
     bodyParser: false,
     logger: [
       'error',
@@ -34,16 +39,17 @@ export async function createApiApp(config: PlatformConfig): Promise<NestFastifyA
   });
 
   const fastify = app.getHttpAdapter().getInstance();
-  registerDepthLimitedJsonParser(fastify, {
+  registerBodyParsers(fastify, {
     bodyLimit: config.BODY_MAX_BYTES,
-    maxDepth: config.BODY_MAX_JSON_DEPTH,
+    maxJsonDepth: config.BODY_MAX_JSON_DEPTH,
   });
-  // Open Inference Protocol binary tensor data: the raw body goes to the inference service.
-  fastify.addContentTypeParser(
-    'application/octet-stream',
-    { parseAs: 'buffer', bodyLimit: config.BODY_MAX_BYTES },
-    (_request, body, done) => done(null, body),
-  );
+  allowNullExtensions(fastify);
+  // Errors before a route runs (body parsing, decompression, body limits): the same shapes as
+  // the exception filter's. Replaces Nest's Fastify error handler, which answers these 500.
+  fastify.setErrorHandler((error, request, reply) => {
+    const domain = toDomainError(error);
+    return sendHttpError(request, reply, domain, httpStatusOf(domain.code));
+  });
   const metrics = app.get(MetricsService);
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -56,18 +62,7 @@ export async function createApiApp(config: PlatformConfig): Promise<NestFastifyA
     });
   });
 
-  const openApi = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('DDNN platform')
-      .setDescription(
-        'Datasets, training jobs, model registry and inference (Open Inference Protocol v2 under /v2). ' +
-          'Management endpoints need "Authorization: Bearer <ADMIN_TOKEN>"; reading metadata is open.',
-      )
-      .setVersion('0.1.0')
-      .addBearerAuth()
-      .build(),
-  );
+  const openApi = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, openApi, { jsonDocumentUrl: 'docs/json' });
   await registerDashboard(app, config);
   app.enableShutdownHooks();

@@ -10,6 +10,7 @@ import { DashboardModule } from './dashboard/dashboard.module';
 import { DatasetsModule } from './datasets/datasets.module';
 import { EdgeModule } from './edge/edge.module';
 import { ApiGraphqlModule } from './graphql/api-graphql.module';
+import { GrpcModule } from './grpc/grpc.module';
 import { HealthController } from './health/health.controller';
 import { InferenceModule } from './inference/inference.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -54,6 +55,7 @@ export class ApiModule {
         MetricsModule,
         ApiGraphqlModule,
         InferenceModule,
+        GrpcModule,
         EdgeModule,
         DashboardModule,
       ],

@@ -1,6 +1,7 @@
 import { ConfigError, loadPlatformConfig } from '@ddnn/contracts';
 import { ensureDatabase, migrateDatabase } from '@ddnn/persistence';
 import { createApiApp } from './api-app.factory';
+import { OipGrpcServer } from './grpc/oip-grpc.server';
 import { seedBuiltinDatasets } from './datasets/seed-builtin-datasets';
 
 async function main(): Promise<void> {
@@ -10,8 +11,10 @@ async function main(): Promise<void> {
   const app = await createApiApp(config);
   if (config.SEED_BUILTIN_DATASETS) await seedBuiltinDatasets(app);
   await app.listen({ host: config.API_HOST, port: config.API_PORT });
+  const grpcPort = await app.get(OipGrpcServer).listen(config.API_HOST, config.GRPC_PORT);
   console.log(
-    `api listening on http://${config.API_HOST}:${config.API_PORT} (docs /docs, GraphQL /graphql); ` +
+    `api listening on http://${config.API_HOST}:${config.API_PORT} (docs /docs, GraphQL /graphql), ` +
+      `Open Inference Protocol gRPC on ${config.API_HOST}:${grpcPort}; ` +
       `migrations applied: ${migrations.applied.length}, already applied: ${migrations.alreadyApplied.length}`,
   );
 }

@@ -18,6 +18,8 @@ export enum ErrorCode {
   AlreadyExists = 'ALREADY_EXISTS',
   DatasetRejected = 'DATASET_REJECTED',
   PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
+  /** A body in a Content-Type or Content-Encoding the route does not read. */
+  UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
   InvalidModelConfig = 'INVALID_MODEL_CONFIG',
   IncompatibleDataset = 'INCOMPATIBLE_DATASET',
   JobNotCancellable = 'JOB_NOT_CANCELLABLE',

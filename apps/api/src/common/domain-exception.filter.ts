@@ -7,9 +7,15 @@ import { DomainError, ErrorCode } from './domain-error';
 import { httpStatusOf, toDomainError } from './error-mapping';
 import { PLATFORM_CONFIG } from './platform-config.token';
 
+/** /v2 and everything under it: the Open Inference Protocol's REST endpoints. */
+export function isOipPath(url: string): boolean {
+  return url === '/v2' || url.startsWith('/v2/') || url.startsWith('/v2?');
+}
+
 /**
  * The single exit for errors, REST and GraphQL alike: every error becomes
- * `{ error: { code, message, details } }` (REST) or a GraphQL error with extensions.code.
+ * `{ error: { code, message, details } }` (REST; under /v2 the Open Inference Protocol's
+ * `{ error: "<message>", code }`) or a GraphQL error with extensions.code.
  * 429 and 503 answers carry `Retry-After` (seconds; also `details.retryAfterSeconds`).
  */
 @Catch()
@@ -42,18 +48,12 @@ export class DomainExceptionFilter implements ExceptionFilter {
       });
     }
     const http = host.switchToHttp();
-    const reply = http.getResponse<FastifyReply>();
-    const request = http.getRequest<FastifyRequest>();
-    const retryAfter = error.details?.retryAfterSeconds;
-    if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
-    return reply.status(status).send({
-      error: {
-        code: error.code,
-        message: error.message,
-        details: error.details,
-        requestId: request.id,
-      },
-    });
+    return sendHttpError(
+      http.getRequest<FastifyRequest>(),
+      http.getResponse<FastifyReply>(),
+      error,
+      status,
+    );
   }
 
   /** When to try again: the limiter's own window for 429, the configured pause for 503. */
@@ -65,4 +65,35 @@ export class DomainExceptionFilter implements ExceptionFilter {
       retryAfterSeconds: this.config.UNAVAILABLE_RETRY_AFTER_SECONDS,
     });
   }
+}
+
+/**
+ * Writes an error response. Also Fastify's error handler (registered in api-app.factory.ts), so
+ * errors raised before a route runs (body parsing, decompression, body limit) get the same shape.
+ */
+export function sendHttpError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  error: DomainError,
+  status: number,
+): FastifyReply {
+  const retryAfter = error.details?.retryAfterSeconds;
+  if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
+  if (isOipPath(request.url)) {
+    // The Open Inference Protocol's error body is {"error": "<string>"} (clients print it as
+    // it is); the machine-readable code rides along as a second field and a header.
+    return reply
+      .status(status)
+      .header('x-error-code', error.code)
+      .type('application/json')
+      .send({ error: error.message, code: error.code });
+  }
+  return reply.status(status).send({
+    error: {
+      code: error.code,
+      message: error.message,
+      details: error.details,
+      requestId: request.id,
+    },
+  });
 }

@@ -33,6 +33,8 @@ export function httpStatusOf(code: ErrorCode): number {
       return 409;
     case ErrorCode.PayloadTooLarge:
       return 413;
+    case ErrorCode.UnsupportedMediaType:
+      return 415;
     case ErrorCode.PartitionNotExportable:
     case ErrorCode.IdempotencyKeyReused:
       return 422;
@@ -49,11 +51,54 @@ export function httpStatusOf(code: ErrorCode): number {
   }
 }
 
+/**
+ * gRPC status codes (grpc/status.h) of the same errors, for the Open Inference Protocol's gRPC
+ * endpoint: derived from the HTTP status so the two transports never disagree.
+ */
+export const GrpcStatus = {
+  INVALID_ARGUMENT: 3,
+  NOT_FOUND: 5,
+  ALREADY_EXISTS: 6,
+  PERMISSION_DENIED: 7,
+  RESOURCE_EXHAUSTED: 8,
+  FAILED_PRECONDITION: 9,
+  UNIMPLEMENTED: 12,
+  INTERNAL: 13,
+  UNAVAILABLE: 14,
+  UNAUTHENTICATED: 16,
+} as const;
+
+export function grpcStatusOf(code: ErrorCode): number {
+  switch (httpStatusOf(code)) {
+    case 400:
+    case 415:
+      return GrpcStatus.INVALID_ARGUMENT;
+    case 401:
+      return GrpcStatus.UNAUTHENTICATED;
+    case 403:
+      return GrpcStatus.PERMISSION_DENIED;
+    case 404:
+      return GrpcStatus.NOT_FOUND;
+    case 409:
+      return code === ErrorCode.AlreadyExists
+        ? GrpcStatus.ALREADY_EXISTS
+        : GrpcStatus.FAILED_PRECONDITION;
+    case 413:
+    case 429:
+      return GrpcStatus.RESOURCE_EXHAUSTED;
+    case 503:
+      return GrpcStatus.UNAVAILABLE;
+    default:
+      return GrpcStatus.INTERNAL;
+  }
+}
+
 function httpCodeOf(status: number): ErrorCode {
   if (status === 401) return ErrorCode.Unauthorized;
   if (status === 403) return ErrorCode.Forbidden;
   if (status === 404) return ErrorCode.NotFound;
   if (status === 413) return ErrorCode.PayloadTooLarge;
+  if (status === 415) return ErrorCode.UnsupportedMediaType;
   if (status === 429) return ErrorCode.RateLimited;
   if (status >= 400 && status < 500) return ErrorCode.ValidationFailed;
   return ErrorCode.Internal;

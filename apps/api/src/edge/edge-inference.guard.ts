@@ -33,15 +33,33 @@ export class EdgeInferenceGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<InferRequest>();
-    const secret = bearerSecret(request.headers.authorization);
+    const client = await this.authorize(
+      request.headers.authorization,
+      request.params.name,
+      Number(request.headers['content-length']),
+    );
+    if (client) request.edgeClient = client;
+    return true;
+  }
+
+  /**
+   * The check itself, shared by REST and gRPC (authorization metadata): the edge client calling,
+   * undefined for an anonymous (open mode) or admin call; throws 401/403 as described above.
+   */
+  async authorize(
+    authorization: string | undefined,
+    modelName: string | undefined,
+    requestBytes: number,
+  ): Promise<AuthenticatedEdgeClient | undefined> {
+    const secret = bearerSecret(authorization);
     if (secret === undefined) {
-      if (this.config.INFERENCE_AUTH === 'open') return true;
+      if (this.config.INFERENCE_AUTH === 'open') return undefined;
       throw new DomainError(
         ErrorCode.Unauthorized,
         'inference needs a credential: send "Authorization: Bearer <edge client credential>"',
       );
     }
-    if (this.admin.isAdminToken(secret)) return true;
+    if (this.admin.isAdminToken(secret)) return undefined;
     const client = await this.clients.authenticate(secret);
     if (client.role !== 'GATEWAY') {
       throw new DomainError(
@@ -49,15 +67,13 @@ export class EdgeInferenceGuard implements CanActivate {
         `only gateway clients call the cloud tier: edge client "${client.name}" is registered as a device${client.deviceIndex === null ? '' : ` (device ${client.deviceIndex})`}; its group's gateway sends the features to /v2 infer`,
       );
     }
-    const modelName = request.params.name;
     if (modelName !== client.model.name) {
       throw new DomainError(
         ErrorCode.Forbidden,
         `this client is registered for model "${client.model.name}"; it cannot call "${modelName ?? ''}"`,
       );
     }
-    request.edgeClient = client;
-    this.traffic.record(client.model.name, client.id, Number(request.headers['content-length']));
-    return true;
+    this.traffic.record(client.model.name, client.id, requestBytes);
+    return client;
   }
 }

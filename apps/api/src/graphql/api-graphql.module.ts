@@ -6,6 +6,7 @@ import { PLATFORM_CONFIG } from '../common/platform-config.token';
 import { DatasetsModule } from '../datasets/datasets.module';
 import { ModelsModule } from '../models/models.module';
 import { TrainingModule } from '../training/training.module';
+import { graphqlErrorFormatter } from './graphql-over-http';
 import { DatasetsResolver } from './datasets.resolver';
 import { graphqlLimitRules, graphqlParseOptions, subscriptionLimitsHook } from './graphql-limits';
 import { ModelVersionsResolver } from './model-versions.resolver';
@@ -37,6 +38,7 @@ import { TrainingResolver } from './training.resolver';
         // Mercurius loads its parsed-query LRU with a dynamic ESM import, which Jest's CommonJS
         // runtime cannot run; GraphQL here is low-volume management traffic (inference is REST).
         cache: false,
+        errorFormatter: graphqlErrorFormatter,
       }),
     }),
     DatasetsModule,

@@ -17,10 +17,12 @@ import { AdminGuard } from '../common/admin.guard';
 import { TrainingService } from '../training/training.service';
 import { SubscriptionLimits } from './subscription-limits';
 import { trainingProgressTopic } from './training-events.bridge';
+import { trainingProgressStream } from './training-progress-stream';
 import {
   StartTrainingInput,
   TrainingEpochGql,
   TrainingJobGql,
+  TrainingJobPageGql,
   TrainingJobStatusGql,
   TrainingProgressGql,
 } from './types';
@@ -33,7 +35,9 @@ export class TrainingResolver {
     private readonly subscriptionLimits: SubscriptionLimits,
   ) {}
 
-  @Query(() => [TrainingJobGql])
+  @Query(() => TrainingJobPageGql, {
+    description: 'Jobs, newest first; filter by status and model; first (1-100, default 20)/offset',
+  })
   trainingJobs(
     @Args('status', { type: () => TrainingJobStatusGql, nullable: true })
     status?: TrainingJobStatusGql,
@@ -41,7 +45,7 @@ export class TrainingResolver {
     @Args('first', { type: () => Int, nullable: true }) first?: number,
     @Args('offset', { type: () => Int, nullable: true }) offset?: number,
   ) {
-    return this.training.list(withoutNulls({ status, modelName, first, offset }));
+    return this.training.listPage(withoutNulls({ status, modelName, first, offset }));
   }
 
   @Query(() => TrainingJobGql)
@@ -83,15 +87,29 @@ export class TrainingResolver {
   }
 
   @Subscription(() => TrainingProgressGql, {
-    description: 'Live progress of one training job: an event per epoch, then its final status',
+    description:
+      'Live progress of one training job: an event per epoch, then its final status, then complete. ' +
+      'A finished job yields its final status and completes; an unknown job is an error.',
   })
-  trainingProgress(
+  async trainingProgress(
     @Args('jobId', { type: () => ID }) jobId: string,
     @Context('pubsub') pubsub: PubSub,
     @Context('request') connection: FastifyRequest,
   ) {
-    return this.subscriptionLimits.track(connection, () =>
-      pubsub.subscribe(trainingProgressTopic(jobId)),
-    );
+    return this.subscriptionLimits.track(connection, async () => {
+      // Mercurius resolves subscribe() with the subscription's queue, an async-iterable stream.
+      const queue = (await pubsub.subscribe(trainingProgressTopic(jobId))) as AsyncIterable<{
+        trainingProgress: TrainingProgressGql;
+      }>;
+      const events = queue[Symbol.asyncIterator]();
+      let job;
+      try {
+        job = await this.training.get(jobId);
+      } catch (error) {
+        await events.return?.();
+        throw error;
+      }
+      return trainingProgressStream(job, events, () => this.training.get(jobId));
+    });
   }
 }

@@ -122,6 +122,15 @@ export class TrainingJobGql {
   @Field(() => Date, { nullable: true }) finishedAt!: Date | null;
 }
 
+/** A page of training jobs: the same shape as ModelVersionPage (every paginated list). */
+@ObjectType('TrainingJobPage')
+export class TrainingJobPageGql {
+  @Field(() => [TrainingJobGql]) nodes!: TrainingJobGql[];
+  @Field(() => Int) totalCount!: number;
+  @Field(() => Int) offset!: number;
+  @Field() hasNextPage!: boolean;
+}
+
 @ObjectType('TrainingProgress')
 export class TrainingProgressGql {
   @Field(() => ID) trainingJobId!: string;

@@ -22,7 +22,7 @@ function bad(message: string): DomainError {
   return new DomainError(ErrorCode.InvalidInferenceRequest, message);
 }
 
-function readElements(datatype: string, bytes: Buffer): (number | boolean)[] {
+function readElements(name: string, datatype: string, bytes: Buffer): (number | boolean)[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const size = ELEMENT_BYTES[datatype];
   const count = bytes.byteLength / size;
@@ -30,9 +30,16 @@ function readElements(datatype: string, bytes: Buffer): (number | boolean)[] {
   for (let i = 0; i < count; i++) {
     const at = i * size;
     switch (datatype) {
-      case 'BOOL':
-        out[i] = view.getUint8(at) !== 0;
+      case 'BOOL': {
+        // One byte per element, exactly 0 (false) or 1 (true), as the extension specifies.
+        const byte = view.getUint8(at);
+        if (byte > 1)
+          throw bad(
+            `input "${name}": BOOL element ${i} is the byte ${byte}; BOOL bytes must be 0 or 1`,
+          );
+        out[i] = byte === 1;
         break;
+      }
       case 'UINT8':
         out[i] = view.getUint8(at);
         break;
@@ -114,7 +121,11 @@ export function decodeBinaryBody(body: Buffer, headerLengthValue: string | undef
         `input "${input.name}": binary_data_size ${size} runs past the end of the body (${body.length - offset} bytes left)`,
       );
     }
-    input.data = readElements(String(input.datatype), body.subarray(offset, offset + size));
+    input.data = readElements(
+      String(input.name),
+      String(input.datatype),
+      body.subarray(offset, offset + size),
+    );
     offset += size;
   }
   if (offset !== body.length) {

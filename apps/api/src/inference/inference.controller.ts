@@ -1,10 +1,26 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { PrismaService } from '@ddnn/persistence';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { RateLimitGuard } from '../common/rate-limit.guard';
 import { EdgeInferenceGuard } from '../edge/edge-inference.guard';
 import { InferenceService } from './inference.service';
+import { sendInferResponse } from './infer-http-response';
+import { oipRequestBody } from './oip-http-body';
+import { OIP_SERVER } from './oip-protocol';
+
+type InferHeaders = Record<string, string | undefined>;
 
 const inferBody = {
   schema: {
@@ -44,6 +60,12 @@ export class InferenceController {
     private readonly inference: InferenceService,
     private readonly prisma: PrismaService,
   ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Server metadata: name, version and the protocol extensions served' })
+  serverMetadata() {
+    return OIP_SERVER;
+  }
 
   @Get('health/live')
   live() {
@@ -90,9 +112,10 @@ export class InferenceController {
   infer(
     @Param('name') name: string,
     @Body() body: unknown,
-    @Headers('inference-header-content-length') headerLength?: string,
+    @Headers() headers: InferHeaders,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.inference.infer(name, undefined, body, headerLength);
+    return this.exchange(name, undefined, body, headers, reply);
   }
 
   @Post('models/:name/versions/:version/infer')
@@ -113,8 +136,24 @@ export class InferenceController {
     @Param('name') name: string,
     @Param('version') version: string,
     @Body() body: unknown,
-    @Headers('inference-header-content-length') headerLength?: string,
+    @Headers() headers: InferHeaders,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.inference.infer(name, version, body, headerLength);
+    return this.exchange(name, version, body, headers, reply);
+  }
+
+  private async exchange(
+    name: string,
+    version: string | undefined,
+    body: unknown,
+    headers: InferHeaders,
+    reply: FastifyReply,
+  ): Promise<Buffer> {
+    const payload = oipRequestBody(body, headers['inference-header-content-length']);
+    const response =
+      'json' in payload
+        ? await this.inference.infer(name, version, payload.json)
+        : await this.inference.infer(name, version, payload.binary, payload.headerLength);
+    return sendInferResponse(reply, payload, response, headers['accept-encoding']);
   }
 }

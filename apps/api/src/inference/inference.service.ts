@@ -84,30 +84,17 @@ export class InferenceService implements OnModuleInit, OnModuleDestroy {
     const config = loaded.config;
     const V = config.numDevices;
     const [H, W, C] = config.inputShape;
+    // Only the inputs a generic client sends together (tritonclient, perf_analyzer send every
+    // input listed): the views. The cloud tier's own input is an alternative, described in
+    // parameters (strings, as the protocol's $parameters values are scalars).
     const inputs: TensorMetadata[] = [
-      {
-        name: VIEWS_INPUT,
-        datatype: 'FP32',
-        shape: [-1, V, H, W, C],
-        parameters: {
-          mode: 'b: raw multi-view samples, run through devices, local exit and cloud in-process',
-        },
-      },
-      {
-        name: FEATURES_INPUT,
-        datatype: 'UINT8',
-        shape: [-1, V, loaded.featureBytesPerDevice],
-        parameters: {
-          mode: 'a: the cloud tier input, bit-packed device feature maps (HWC, MSB first)',
-        },
-      },
-      {
-        name: PRESENT_INPUT,
-        datatype: 'BOOL',
-        shape: [V],
-        parameters: { optional: true, with: FEATURES_INPUT },
-      },
+      { name: VIEWS_INPUT, datatype: 'FP32', shape: [-1, V, H, W, C] },
     ];
+    const alternative = config.device.binary
+      ? `instead of "${VIEWS_INPUT}": "${FEATURES_INPUT}" UINT8 [-1, ${V}, ${loaded.featureBytesPerDevice}] ` +
+        `(bit-packed device feature maps, HWC, MSB first; answered by the cloud tier) with an optional ` +
+        `"${PRESENT_INPUT}" BOOL [${V}] (false = device absent)`
+      : 'none: this model has no binary device tier, so only the views are accepted';
     const outputs: TensorMetadata[] = [
       { name: 'class', datatype: 'INT32', shape: [-1] },
       { name: 'probabilities', datatype: 'FP32', shape: [-1, config.numClasses] },
@@ -125,6 +112,7 @@ export class InferenceService implements OnModuleInit, OnModuleDestroy {
         version: String(version.version),
         threshold: version.threshold,
         class_names: loaded.classNames,
+        alternative_inputs: alternative,
       },
     };
   }

@@ -64,3 +64,10 @@ export interface TensorMetadata {
   shape: number[];
   parameters?: Record<string, unknown>;
 }
+
+/** Server metadata (GET /v2, gRPC ServerMetadata): the extensions are those actually served. */
+export const OIP_SERVER = {
+  name: 'ddnn-platform',
+  version: '0.1.0',
+  extensions: ['binary_tensor_data'],
+} as const;

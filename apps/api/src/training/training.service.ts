@@ -146,6 +146,31 @@ export class TrainingService {
     });
   }
 
+  /** One page of jobs, newest first, with the total (GraphQL's page shape, as modelVersions). */
+  async listPage(input: ListJobsInput): Promise<{
+    nodes: TrainingJobRecord[];
+    totalCount: number;
+    offset: number;
+    hasNextPage: boolean;
+  }> {
+    const parsed = parseInput(listJobsSchema, input, 'job filter');
+    const [nodes, totalCount] = await Promise.all([
+      this.list(parsed),
+      this.prisma.client.trainingJob.count({
+        where: {
+          ...(parsed.status ? { status: parsed.status } : {}),
+          ...(parsed.modelName ? { model: { name: parsed.modelName } } : {}),
+        },
+      }),
+    ]);
+    return {
+      nodes,
+      totalCount,
+      offset: parsed.offset,
+      hasNextPage: parsed.offset + nodes.length < totalCount,
+    };
+  }
+
   async list(input: ListJobsInput): Promise<TrainingJobRecord[]> {
     const parsed = parseInput(listJobsSchema, input, 'job filter');
     return this.prisma.client.trainingJob.findMany({

@@ -2,7 +2,7 @@
 const JOB_FIELDS = `id status totalEpochs currentEpoch progress error params createdAt startedAt finishedAt
   model { name } dataset { name }`;
 
-export const JOBS = `query Jobs { trainingJobs(first: 30) { ${JOB_FIELDS} } }`;
+export const JOBS = `query Jobs { trainingJobs(first: 30) { nodes { ${JOB_FIELDS} } } }`;
 
 export const JOB_EPOCHS = `query JobEpochs($id: ID!) {
   trainingJob(id: $id) { ${JOB_FIELDS} epochs { epoch losses accuracies elapsedMs etaMs } }

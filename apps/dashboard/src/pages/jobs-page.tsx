@@ -11,7 +11,8 @@ import { StartTrainingForm } from './start-training-form';
 export function JobsPage({ selectedId }: { selectedId?: string }) {
   // Polling keeps the list honest for jobs started elsewhere; running jobs also move live.
   const jobs = useApi(
-    () => graphql<{ trainingJobs: TrainingJob[] }>(JOBS).then((d) => d.trainingJobs),
+    () =>
+      graphql<{ trainingJobs: { nodes: TrainingJob[] } }>(JOBS).then((d) => d.trainingJobs.nodes),
     [],
     5000,
   );

@@ -86,7 +86,9 @@ export class CloudTierClient {
     const { status, text, requestBytes, responseBytes } = await this.post(url, header.length, body);
     let parsed: {
       outputs?: { name: string; data: unknown[] }[];
-      error?: { code?: string; message?: string };
+      /** The Open Inference Protocol's error string, with the platform's code beside it. */
+      error?: string;
+      code?: string;
     };
     try {
       parsed = JSON.parse(text);
@@ -94,11 +96,7 @@ export class CloudTierClient {
       throw new PlatformError(status, `HTTP_${status}`, text.slice(0, 300));
     }
     if (status >= 400) {
-      throw new PlatformError(
-        status,
-        parsed.error?.code ?? `HTTP_${status}`,
-        parsed.error?.message ?? text,
-      );
+      throw new PlatformError(status, parsed.code ?? `HTTP_${status}`, parsed.error ?? text);
     }
     const output = (name: string) => parsed.outputs?.find((o) => o.name === name)?.data;
     const cls = output('class');

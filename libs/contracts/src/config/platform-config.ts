@@ -80,6 +80,8 @@ const platformEnvShape = z.object({
     .default('ddnn'),
   API_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: port.default(3000),
+  /** Open Inference Protocol over gRPC (GRPCInferenceService), on API_HOST; 8001 as Triton. */
+  GRPC_PORT: port.default(8001),
   /** Bearer token for management endpoints (uploads, training, aliases, GraphQL mutations). */
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Largest accepted dataset upload, bytes. */

@@ -1,0 +1,181 @@
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import {
+  loadPackageDefinition,
+  Metadata,
+  Server,
+  ServerCredentials,
+  type sendUnaryData,
+  type ServerUnaryCall,
+  type ServiceDefinition,
+  type UntypedServiceImplementation,
+} from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { PlatformConfig } from '@ddnn/contracts';
+import { PrismaService } from '@ddnn/persistence';
+import { ErrorCode } from '../common/domain-error';
+import { grpcStatusOf, toDomainError } from '../common/error-mapping';
+import { PLATFORM_CONFIG } from '../common/platform-config.token';
+import { EdgeInferenceGuard } from '../edge/edge-inference.guard';
+import { outputBytes } from '../inference/binary-output-encoding';
+import { InferenceService } from '../inference/inference.service';
+import { OIP_SERVER } from '../inference/oip-protocol';
+import { MetricsService } from '../metrics/metrics.service';
+import { OPEN_INFERENCE_GRPC_PROTO } from './open-inference-grpc.proto';
+import { GrpcInferRequest, grpcParameters, toOipRequest } from './grpc-tensors';
+
+function loadService(): ServiceDefinition {
+  // proto-loader reads files only: the proto text goes through a private temporary file.
+  const dir = mkdtempSync(join(tmpdir(), 'ddnn-oip-proto-'));
+  try {
+    const file = join(dir, 'open_inference_grpc.proto');
+    writeFileSync(file, OPEN_INFERENCE_GRPC_PROTO);
+    const definition = loadSync(file, {
+      keepCase: true,
+      longs: Number,
+      enums: String,
+      defaults: true,
+      oneofs: true,
+    });
+    const root = loadPackageDefinition(definition) as unknown as {
+      inference: { GRPCInferenceService: { service: ServiceDefinition } };
+    };
+    return root.inference.GRPCInferenceService.service;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+type Handler = (request: never, metadata: Metadata) => Promise<unknown>;
+
+/**
+ * The Open Inference Protocol over gRPC (GRPCInferenceService of open_inference_grpc.proto, the
+ * service Triton's clients call) on GRPC_PORT. Every call goes through the same code as REST:
+ * the edge-inference credential check, InferenceService (version/alias resolution, model cache,
+ * dynamic batching, inference metrics); errors carry the gRPC status of their error code.
+ */
+@Injectable()
+export class OipGrpcServer implements OnModuleDestroy {
+  private readonly logger = new Logger('grpc');
+  private server?: Server;
+
+  constructor(
+    private readonly inference: InferenceService,
+    private readonly auth: EdgeInferenceGuard,
+    private readonly prisma: PrismaService,
+    private readonly metrics: MetricsService,
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
+  ) {}
+
+  /** Starts serving; resolves with the bound port (GRPC_PORT=0 picks a free one). */
+  async listen(host: string, port: number): Promise<number> {
+    const server = new Server({
+      'grpc.max_receive_message_length': this.config.BODY_MAX_BYTES,
+    });
+    server.addService(loadService(), this.handlers());
+    const address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+    const bound = await new Promise<number>((resolve, reject) =>
+      server.bindAsync(address, ServerCredentials.createInsecure(), (error, actual) =>
+        error ? reject(error) : resolve(actual),
+      ),
+    );
+    this.server = server;
+    return bound;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        server.forceShutdown();
+        resolve();
+      }, 2000);
+      server.tryShutdown(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  private handlers(): UntypedServiceImplementation {
+    const methods: Record<string, Handler> = {
+      ServerLive: async () => ({ live: true }),
+      ServerReady: async () => {
+        try {
+          await this.prisma.client.$queryRaw`SELECT 1`;
+          return { ready: true };
+        } catch {
+          return { ready: false };
+        }
+      },
+      ServerMetadata: async () => OIP_SERVER,
+      ModelReady: async (request: { name: string; version: string }) =>
+        this.inference.ready(request.name, request.version || undefined),
+      ModelMetadata: async (request: { name: string; version: string }) => {
+        const meta = await this.inference.metadata(request.name, request.version || undefined);
+        return {
+          name: meta.name,
+          versions: meta.versions,
+          platform: meta.platform,
+          inputs: meta.inputs.map(({ name, datatype, shape }) => ({ name, datatype, shape })),
+          outputs: meta.outputs.map(({ name, datatype, shape }) => ({ name, datatype, shape })),
+          properties: Object.fromEntries(
+            Object.entries(meta.parameters).map(([k, v]) => [
+              k,
+              typeof v === 'string' ? v : JSON.stringify(v),
+            ]),
+          ),
+        };
+      },
+      ModelInfer: async (request: GrpcInferRequest, metadata: Metadata) => {
+        const bytes = request.raw_input_contents.reduce((sum, raw) => sum + raw.length, 0);
+        const authorization = metadata.get('authorization')[0];
+        await this.auth.authorize(
+          typeof authorization === 'string' ? authorization : undefined,
+          request.model_name,
+          bytes,
+        );
+        const oip = toOipRequest(request);
+        const version = request.model_version || undefined;
+        const response =
+          'json' in oip
+            ? await this.inference.infer(request.model_name, version, oip.json)
+            : await this.inference.infer(request.model_name, version, oip.binary, oip.headerLength);
+        return {
+          model_name: response.model_name,
+          model_version: response.model_version,
+          id: response.id ?? request.id,
+          parameters: grpcParameters(response.parameters),
+          outputs: response.outputs.map(({ name, datatype, shape }) => ({ name, datatype, shape })),
+          raw_output_contents: response.outputs.map(outputBytes),
+        };
+      },
+    };
+    return Object.fromEntries(
+      Object.entries(methods).map(([method, handle]) => [
+        method,
+        (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
+          handle(call.request as never, call.metadata).then(
+            (response) => {
+              this.metrics.grpcRequests.inc({ method, code: 'OK' });
+              callback(null, response);
+            },
+            (error: unknown) => {
+              const domain = toDomainError(error);
+              if (domain.code === ErrorCode.Internal) this.logger.error(error);
+              const status = grpcStatusOf(domain.code);
+              this.metrics.grpcRequests.inc({ method, code: String(status) });
+              const trailer = new Metadata();
+              trailer.set('x-error-code', domain.code);
+              callback({ code: status, details: domain.message, metadata: trailer });
+            },
+          );
+        },
+      ]),
+    );
+  }
+}
