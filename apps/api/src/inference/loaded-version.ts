@@ -6,12 +6,17 @@ import {
   deviceFeatureShape,
 } from '@ddnn/engine';
 
-/** A model version ready to serve: the deserialized network plus what requests are checked against. */
+/**
+ * A model version ready to serve: the deserialized network plus what requests are checked
+ * against. Reference counted: every request holds it from acquire to answer (retain/release), so
+ * an eviction meanwhile only marks it, and its tensors are disposed after the last user is done.
+ */
 export class LoadedVersion {
   readonly featureBytesPerDevice: number;
   readonly featureValuesPerDevice: number;
   private users = 0;
   private evicted = false;
+  private disposed = false;
 
   constructor(
     readonly versionId: string,
@@ -46,19 +51,37 @@ export class LoadedVersion {
     return this.model.config;
   }
 
-  /** Runs fn with the model kept alive even if the cache evicts it meanwhile. */
-  use<T>(fn: (model: DdnnModel) => T): T {
-    this.users++;
-    try {
-      return fn(this.model);
-    } finally {
-      this.users--;
-      if (this.evicted && this.users === 0) this.model.dispose();
-    }
+  /** Users holding it now (requests between acquire and answer). */
+  get activeUsers(): number {
+    return this.users;
   }
 
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  /** Takes a reference; false when it was already disposed (the caller loads it again). */
+  retain(): boolean {
+    if (this.disposed) return false;
+    this.users++;
+    return true;
+  }
+
+  release(): void {
+    if (this.users === 0) throw new Error(`version ${this.versionId} released more than retained`);
+    this.users--;
+    if (this.evicted && this.users === 0) this.dispose();
+  }
+
+  /** Out of the cache: disposed now if nobody uses it, else when the last user releases it. */
   evict(): void {
     this.evicted = true;
-    if (this.users === 0) this.model.dispose();
+    if (this.users === 0) this.dispose();
+  }
+
+  private dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.model.dispose();
   }
 }

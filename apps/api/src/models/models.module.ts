@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ModelsController } from './models.controller';
+import { ModelChanges } from './model-changes';
 import { ModelsService } from './models.service';
 
 @Module({
   controllers: [ModelsController],
-  providers: [ModelsService],
-  exports: [ModelsService],
+  providers: [ModelsService, ModelChanges],
+  exports: [ModelsService, ModelChanges],
 })
 export class ModelsModule {}

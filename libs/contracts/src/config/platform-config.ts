@@ -103,6 +103,17 @@ const platformEnvShape = z.object({
   /** Dynamic batching of /v2 infer requests. */
   INFERENCE_MAX_BATCH: z.coerce.number().int().min(1).max(4096).default(64),
   INFERENCE_MAX_DELAY_MS: z.coerce.number().min(0).max(1000).default(5),
+  /**
+   * Samples one /v2 infer request may carry (the N of its input); more is refused with 413
+   * before any value is decoded. Requests above INFERENCE_MAX_BATCH run in batches of that size.
+   */
+  INFERENCE_MAX_SAMPLES: z.coerce.number().int().min(1).max(1_000_000).default(1024),
+  /**
+   * How long /v2 keeps a resolved version reference (model + number or alias) without asking the
+   * database. An alias move is announced to every API process at once (Redis pub/sub); a new
+   * latest version, or a move while Redis is unreachable, is seen after at most this. 0 = no cache.
+   */
+  INFERENCE_RESOLVE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   /** Loaded model versions kept in memory by the inference service (LRU). */
   MODEL_CACHE_SIZE: z.coerce.number().int().min(1).max(256).default(4),
   /**

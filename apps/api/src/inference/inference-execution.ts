@@ -1,0 +1,60 @@
+import { inferCloudFromFeatures, inferHierarchy, normalizedEntropy } from '@ddnn/engine';
+import type { LoadedVersion } from './loaded-version';
+import type { SampleAnswer } from './oip-response';
+import type { FeaturesRequest, ViewsRequest } from './request-decoding';
+
+/** Mode (b): raw views through devices, local exit and cloud, for a batch of requests. */
+export function runViews(
+  loaded: LoadedVersion,
+  items: ViewsRequest[],
+  total: number,
+): SampleAnswer[] {
+  const config = loaded.config;
+  const pixels = new Float32Array(items.reduce((sum, r) => sum + r.pixels.length, 0));
+  let offset = 0;
+  for (const item of items) {
+    pixels.set(item.pixels, offset);
+    offset += item.pixels.length;
+  }
+  const data = {
+    numSamples: total,
+    numViews: config.numDevices,
+    viewShape: config.inputShape as [number, number, number],
+    pixels,
+    // Labels are unknown at inference; nothing in inference reads them.
+    viewLabels: new Int32Array(total * config.numDevices),
+    labels: new Int32Array(total),
+  };
+  return inferHierarchy(loaded.model, data, loaded.threshold).map((a) => ({
+    predictedClass: a.predictedClass,
+    probabilities: a.probabilities,
+    exitTier: a.exitTier,
+    entropy: a.entropy,
+    commBytes: a.commBytesPerDevice,
+  }));
+}
+
+/** Mode (a): the cloud tier on bit-packed device features, for a batch of requests. */
+export function runFeatures(
+  loaded: LoadedVersion,
+  items: FeaturesRequest[],
+  total: number,
+): SampleAnswer[] {
+  const B = loaded.featureBytesPerDevice;
+  const devices = items[0].features.map((first) => (first ? new Uint8Array(total * B) : null));
+  let offset = 0;
+  for (const item of items) {
+    item.features.forEach((f, d) => devices[d]?.set(f!, offset * B));
+    offset += item.numSamples;
+  }
+  const C = loaded.config.numClasses;
+  // What each device sent for a sample: its class scores and its packed feature map.
+  const commBytes = 4 * C + B;
+  return inferCloudFromFeatures(loaded.model, devices, total).map((a) => ({
+    predictedClass: a.predictedClass,
+    probabilities: a.probabilities,
+    exitTier: 'cloud',
+    entropy: normalizedEntropy(a.probabilities, 0, C),
+    commBytes,
+  }));
+}
