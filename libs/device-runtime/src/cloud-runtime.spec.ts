@@ -3,6 +3,9 @@ import { packSigns } from '@ddnn/partition-format';
 import {
   createModel,
   cutPartitions,
+  inferHierarchy,
+  normalizedEntropy,
+  softmaxRows,
   initEngineBackend,
   PAPER_MVMC_CONFIG,
   PartitionedModel,
@@ -16,6 +19,7 @@ import { TOY_CONFIG, toyData } from '../../ddnn/src/testing/toy-data';
 import { CloudRuntime } from './cloud-runtime';
 import { cloudUnsupportedReason } from './cloud-layout';
 import { DeviceRuntimeError } from './device-runtime-error';
+import { HierarchyRuntime } from './hierarchy-runtime';
 
 beforeAll(async () => {
   await initEngineBackend('wasm');
@@ -68,6 +72,8 @@ describe.each(CASES)('cloud runtime vs the tfjs engine: $name', (c) => {
   let engine: PartitionedModel;
   /** Per device: the packed features the device sends for every test sample. */
   let features: Uint8Array[];
+  let prepared: PreparedData;
+  let threshold: number;
 
   beforeAll(async () => {
     const model = createModel(c.config, 1);
@@ -77,13 +83,26 @@ describe.each(CASES)('cloud runtime vs the tfjs engine: $name', (c) => {
       learningRate: 0.01,
       seed: 2,
     });
-    parts = cutPartitions(model, { thresholds: { local: 0.5 } });
-    model.dispose();
-    engine = PartitionedModel.load(parts);
-    const prepared = new PreparedData(c.test, engine.model.config.numClasses);
+    engine = PartitionedModel.load(cutPartitions(model, { thresholds: { local: 0.5 } }));
+    prepared = new PreparedData(c.test, engine.model.config.numClasses);
     const n = prepared.numSamples;
-    features = prepared.perDevice.map((views, d) => {
-      const out = engine.runDevice(d, views, n).features;
+    const C = engine.model.config.numClasses;
+    const deviceOutputs = prepared.perDevice.map((views, d) => engine.runDevice(d, views, n));
+    // the shipped threshold: the median local entropy, so both exit outcomes occur
+    const local = softmaxRows(
+      engine.runLocal(
+        deviceOutputs.map((o) => o.scores),
+        n,
+      ),
+      C,
+    );
+    const sorted = Array.from({ length: n }, (_, i) => normalizedEntropy(local, i, C)).sort(
+      (a, b) => a - b,
+    );
+    threshold = sorted[Math.floor(n / 2)];
+    parts = cutPartitions(model, { thresholds: { local: threshold } });
+    model.dispose();
+    features = deviceOutputs.map(({ features: out }) => {
       const perSample = out.length / n;
       const packed = new Uint8Array(n * Math.ceil(perSample / 8));
       for (let i = 0; i < n; i++) {
@@ -113,6 +132,46 @@ describe.each(CASES)('cloud runtime vs the tfjs engine: $name', (c) => {
       const expected = engine.runCloud(inputs, n);
       expect(bits(runtime.runBatch(inputs, n))).toEqual(bits(expected));
     }
+  });
+
+  it('the whole hierarchy (devices, local exit, cloud) answers as the engine on the test set', () => {
+    const runtime = HierarchyRuntime.load(parts.map((p) => p.bytes));
+    const n = prepared.numSamples;
+    const V = runtime.numDevices;
+    const viewSize = prepared.perDevice[0].length / n;
+    // [N, V, H, W, C] as /v2 mode b sends them, from the engine's prepared views
+    const views = new Float32Array(n * V * viewSize);
+    for (let i = 0; i < n; i++) {
+      for (let d = 0; d < V; d++) {
+        views.set(
+          prepared.perDevice[d].subarray(i * viewSize, (i + 1) * viewSize),
+          (i * V + d) * viewSize,
+        );
+      }
+    }
+    const [h, w, ch] = engine.model.config.inputShape;
+    const expected = inferHierarchy(
+      engine.model,
+      {
+        numSamples: n,
+        numViews: V,
+        viewShape: [h, w, ch],
+        pixels: views,
+        viewLabels: new Int32Array(n * V),
+        labels: new Int32Array(n),
+      },
+      threshold,
+    );
+    const actual = runtime.runBatch(views, n);
+    expect(actual.map((a) => a.exitTier)).toEqual(expected.map((e) => e.exitTier));
+    expect(actual.map((a) => a.predictedClass)).toEqual(expected.map((e) => e.predictedClass));
+    expect(actual.map((a) => a.entropy)).toEqual(expected.map((e) => e.entropy));
+    expect(actual.map((a) => bits(a.probabilities))).toEqual(
+      expected.map((e) => bits(Float32Array.from(e.probabilities))),
+    );
+    const local = expected.filter((e) => e.exitTier === 'local').length;
+    expect(local).toBeGreaterThan(0);
+    expect(local).toBeLessThan(n);
   });
 
   it('scores bit for bit on random bits (not what a trained device sends)', () => {

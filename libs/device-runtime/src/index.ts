@@ -4,3 +4,4 @@ export * from './local-aggregator-runtime';
 export * from './exit-decision';
 export * from './cloud-runtime';
 export { cloudUnsupportedReason } from './cloud-layout';
+export * from './hierarchy-runtime';
