@@ -2,6 +2,7 @@ import { createBuiltinDataset, encodeDataset } from '@ddnn/datasets';
 import {
   createModel,
   cutPartitions,
+  type DdnnConfigInput,
   deserializeModel,
   inferCloudFromFeatures,
   inferHierarchy,
@@ -23,6 +24,10 @@ const V = PAPER_MVMC_CONFIG.numDevices;
 const BYTES = 128; // 16x16x4 sign bits per device
 const MAX_SAMPLES = 300;
 const MAX_BATCH = 16;
+const FLOAT_CLOUD: DdnnConfigInput = {
+  ...PAPER_MVMC_CONFIG,
+  cloud: { ...PAPER_MVMC_CONFIG.cloud, binary: false },
+};
 
 interface Published {
   version: number;
@@ -61,13 +66,13 @@ describe('serving: bounded requests, safe eviction, fresh aliases', () => {
   const published: Published[] = [];
   const data = createBuiltinDataset('synthetic-mvmc', { seed: 5, trainSize: 12, testSize: 64 });
 
-  async function publish(seed: number): Promise<Published> {
-    const model = createModel(PAPER_MVMC_CONFIG, seed);
+  async function publish(seed: number, config: DdnnConfigInput): Promise<Published> {
+    const model = createModel(config, seed);
     const weights = serializeModel(model);
     const { version } = await publishTestVersion(platform.prisma, {
       modelId,
       datasetId,
-      config: PAPER_MVMC_CONFIG,
+      config: model.config,
       threshold: 0.5,
       weights,
       partitions: cutPartitions(model, { thresholds: { local: 0.5 } }),
@@ -101,7 +106,9 @@ describe('serving: bounded requests, safe eviction, fresh aliases', () => {
     });
     expect(model.status).toBe(201);
     modelId = model.json.id;
-    for (let seed = 1; seed <= 5; seed++) published.push(await publish(seed));
+    // versions 1-3 binary (served on the bit-packed runtimes), 4-5 with a float cloud (tfjs)
+    for (let seed = 1; seed <= 3; seed++) published.push(await publish(seed, PAPER_MVMC_CONFIG));
+    for (let seed = 4; seed <= 5; seed++) published.push(await publish(seed, FLOAT_CLOUD));
   }, 300_000);
   afterAll(async () => {
     await platform?.stop();
@@ -144,7 +151,7 @@ describe('serving: bounded requests, safe eviction, fresh aliases', () => {
   it('serves a request at the limit in batches of INFERENCE_MAX_BATCH, answering /health meanwhile', async () => {
     const n = MAX_SAMPLES;
     const latest = published[published.length - 1];
-    // mode b (views through every tier on tfjs): the heaviest request there is
+    // mode b (views through every tier on tfjs, the cloud being float): the heaviest there is
     const views = new Float32Array(n * V * 32 * 32 * 3);
     const pixels = data.test.pixels;
     for (let i = 0; i < views.length; i++) views[i] = pixels[i % pixels.length] / 255;

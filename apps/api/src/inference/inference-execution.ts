@@ -1,3 +1,4 @@
+import { decideExit } from '@ddnn/device-runtime';
 import { inferCloudFromFeatures, inferHierarchy, normalizedEntropy } from '@ddnn/engine';
 import type { LoadedVersion } from './loaded-version';
 import type { SampleAnswer } from './oip-response';
@@ -41,15 +42,32 @@ export function runFeatures(
   total: number,
 ): SampleAnswer[] {
   const B = loaded.featureBytesPerDevice;
-  const devices = items[0].features.map((first) => (first ? new Uint8Array(total * B) : null));
-  let offset = 0;
-  for (const item of items) {
-    item.features.forEach((f, d) => devices[d]?.set(f!, offset * B));
-    offset += item.numSamples;
+  let devices = items[0].features;
+  if (items.length > 1) {
+    devices = devices.map((first) => (first ? new Uint8Array(total * B) : null));
+    let offset = 0;
+    for (const item of items) {
+      item.features.forEach((f, d) => devices[d]?.set(f!, offset * B));
+      offset += item.numSamples;
+    }
   }
   const C = loaded.config.numClasses;
   // What each device sent for a sample: its class scores and its packed feature map.
   const commBytes = 4 * C + B;
+  if (loaded.packed) {
+    const scores = loaded.packed.cloud.runBatch(devices, total);
+    return Array.from({ length: total }, (_, i) => {
+      // softmax, entropy and arg max as the engine computes them
+      const decision = decideExit(scores.subarray(i * C, (i + 1) * C), Infinity);
+      return {
+        predictedClass: decision.predictedClass,
+        probabilities: decision.probabilities,
+        exitTier: 'cloud',
+        entropy: decision.entropy,
+        commBytes,
+      };
+    });
+  }
   return inferCloudFromFeatures(loaded.model, devices, total).map((a) => ({
     predictedClass: a.predictedClass,
     probabilities: a.probabilities,

@@ -1,4 +1,6 @@
+import { cloudUnsupportedReason, HierarchyRuntime } from '@ddnn/device-runtime';
 import {
+  cutPartitions,
   DdnnConfig,
   DdnnModel,
   deserializeModel,
@@ -14,6 +16,13 @@ import {
 export class LoadedVersion {
   readonly featureBytesPerDevice: number;
   readonly featureValuesPerDevice: number;
+  /**
+   * The model on bit-packed runtimes (no tfjs) when its devices and cloud are binary: mode (a)
+   * runs its cloud tier, mode (b) the whole hierarchy. Null otherwise (tfjs serves).
+   */
+  readonly packed: HierarchyRuntime | null;
+  /** Why `packed` is null (for logs and metadata), or null. */
+  readonly packedUnavailable: string | null;
   private users = 0;
   private evicted = false;
   private disposed = false;
@@ -29,6 +38,11 @@ export class LoadedVersion {
     const shape = deviceFeatureShape(model.config);
     this.featureValuesPerDevice = shape.height * shape.width * shape.channels;
     this.featureBytesPerDevice = deviceFeatureBytes(model.config);
+    this.packedUnavailable = cloudUnsupportedReason(model.config);
+    this.packed =
+      this.packedUnavailable === null
+        ? HierarchyRuntime.load(cutPartitions(model, { thresholds: { local: threshold } }))
+        : null;
   }
 
   static fromWeights(
