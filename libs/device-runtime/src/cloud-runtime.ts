@@ -7,8 +7,19 @@ import {
 import { wordBit } from './bit-ops';
 import { BinaryExit } from './binary-exit';
 import { type CloudLayout, readCloudLayout } from './cloud-layout';
+import type { ConvBlockLayout } from './device-layout';
 import { DeviceRuntimeError, DeviceRuntimeErrorCode } from './device-runtime-error';
 import { PackedBinaryConv } from './packed-binary-conv';
+import { MAX_TABLE_CONV_CHANNELS, TableBinaryConv } from './table-binary-conv';
+
+type BinaryConv = PackedBinaryConv | TableBinaryConv;
+
+/** The table kernel (all filters at once) when the block's input channels allow it. */
+function binaryConv(block: ConvBlockLayout, activeChannels?: number): BinaryConv {
+  return block.inChannels <= MAX_TABLE_CONV_CHANNELS
+    ? new TableBinaryConv(block, activeChannels)
+    : new PackedBinaryConv(block, activeChannels);
+}
 
 /** First-block variants kept for patterns of missing devices (CC); beyond this, rebuilt. */
 const MAX_PRESENCE_VARIANTS = 64;
@@ -28,9 +39,9 @@ export class CloudRuntime {
   readonly featureBytes: number;
   readonly scheme: 'MP' | 'CC';
   private readonly layout: CloudLayout;
-  private readonly first: PackedBinaryConv;
-  private readonly firstVariants = new Map<string, PackedBinaryConv>();
-  private readonly rest: PackedBinaryConv[];
+  private readonly first: BinaryConv;
+  private readonly firstVariants = new Map<string, BinaryConv>();
+  private readonly rest: BinaryConv[];
   private readonly exit: BinaryExit;
   private readonly inputWordsPerPixel: number;
   private readonly outputWordsPerPixel: number;
@@ -48,8 +59,8 @@ export class CloudRuntime {
     const [fh, fw, fc] = layout.deviceFeatureShape;
     this.featureBytes = Math.ceil((fh * fw * fc) / 8);
     const [first, ...rest] = layout.blocks;
-    this.first = new PackedBinaryConv(first);
-    this.rest = rest.map((b) => new PackedBinaryConv(b));
+    this.first = binaryConv(first);
+    this.rest = rest.map((b) => binaryConv(b));
     this.exit = new BinaryExit(layout.exit);
     this.inputWordsPerPixel = Math.ceil(first.inChannels / 32);
     this.outputWordsPerPixel = Math.ceil(first.filters / 32);
@@ -126,6 +137,16 @@ export class CloudRuntime {
       if (!f) continue;
       const base = i * B;
       const channelOffset = cc ? d * fc : 0;
+      if (fc === 4 && wpp === 1 && channelOffset + 4 <= 32) {
+        // the paper's devices: a byte is two pixels' 4 channels (high nibble first)
+        const shift = 28 - channelOffset;
+        for (let k = 0; k < B; k++) {
+          const byte = f[base + k];
+          input[2 * k] |= (byte >>> 4) << shift;
+          if (2 * k + 1 < pixels) input[2 * k + 1] |= (byte & 15) << shift;
+        }
+        continue;
+      }
       for (let p = 0, k = 0; p < pixels; p++) {
         for (let c = 0; c < fc; c++, k++) {
           if ((f[base + (k >> 3)] >> (7 - (k & 7))) & 1) {
@@ -138,7 +159,7 @@ export class CloudRuntime {
   }
 
   /** The first block for this pattern of present devices (CC leaves missing ones out). */
-  private firstBlockFor(deviceFeatures: (Uint8Array | null)[]): PackedBinaryConv {
+  private firstBlockFor(deviceFeatures: (Uint8Array | null)[]): BinaryConv {
     if (this.scheme === 'MP' || deviceFeatures.every((f) => f !== null)) return this.first;
     const key = deviceFeatures.map((f) => (f ? '1' : '0')).join('');
     let conv = this.firstVariants.get(key);
@@ -159,7 +180,7 @@ export class CloudRuntime {
           }
         }
       });
-      conv = new PackedBinaryConv({ ...block, kernel }, active);
+      conv = binaryConv({ ...block, kernel }, active);
       if (this.firstVariants.size >= MAX_PRESENCE_VARIANTS) this.firstVariants.clear();
       this.firstVariants.set(key, conv);
     }

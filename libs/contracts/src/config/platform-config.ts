@@ -102,7 +102,12 @@ const platformEnvShape = z.object({
   ENGINE_BACKEND: z.enum(['tensorflow', 'wasm', 'cpu']).default('wasm'),
   /** Dynamic batching of /v2 infer requests. */
   INFERENCE_MAX_BATCH: z.coerce.number().int().min(1).max(4096).default(64),
-  INFERENCE_MAX_DELAY_MS: z.coerce.number().min(0).max(1000).default(5),
+  /**
+   * How long the first waiting request may wait for others. 0 (default): until the end of the
+   * current event-loop turn, so requests that arrived together run together and a lone request
+   * waits for no timer (batching adds no latency at low load).
+   */
+  INFERENCE_MAX_DELAY_MS: z.coerce.number().min(0).max(1000).default(0),
   /**
    * Samples one /v2 infer request may carry (the N of its input); more is refused with 413
    * before any value is decoded. Requests above INFERENCE_MAX_BATCH run in batches of that size.
