@@ -42,7 +42,7 @@ export class EdgeInferenceGuard implements CanActivate {
       );
     }
     if (this.admin.isAdminToken(secret)) return true;
-    const client = await this.clients.authenticate(secret);
+    const client = await this.clients.authenticateForInference(secret);
     if (client.role !== 'GATEWAY') {
       throw new DomainError(
         ErrorCode.Forbidden,

@@ -112,6 +112,11 @@ const platformEnvShape = z.object({
    * Samples one /v2 infer request may carry (the N of its input); more is refused with 413
    * before any value is decoded. Requests above INFERENCE_MAX_BATCH run in batches of that size.
    */
+  /**
+   * API processes serving one port (Node cluster; 1 = this process alone). Use the machine's
+   * cores: most of a /v2 request's CPU is HTTP and routing, which one process runs on one core.
+   */
+  API_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
   INFERENCE_MAX_SAMPLES: z.coerce.number().int().min(1).max(1_000_000).default(1024),
   /**
    * How long /v2 keeps a resolved version reference (model + number or alias) without asking the
