@@ -4,18 +4,39 @@ import type { LoadedVersion } from './loaded-version';
 import type { SampleAnswer } from './oip-response';
 import type { FeaturesRequest, ViewsRequest } from './request-decoding';
 
-/** Mode (b): raw views through devices, local exit and cloud, for a batch of requests. */
+function concatPixels(items: ViewsRequest[]): Float32Array {
+  if (items.length === 1) return items[0].pixels;
+  const pixels = new Float32Array(items.reduce((sum, r) => sum + r.pixels.length, 0));
+  let offset = 0;
+  for (const item of items) {
+    pixels.set(item.pixels, offset);
+    offset += item.pixels.length;
+  }
+  return pixels;
+}
+
+/**
+ * Mode (b): raw views through devices, local exit and cloud, for a batch of requests: on the
+ * bit-packed runtimes when the model is binary (the same answers, checked against
+ * inferHierarchy on whole test sets in libs/device-runtime), else on tfjs.
+ */
 export function runViews(
   loaded: LoadedVersion,
   items: ViewsRequest[],
   total: number,
 ): SampleAnswer[] {
   const config = loaded.config;
-  const pixels = new Float32Array(items.reduce((sum, r) => sum + r.pixels.length, 0));
-  let offset = 0;
-  for (const item of items) {
-    pixels.set(item.pixels, offset);
-    offset += item.pixels.length;
+  const pixels = concatPixels(items);
+  if (loaded.packed) {
+    const scoreBytes = 4 * config.numClasses;
+    const featureBytes = loaded.featureBytesPerDevice;
+    return loaded.packed.runBatch(pixels, total).map((a) => ({
+      predictedClass: a.predictedClass,
+      probabilities: a.probabilities,
+      exitTier: a.exitTier,
+      entropy: a.entropy,
+      commBytes: scoreBytes + (a.exitTier === 'local' ? 0 : featureBytes),
+    }));
   }
   const data = {
     numSamples: total,
