@@ -1,63 +1,79 @@
 /**
- * `npm run bench:serve`: drives POST /v2/models/{model}/versions/{ref}/infer with concurrent
- * clients and prints throughput and p50/p99 latency, with dynamic batching off
- * (INFERENCE_MAX_BATCH=1) and on. It starts its own API process for each setting, against the
- * DATABASE_URL / REDIS_URL of the environment, and needs a trained model there (see
- * docs/platform.md). Options (env): BENCH_MODEL (mvmc), BENCH_REF (latest version),
- * BENCH_CONCURRENCY (32), BENCH_SECONDS (10), BENCH_MODE (views | features), BENCH_PORT (3900),
- * BENCH_ENCODING (json | binary: the binary tensor data extension).
+ * `npm run bench:serve`: how close /v2 infer comes to the bare HTTP ceiling. For each kind of
+ * request (mode a binary, mode a JSON, mode b binary FP32 views; one sample each) it runs, in
+ * one run, autocannon against a bare Fastify route that takes the same body and answers the
+ * same JSON bytes (scripts/bench-serve-baseline.ts), then against the API, and prints
+ * requests/s, p50/p99, server CPU per request and the ratio API / baseline with its goal.
+ *
+ * It needs PostgreSQL and Redis (DATABASE_URL / REDIS_URL of the environment): it uses its own
+ * database (BENCH_DATABASE_URL, default: database ddnn_bench_serve on DATABASE_URL's server),
+ * migrated, with the built-in datasets and, when model BENCH_MODEL has no version yet, a paper
+ * MVMC model trained for 2 epochs in-process and published as the worker would.
+ * Options (env): BENCH_MODEL (mvmc), BENCH_CONNECTIONS (32), BENCH_SECONDS (10),
+ * BENCH_PORT (3900; the baseline uses the next port), BENCH_API_ENV (extra API settings as
+ * JSON, e.g. '{"API_PROCESSES":"2"}'), BENCH_ONLY (comma-separated scenario keys: a-binary,
+ * a-json, b-binary).
  */
-import { spawn } from 'node:child_process';
+import autocannon from 'autocannon';
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadPlatformConfig } from '@ddnn/contracts';
 import { createBuiltinDataset } from '@ddnn/datasets';
-
-interface Result {
-  label: string;
-  requests: number;
-  errors: number;
-  seconds: number;
-  p50: number;
-  p99: number;
-}
+import {
+  createModel,
+  cutPartitions,
+  initEngineBackend,
+  PAPER_MVMC_CONFIG,
+  serializeModel,
+  trainModel,
+  type EvaluationReport,
+} from '@ddnn/engine';
+import { createPrismaClient, ensureDatabase, migrateDatabase } from '@ddnn/persistence';
+import { publishVersion } from '../apps/worker/src/training/version-publisher';
 
 const env = process.env;
 const MODEL = env.BENCH_MODEL ?? 'mvmc';
-const REF = env.BENCH_REF;
-const CONCURRENCY = Number(env.BENCH_CONCURRENCY ?? 32);
+const CONNECTIONS = Number(env.BENCH_CONNECTIONS ?? 32);
 const SECONDS = Number(env.BENCH_SECONDS ?? 10);
-const MODE = env.BENCH_MODE ?? 'views';
 const PORT = Number(env.BENCH_PORT ?? 3900);
-const BINARY = env.BENCH_ENCODING === 'binary';
+const BASELINE_PORT = PORT + 1;
+const ADMIN_TOKEN = 'bench-serve-admin-token-0123';
+const API_ENV = JSON.parse(env.BENCH_API_ENV ?? '{}') as Record<string, string>;
+const CLOCK_TICKS = 100; // USER_HZ on Linux: /proc/<pid>/stat counts CPU in 1/100 s
 
-interface Body {
-  data: string | Uint8Array<ArrayBuffer>;
+interface Scenario {
+  key: string;
+  label: string;
+  body: Buffer;
   headers: Record<string, string>;
+  goal: number;
 }
 
-/** One input as a request body, JSON or with the binary tensor data extension. */
-function encode(
-  name: string,
-  datatype: 'FP32' | 'UINT8',
-  shape: number[],
-  values: ArrayLike<number>,
-): Body {
-  if (!BINARY) {
-    return {
-      data: JSON.stringify({ inputs: [{ name, datatype, shape, data: Array.from(values) }] }),
-      headers: { 'content-type': 'application/json' },
-    };
-  }
-  const raw =
-    datatype === 'FP32'
-      ? Buffer.from(Float32Array.from(values).buffer)
-      : Buffer.from(Uint8Array.from(values));
+interface Measured {
+  rps: number;
+  p50: number;
+  p99: number;
+  cpuUsPerRequest: number;
+  failed: number;
+}
+
+function databaseUrl(): string {
+  if (env.BENCH_DATABASE_URL) return env.BENCH_DATABASE_URL;
+  const url = new URL(loadPlatformConfig().DATABASE_URL);
+  url.pathname = '/ddnn_bench_serve';
+  return url.toString();
+}
+
+function binaryBody(name: string, datatype: string, shape: number[], raw: Buffer) {
   const header = Buffer.from(
     JSON.stringify({
       inputs: [{ name, datatype, shape, parameters: { binary_data_size: raw.length } }],
     }),
   );
   return {
-    data: new Uint8Array(Buffer.concat([header, raw])),
+    body: Buffer.concat([header, raw]),
     headers: {
       'content-type': 'application/octet-stream',
       'inference-header-content-length': String(header.length),
@@ -65,99 +81,247 @@ function encode(
   };
 }
 
-function requestBodies(): Body[] {
-  const { test } = createBuiltinDataset('synthetic-mvmc', { seed: 99, trainSize: 2, testSize: 64 });
+function scenarios(): Scenario[] {
+  const { test } = createBuiltinDataset('synthetic-mvmc', { seed: 99, trainSize: 2, testSize: 4 });
   const [h, w, c] = test.viewShape;
-  const size = 6 * h * w * c;
-  return Array.from({ length: test.numSamples }, (_, s) => {
-    if (MODE === 'features') {
-      const data = Array.from({ length: 6 * 128 }, (_, i) => (s * 31 + i * 7) % 256);
-      return encode('device_features', 'UINT8', [1, 6, 128], data);
-    }
-    const pixels = test.pixels.subarray(s * size, (s + 1) * size);
-    const data = Array.from(pixels, (v) => (test.pixelFormat === 'uint8' ? v / 255 : v));
-    return encode('views', 'FP32', [1, 6, h, w, c], data);
-  });
+  const features = Buffer.from(Array.from({ length: 6 * 128 }, (_, i) => (i * 37 + 11) % 256));
+  const views = Float32Array.from(test.pixels.subarray(0, 6 * h * w * c), (v) =>
+    test.pixelFormat === 'uint8' ? v / 255 : v,
+  );
+  const all: Scenario[] = [
+    {
+      key: 'a-binary',
+      label: 'mode a, binary (768 B of features)',
+      ...binaryBody('device_features', 'UINT8', [1, 6, 128], features),
+      goal: 0.5,
+    },
+    {
+      key: 'a-json',
+      label: 'mode a, JSON',
+      body: Buffer.from(
+        JSON.stringify({
+          inputs: [
+            {
+              name: 'device_features',
+              datatype: 'UINT8',
+              shape: [1, 6, 128],
+              data: Array.from(features),
+            },
+          ],
+        }),
+      ),
+      headers: { 'content-type': 'application/json' },
+      goal: 0.25,
+    },
+    {
+      key: 'b-binary',
+      label: 'mode b, binary FP32 views',
+      ...binaryBody('views', 'FP32', [1, 6, h, w, c], Buffer.from(views.buffer)),
+      goal: 0.2,
+    },
+  ];
+  const only = env.BENCH_ONLY?.split(',');
+  return only ? all.filter((s) => only.includes(s.key)) : all;
 }
 
-async function startApi(extra: Record<string, string>): Promise<() => void> {
-  const child = spawn(process.execPath, [join(__dirname, '../apps/api/src/main.js')], {
-    env: {
-      ...env,
-      API_PORT: String(PORT),
-      SEED_BUILTIN_DATASETS: 'false',
-      LOG_LEVEL: 'warn',
-      RATE_LIMIT_PER_MINUTE: '0',
-      ...extra,
-    },
+async function startProcess(
+  args: string[],
+  ready: string,
+  extraEnv: Record<string, string>,
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, args, {
+    env: { ...env, ...extraEnv },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {
-    child.stdout!.on(
-      'data',
-      (chunk: Buffer) => chunk.toString().includes('api listening') && resolve(),
-    );
-    child.once('exit', (code) => reject(new Error(`api exited with ${code}`)));
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes(ready)) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`${args[0]} exited with ${code}: ${output}`)));
   });
-  return () => child.kill('SIGTERM');
+  return child;
 }
 
-async function drive(label: string, bodies: Body[]): Promise<Result> {
-  const path = REF ? `/v2/models/${MODEL}/versions/${REF}/infer` : `/v2/models/${MODEL}/infer`;
-  const url = `http://127.0.0.1:${PORT}${path}`;
-  const post = (body: Body) =>
-    fetch(url, { method: 'POST', body: body.data, headers: body.headers });
-  const warm = await post(bodies[0]);
-  if (warm.status !== 200)
-    throw new Error(`warm-up request failed: ${warm.status} ${await warm.text()}`);
-  const latencies: number[] = [];
-  let errors = 0;
-  const started = performance.now();
-  const end = started + SECONDS * 1000;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async (_, client) => {
-      for (let i = client; performance.now() < end; i += CONCURRENCY) {
-        const t0 = performance.now();
-        const res = await post(bodies[i % bodies.length]);
-        await res.arrayBuffer();
-        if (res.status === 200) latencies.push(performance.now() - t0);
-        else errors++;
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
-  return { label, requests: latencies.length, errors, seconds, p50: pct(0.5), p99: pct(0.99) };
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
 }
+
+/** CPU seconds used so far by a process and its children (cluster workers). */
+function cpuSeconds(pid: number): number {
+  let ticks = 0;
+  const visit = (p: number) => {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+      const children = readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim();
+      for (const c of children ? children.split(' ') : []) visit(Number(c));
+    } catch {
+      // the process ended meanwhile
+    }
+  };
+  visit(pid);
+  return ticks / CLOCK_TICKS;
+}
+
+async function measure(url: string, scenario: Scenario, server: ChildProcess): Promise<Measured> {
+  const options = {
+    url,
+    method: 'POST',
+    headers: scenario.headers,
+    body: scenario.body,
+    connections: CONNECTIONS,
+  };
+  await autocannon({ ...options, duration: 2 }); // warm-up (JIT, caches, connections)
+  const cpuBefore = cpuSeconds(server.pid!);
+  const result = await autocannon({ ...options, duration: SECONDS });
+  const cpu = cpuSeconds(server.pid!) - cpuBefore;
+  const ok = result['2xx'];
+  return {
+    rps: ok / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    cpuUsPerRequest: (cpu / Math.max(1, ok)) * 1e6,
+    failed: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+/** A model with a version to serve: the bench database's, or one trained here and published. */
+async function ensureModel(apiUrl: string, dbUrl: string): Promise<void> {
+  const admin = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
+  const existing = await fetch(`${apiUrl}/v2/models/${MODEL}/ready`);
+  if (existing.status === 200) return;
+  const created = await fetch(`${apiUrl}/models`, {
+    method: 'POST',
+    headers: admin,
+    body: JSON.stringify({ name: MODEL }),
+  });
+  if (created.status !== 201 && created.status !== 409) {
+    throw new Error(`creating model ${MODEL}: ${created.status} ${await created.text()}`);
+  }
+  const prisma = createPrismaClient(dbUrl, { poolSize: 2 });
+  try {
+    const model = await prisma.model.findUniqueOrThrow({ where: { name: MODEL } });
+    const dataset = await prisma.dataset.findUniqueOrThrow({ where: { name: 'synthetic-mvmc' } });
+    console.log('training a paper MVMC model for 2 epochs to serve (first run only) ...');
+    await initEngineBackend('wasm');
+    const ddnn = createModel(PAPER_MVMC_CONFIG, 1);
+    const { train } = createBuiltinDataset('synthetic-mvmc', { seed: 1 });
+    await trainModel(ddnn, train, { epochs: 2, batchSize: 32, learningRate: 0.01, seed: 1 });
+    const job = await prisma.trainingJob.create({
+      data: {
+        modelId: model.id,
+        datasetId: dataset.id,
+        status: 'RUNNING',
+        params: {},
+        totalEpochs: 2,
+      },
+    });
+    await publishVersion(prisma, {
+      trainingJobId: job.id,
+      modelId: model.id,
+      datasetId: dataset.id,
+      config: ddnn.config,
+      report: {} as EvaluationReport,
+      threshold: 0.5,
+      weights: serializeModel(ddnn),
+      partitions: cutPartitions(ddnn, { thresholds: { local: 0.5 } }),
+    });
+    ddnn.dispose();
+  } finally {
+    await prisma.$disconnect();
+  }
+}
+
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
 
 async function main(): Promise<void> {
-  const bodies = requestBodies();
-  const results: Result[] = [];
-  for (const [label, settings] of [
-    [
-      'no batching (INFERENCE_MAX_BATCH=1)',
-      { INFERENCE_MAX_BATCH: '1', INFERENCE_MAX_DELAY_MS: '0' },
-    ],
-    ['dynamic batching (max 64, 5 ms)', { INFERENCE_MAX_BATCH: '64', INFERENCE_MAX_DELAY_MS: '5' }],
-  ] as const) {
-    const stop = await startApi(settings);
-    try {
-      results.push(await drive(label, bodies));
-    } finally {
-      stop();
+  const dbUrl = databaseUrl();
+  await ensureDatabase(dbUrl);
+  await migrateDatabase(dbUrl);
+  const load = () =>
+    loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ');
+  const loadBefore = load();
+  const api = await startProcess([join(__dirname, '../apps/api/src/main.js')], 'api listening', {
+    DATABASE_URL: dbUrl,
+    API_PORT: String(PORT),
+    ADMIN_TOKEN,
+    SEED_BUILTIN_DATASETS: 'true',
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_PER_MINUTE: '0',
+    ...API_ENV,
+  });
+  const apiUrl = `http://127.0.0.1:${PORT}`;
+  const dir = mkdtempSync(join(tmpdir(), 'bench-serve-'));
+  const rows: { scenario: Scenario; baseline: Measured; platform: Measured; bytes: number }[] = [];
+  try {
+    await ensureModel(apiUrl, dbUrl);
+    const inferUrl = `${apiUrl}/v2/models/${MODEL}/infer`;
+    for (const scenario of scenarios()) {
+      const answer = await fetch(inferUrl, {
+        method: 'POST',
+        headers: scenario.headers,
+        body: new Uint8Array(scenario.body),
+      });
+      const bytes = Buffer.from(await answer.arrayBuffer());
+      if (answer.status !== 200) throw new Error(`${scenario.label}: ${answer.status} ${bytes}`);
+      const responseFile = join(dir, `${scenario.key}.json`);
+      writeFileSync(responseFile, bytes);
+      const baselineProcess = await startProcess(
+        [join(__dirname, 'bench-serve-baseline.js'), String(BASELINE_PORT), responseFile],
+        'baseline listening',
+        {},
+      );
+      let baseline: Measured;
+      try {
+        baseline = await measure(
+          `http://127.0.0.1:${BASELINE_PORT}/infer`,
+          scenario,
+          baselineProcess,
+        );
+      } finally {
+        await stopProcess(baselineProcess);
+      }
+      const platform = await measure(inferUrl, scenario, api);
+      rows.push({ scenario, baseline, platform, bytes: bytes.length });
     }
-    await new Promise((r) => setTimeout(r, 500));
+  } finally {
+    await stopProcess(api);
   }
   console.log(
-    `model ${MODEL}${REF ? `/${REF}` : ''}, mode ${MODE}, ${BINARY ? 'binary' : 'JSON'} bodies of ${bodies[0].data.length} bytes, 1 sample per request, ${CONCURRENCY} clients, ${SECONDS} s each`,
+    `bench:serve ${new Date().toISOString()}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ` +
+      `load average ${loadBefore} before, ${load()} after; autocannon ${CONNECTIONS} connections, ` +
+      `${SECONDS} s per target, one sample per request; API settings ${JSON.stringify(API_ENV)}`,
   );
-  console.log('| setting | requests/s | p50 ms | p99 ms | errors |');
-  console.log('|---|---|---|---|---|');
-  for (const r of results) {
+  console.log(
+    '| request | body B | answer B | target | requests/s | p50 ms | p99 ms | server CPU us/request | failed |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const { scenario, baseline, platform, bytes } of rows) {
+    for (const [target, m] of [
+      ['bare Fastify', baseline],
+      ['/v2 infer', platform],
+    ] as const) {
+      console.log(
+        `| ${scenario.label} | ${scenario.body.length} | ${bytes} | ${target} | ${fmt(m.rps, 0)} | ${m.p50} | ${m.p99} | ${fmt(m.cpuUsPerRequest, 0)} | ${m.failed} |`,
+      );
+    }
+  }
+  console.log('\n| request | /v2 / bare | goal | met |');
+  console.log('|---|---|---|---|');
+  for (const { scenario, baseline, platform } of rows) {
+    const ratio = platform.rps / baseline.rps;
+    const p99 = scenario.key === 'a-binary' ? ` and p99 <= 10 ms (${platform.p99} ms)` : '';
+    const met = ratio >= scenario.goal && (scenario.key !== 'a-binary' || platform.p99 <= 10);
     console.log(
-      `| ${r.label} | ${(r.requests / r.seconds).toFixed(1)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.errors} |`,
+      `| ${scenario.label} | ${fmt(ratio, 3)} | >= ${scenario.goal}${p99} | ${met ? 'yes' : 'no'} |`,
     );
   }
 }

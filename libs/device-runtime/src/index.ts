@@ -5,3 +5,6 @@ export * from './exit-decision';
 export * from './c-export/c-export';
 export * from './c-export/c-export-error';
 export * from './c-export/mcu-footprint';
+export * from './cloud-runtime';
+export { cloudUnsupportedReason } from './cloud-layout';
+export * from './hierarchy-runtime';

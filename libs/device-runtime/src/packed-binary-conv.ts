@@ -18,7 +18,14 @@ export class PackedBinaryConv {
 
   private readonly layout: BlockGeometry;
 
-  constructor(block: ConvBlockLayout) {
+  /**
+   * `activeChannels`: input channels that carry ±1 (default all). The others are zeros (a cloud
+   * input's missing device under CC) and contribute nothing; their kernel bits must be -1 (0).
+   */
+  constructor(
+    block: ConvBlockLayout,
+    private readonly activeChannels = block.inChannels,
+  ) {
     this.layout = blockGeometry(block);
     const layout = block;
     const { inChannels: cin, filters, kernel } = block;
@@ -52,7 +59,8 @@ export class PackedBinaryConv {
 
   /** `input`: per-pixel packed words of the previous block; sets bits in `out`. */
   run(input: Int32Array, out: Int32Array, outWordsPerPixel: number): void {
-    const { inHeight: h, inWidth: w, inChannels: cin, filters } = this.layout;
+    const { inHeight: h, inWidth: w, filters } = this.layout;
+    const cin = this.activeChannels;
     const { wordsPerPixel: wpp, weights, conv } = this;
     const pw = w + 2;
     const planeSize = (h + 2) * pw;

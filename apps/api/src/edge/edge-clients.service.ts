@@ -1,8 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { PlatformConfig } from '@ddnn/contracts';
 import { parseDdnnConfig } from '@ddnn/engine';
 import { EdgeClient, Prisma, PrismaService } from '@ddnn/persistence';
 import { DomainError, ErrorCode } from '../common/domain-error';
+import { PLATFORM_CONFIG } from '../common/platform-config.token';
 import { parseInput } from '../common/zod-validation';
+import { ModelChanges } from '../models/model-changes';
 import { ModelsService } from '../models/models.service';
 import {
   EdgeClientView,
@@ -34,14 +37,32 @@ export interface HeartbeatAnswer {
 /** An authenticated client: the row plus its model's name. */
 export type AuthenticatedEdgeClient = EdgeClientWithRelations;
 
+/** Credentials remembered for /v2 infer at most (a hostile client cannot grow it further). */
+const MAX_CACHED_CREDENTIALS = 10_000;
+
 @Injectable()
 export class EdgeClientsService {
+  /** /v2 infer's authenticated credentials by hash, for INFERENCE_RESOLVE_TTL_MS. */
+  private readonly inferenceCredentials = new Map<
+    string,
+    { client: AuthenticatedEdgeClient; expires: number }
+  >();
+
   constructor(
     private readonly prisma: PrismaService,
     private readonly models: ModelsService,
     private readonly enrollmentTokens: EnrollmentTokensService,
     private readonly groupSecrets: DeviceGroupSecretsService,
-  ) {}
+    private readonly changes: ModelChanges,
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
+  ) {
+    // a revocation in any API process drops its model's cached credentials here
+    changes.onChange((modelName) => {
+      for (const [hash, entry] of this.inferenceCredentials) {
+        if (entry.client.model.name === modelName) this.inferenceCredentials.delete(hash);
+      }
+    });
+  }
 
   async register(input: unknown): Promise<RegisteredClient> {
     const parsed = parseInput(registerClientSchema, input, 'edge client registration');
@@ -113,12 +134,32 @@ export class EdgeClientsService {
 
   /** Revokes at once: the credential stops working on the next request. Idempotent. */
   async revoke(id: string): Promise<EdgeClientView> {
-    await this.find(id);
+    const client = await this.find(id);
     await this.prisma.client.edgeClient.updateMany({
       where: { id, status: 'ACTIVE' },
       data: { status: 'REVOKED', revokedAt: new Date() },
     });
+    // /v2 infer caches credentials: every API process drops this model's at once
+    await this.changes.announce(client.model.name);
     return this.get(id);
+  }
+
+  /**
+   * authenticate() for the /v2 hot path: a credential that authenticated is remembered for
+   * INFERENCE_RESOLVE_TTL_MS, so an edge gateway's calls need no database round trip. A
+   * revocation reaches every API process at once over Redis, else within that TTL.
+   */
+  async authenticateForInference(credential: string): Promise<AuthenticatedEdgeClient> {
+    const ttl = this.config.INFERENCE_RESOLVE_TTL_MS;
+    if (ttl === 0) return this.authenticate(credential);
+    const hash = hashSecret(credential);
+    const now = Date.now();
+    const hit = this.inferenceCredentials.get(hash);
+    if (hit && hit.expires > now) return hit.client;
+    const client = await this.authenticate(credential);
+    if (this.inferenceCredentials.size >= MAX_CACHED_CREDENTIALS) this.inferenceCredentials.clear();
+    this.inferenceCredentials.set(hash, { client, expires: now + ttl });
+    return client;
   }
 
   /** The client a credential belongs to; 401 when unknown or revoked. */

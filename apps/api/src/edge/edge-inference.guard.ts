@@ -60,7 +60,7 @@ export class EdgeInferenceGuard implements CanActivate {
       );
     }
     if (this.admin.isAdminToken(secret)) return undefined;
-    const client = await this.clients.authenticate(secret);
+    const client = await this.clients.authenticateForInference(secret);
     if (client.role !== 'GATEWAY') {
       throw new DomainError(
         ErrorCode.Forbidden,

@@ -27,12 +27,17 @@ describe('decodeBinaryBody', () => {
       Buffer.from([7, 0, 255]),
       floats,
     );
-    const decoded = decodeBinaryBody(buf, len) as { inputs: { data: unknown[] }[] };
-    expect(decoded.inputs.map((i) => i.data)).toEqual([
+    const decoded = decodeBinaryBody(buf, len) as { inputs: { data: ArrayLike<unknown> }[] };
+    expect(decoded.inputs.map((i) => Array.from(i.data))).toEqual([
       [7, 0, 255],
       [true, false],
       [1.5, -2],
     ]);
+    // UINT8 is a view on the body itself (zero-copy), FP32 a Float32Array
+    const features = decoded.inputs[0].data as Uint8Array;
+    expect(features).toBeInstanceOf(Uint8Array);
+    expect(features.buffer).toBe(buf.buffer);
+    expect(decoded.inputs[2].data).toBeInstanceOf(Float32Array);
   });
 
   it('rejects a missing header length and sizes that do not add up', () => {

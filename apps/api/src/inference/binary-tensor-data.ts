@@ -18,11 +18,30 @@ const ELEMENT_BYTES: Record<string, number> = {
   FP64: 8,
 };
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 function bad(message: string): DomainError {
   return new DomainError(ErrorCode.InvalidInferenceRequest, message);
 }
 
-function readElements(name: string, datatype: string, bytes: Buffer): (number | boolean)[] {
+/**
+ * The elements of one binary input. UINT8 stays a view on the body (zero-copy) and FP32 a
+ * Float32Array (a view when 4-byte aligned, else one copy); other datatypes become arrays.
+ */
+function readElements(
+  name: string,
+  datatype: string,
+  bytes: Buffer,
+): (number | boolean)[] | Uint8Array | Float32Array {
+  if (datatype === 'UINT8') return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (datatype === 'FP32' && LITTLE_ENDIAN) {
+    if (bytes.byteOffset % 4 === 0) {
+      return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+    }
+    const copy = new Float32Array(bytes.byteLength / 4);
+    new Uint8Array(copy.buffer).set(bytes);
+    return copy;
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const size = ELEMENT_BYTES[datatype];
   const count = bytes.byteLength / size;

@@ -47,4 +47,22 @@ describe('DynamicBatcher', () => {
     const results = await Promise.allSettled([batcher.submit(1), batcher.submit(2)]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
   });
+
+  it('with maxDelayMs 0 runs requests of one event-loop turn together, without a timer', async () => {
+    const batches: number[] = [];
+    const waits: number[] = [];
+    const batcher = new DynamicBatcher<number, number>(
+      { maxBatch: 100, maxDelayMs: 0, onQueueWait: (s) => waits.push(s) },
+      () => 1,
+      (items) => {
+        batches.push(items.length);
+        return items;
+      },
+    );
+    await Promise.all([batcher.submit(1), batcher.submit(2), batcher.submit(3)]);
+    await batcher.submit(4);
+    expect(batches).toEqual([3, 1]);
+    expect(waits).toHaveLength(4);
+    expect(waits.every((w) => w >= 0 && w < 1)).toBe(true);
+  });
 });

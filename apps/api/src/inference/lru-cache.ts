@@ -16,6 +16,11 @@ export class LruCache<K, V> {
     return value;
   }
 
+  /** The value without refreshing its position. */
+  peek(key: K): V | undefined {
+    return this.entries.get(key);
+  }
+
   set(key: K, value: V): void {
     this.entries.delete(key);
     this.entries.set(key, value);

@@ -18,9 +18,11 @@ export const OIP_DATATYPES = [
 ] as const;
 
 // Checked as an array only: its values are checked once, by decodeRequest, against the model
-// (element-wise zod parsing of 18k-value tensors costs more than the inference itself).
-const tensorData = z.custom<unknown[]>(
-  (value) => Array.isArray(value),
+// (element-wise zod parsing of 18k-value tensors costs more than the inference itself). Binary
+// tensor data arrives as typed arrays over the body (UINT8, FP32): no copy, no per-value boxing.
+export type TensorData = unknown[] | Uint8Array | Float32Array;
+const tensorData = z.custom<TensorData>(
+  (value) => Array.isArray(value) || value instanceof Uint8Array || value instanceof Float32Array,
   'must be an array (flat or nested)',
 );
 

@@ -62,9 +62,10 @@ function checkDatatype(input: InferInput, expected: string): void {
   }
 }
 
-function values(input: InferInput): unknown[] {
+function values(input: InferInput): ArrayLike<unknown> {
   // Row-major flat data (the usual case) is used as it is; nested arrays are flattened.
-  const flat = input.data.some(Array.isArray) ? flatten(input.data) : input.data;
+  const data = input.data;
+  const flat = Array.isArray(data) && data.some(Array.isArray) ? flatten(data) : data;
   const expected = input.shape.reduce((a, b) => a * b, 1);
   if (flat.length !== expected) {
     throw bad(
@@ -106,6 +107,15 @@ export function decodeRequest(request: InferRequest, loaded: LoadedVersion): Dec
     checkDatatype(views, 'FP32');
     const n = checkShape(views, ['N', V, H, W, C]);
     const flat = values(views);
+    if (flat instanceof Float32Array) {
+      // binary tensor data: already float32, only finiteness to check
+      for (let i = 0; i < flat.length; i++) {
+        if (!Number.isFinite(flat[i])) {
+          throw bad(`input "${VIEWS_INPUT}": value ${i} is ${flat[i]}, expected a finite number`);
+        }
+      }
+      return { mode: 'views', numSamples: n, pixels: flat };
+    }
     const pixels = new Float32Array(flat.length);
     for (let i = 0; i < flat.length; i++) {
       const v = flat[i];
@@ -136,7 +146,7 @@ export function decodeRequest(request: InferRequest, loaded: LoadedVersion): Dec
         `input "${PRESENT_INPUT}": shape must be [${V}], got [${present.shape.join(', ')}]`,
       );
     }
-    mask = values(present).map((v, i) => {
+    mask = Array.from(values(present), (v, i) => {
       if (typeof v !== 'boolean')
         throw bad(`input "${PRESENT_INPUT}": value ${i} must be true or false`);
       return v;
@@ -145,6 +155,21 @@ export function decodeRequest(request: InferRequest, loaded: LoadedVersion): Dec
       throw bad(`input "${PRESENT_INPUT}": at least one device must be present`);
   }
   const perDevice = mask.map((on) => (on ? new Uint8Array(n * B) : null));
+  if (flat instanceof Uint8Array) {
+    // binary tensor data: every byte is a valid value; [N, V, B] to per-device [N, B]
+    for (let s = 0; s < n; s++) {
+      for (let d = 0; d < V; d++) {
+        const start = (s * V + d) * B;
+        perDevice[d]?.set(flat.subarray(start, start + B), s * B);
+      }
+    }
+    return {
+      mode: 'features',
+      numSamples: n,
+      features: perDevice,
+      presentKey: mask.map((m) => (m ? '1' : '0')).join(''),
+    };
+  }
   for (let s = 0; s < n; s++) {
     for (let d = 0; d < V; d++) {
       const target = perDevice[d];

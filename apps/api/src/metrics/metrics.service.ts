@@ -35,6 +35,22 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  /**
+   * Where an inference request's time goes: decode (body to validated tensors), queue_wait
+   * (waiting for its batch), compute (the batch's model run, observed once per batch) and
+   * encode (answers to OIP output tensors).
+   */
+  readonly inferenceStage = new Histogram({
+    name: 'ddnn_inference_stage_duration_seconds',
+    help: 'Inference time per stage: decode, queue_wait, compute (per batch), encode',
+    labelNames: ['stage'] as const,
+    buckets: [
+      0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+      0.1, 0.25, 1,
+    ],
+    registers: [this.registry],
+  });
+
   readonly batchSize = new Histogram({
     name: 'ddnn_inference_batch_size',
     help: 'Samples per executed inference batch (dynamic batching)',

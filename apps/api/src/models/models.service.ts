@@ -10,6 +10,7 @@ import {
 } from '@ddnn/persistence';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { parseInput } from '../common/zod-validation';
+import { ModelChanges } from './model-changes';
 import {
   createModelSchema,
   ListVersionsInput,
@@ -30,7 +31,10 @@ export interface VersionPage {
 
 @Injectable()
 export class ModelsService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly changes: ModelChanges,
+  ) {}
 
   async create(input: unknown): Promise<Model> {
     const parsed = parseInput(createModelSchema, input, 'model');
@@ -165,10 +169,13 @@ export class ModelsService {
   async moveAlias(input: unknown): Promise<ModelAlias> {
     const parsed = parseInput(moveAliasSchema, input, 'alias move');
     const version = await this.resolveVersion(parsed.modelName, String(parsed.version));
-    return this.prisma.client.modelAlias.upsert({
+    const alias = await this.prisma.client.modelAlias.upsert({
       where: { modelId_name: { modelId: version.modelId, name: parsed.alias } },
       create: { modelId: version.modelId, name: parsed.alias, versionId: version.id },
       update: { versionId: version.id },
     });
+    // serving caches of resolved aliases, in every API process, drop this model
+    await this.changes.announce(parsed.modelName);
+    return alias;
   }
 }

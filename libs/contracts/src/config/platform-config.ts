@@ -111,7 +111,28 @@ const platformEnvShape = z.object({
   ENGINE_BACKEND: z.enum(['tensorflow', 'wasm', 'cpu']).default('wasm'),
   /** Dynamic batching of /v2 infer requests. */
   INFERENCE_MAX_BATCH: z.coerce.number().int().min(1).max(4096).default(64),
-  INFERENCE_MAX_DELAY_MS: z.coerce.number().min(0).max(1000).default(5),
+  /**
+   * How long the first waiting request may wait for others. 0 (default): until the end of the
+   * current event-loop turn, so requests that arrived together run together and a lone request
+   * waits for no timer (batching adds no latency at low load).
+   */
+  INFERENCE_MAX_DELAY_MS: z.coerce.number().min(0).max(1000).default(0),
+  /**
+   * Samples one /v2 infer request may carry (the N of its input); more is refused with 413
+   * before any value is decoded. Requests above INFERENCE_MAX_BATCH run in batches of that size.
+   */
+  /**
+   * API processes serving one port (Node cluster; 1 = this process alone). Use the machine's
+   * cores: most of a /v2 request's CPU is HTTP and routing, which one process runs on one core.
+   */
+  API_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
+  INFERENCE_MAX_SAMPLES: z.coerce.number().int().min(1).max(1_000_000).default(1024),
+  /**
+   * How long /v2 keeps a resolved version reference (model + number or alias) without asking the
+   * database. An alias move is announced to every API process at once (Redis pub/sub); a new
+   * latest version, or a move while Redis is unreachable, is seen after at most this. 0 = no cache.
+   */
+  INFERENCE_RESOLVE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   /** Loaded model versions kept in memory by the inference service (LRU). */
   MODEL_CACHE_SIZE: z.coerce.number().int().min(1).max(256).default(4),
   /**

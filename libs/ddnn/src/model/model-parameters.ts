@@ -98,7 +98,11 @@ export class ParameterFactory {
   }
 
   private variable(name: string, shape: number[], values: Float32Array, trainable = true) {
-    const v = tf.variable(tf.tensor(values, shape, 'float32'), trainable, `${this.scope}/${name}`);
+    const initial = tf.tensor(values, shape, 'float32');
+    const v = tf.variable(initial, trainable, `${this.scope}/${name}`);
+    // the variable holds its own reference to the data: without this, every model created (or
+    // loaded, e.g. by the serving cache) would leave one tensor per parameter behind
+    initial.dispose();
     this.named.set(name, v);
     return v;
   }

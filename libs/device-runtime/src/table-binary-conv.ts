@@ -1,0 +1,179 @@
+import { popcount32, wordBit } from './bit-ops';
+import { blockGeometry, type BlockGeometry, type ConvBlockLayout } from './device-layout';
+import { batchNormF32, FloatThreshold, fround, monotoneThreshold } from './float32-math';
+import { paddedPlanes, poolSigns } from './sign-pooling';
+
+/** Input channels up to which 9 taps of mismatches fit an 8-bit lane (9 * 28 = 252). */
+export const MAX_TABLE_CONV_CHANNELS = 28;
+
+/**
+ * A binary ConvP block with at most 28 input channels (one word per pixel; the paper's cloud
+ * has 24 and 16), computing the same exact XNOR + popcount sums as PackedBinaryConv, for all
+ * filters at once: for every tap, every byte of the input word and each of its 256 values, a
+ * table holds the mismatch counts of every filter, four filters per 32-bit word (8-bit lanes).
+ * A pixel then costs taps x bytes x ceil(filters / 4) additions instead of taps x filters
+ * popcounts. Taps on the zero padding are skipped, as zero inputs contribute nothing.
+ * `activeChannels` as in PackedBinaryConv (the weights of inactive channels must be -1).
+ */
+export class TableBinaryConv {
+  private readonly table: Int32Array;
+  private readonly bytesPerPixel: number;
+  private readonly laneWords: number;
+  private readonly acc: Int32Array;
+  private readonly conv: Float32Array;
+  private readonly thresholds: FloatThreshold[];
+  private readonly layout: BlockGeometry;
+
+  constructor(
+    block: ConvBlockLayout,
+    private readonly activeChannels = block.inChannels,
+  ) {
+    const { inChannels: cin, filters, kernel } = block;
+    if (cin > MAX_TABLE_CONV_CHANNELS) {
+      throw new Error(
+        `TableBinaryConv takes at most ${MAX_TABLE_CONV_CHANNELS} channels, got ${cin}`,
+      );
+    }
+    this.layout = blockGeometry(block);
+    const bpp = Math.ceil(cin / 8);
+    const lanes = Math.ceil(filters / 4);
+    this.bytesPerPixel = bpp;
+    this.laneWords = lanes;
+    this.acc = new Int32Array(lanes);
+    // sign bits of each filter's tap, channel c at bit 31 - c (as the input words)
+    const weights = new Int32Array(filters * 9);
+    for (let f = 0; f < filters; f++) {
+      for (let tap = 0; tap < 9; tap++) {
+        for (let c = 0; c < cin; c++) {
+          if (kernel[(tap * cin + c) * filters + f] > 0) weights[f * 9 + tap] |= wordBit(c);
+        }
+      }
+    }
+    this.table = new Int32Array(9 * bpp * 256 * lanes);
+    for (let tap = 0; tap < 9; tap++) {
+      for (let k = 0; k < bpp; k++) {
+        const shift = 24 - 8 * k;
+        for (let v = 0; v < 256; v++) {
+          const base = ((tap * bpp + k) * 256 + v) * lanes;
+          for (let f = 0; f < filters; f++) {
+            const w = (weights[f * 9 + tap] >>> shift) & 255;
+            this.table[base + (f >> 2)] |= popcount32(v ^ w) << (8 * (f & 3));
+          }
+        }
+      }
+    }
+    this.conv = paddedPlanes(filters, block.inHeight, block.inWidth);
+    this.thresholds = Array.from({ length: filters }, (_, f) => {
+      const bias = block.bias[f];
+      const bn = block.bn[f];
+      return monotoneThreshold((s) => batchNormF32(fround(s + bias), bn) >= 0);
+    });
+  }
+
+  get weightBytes(): number {
+    return this.table.byteLength + this.layout.filters * 8;
+  }
+
+  /** `input`: one word per pixel; sets bits in `out` (zeroed by the caller). */
+  run(input: Int32Array, out: Int32Array, outWordsPerPixel: number): void {
+    const { inHeight: h, inWidth: w, filters } = this.layout;
+    const planeSize = (h + 2) * (w + 2);
+    if (this.laneWords === 4) this.sumsFourLanes(input, planeSize);
+    else this.sums(input, planeSize);
+    const geometry = {
+      height: h,
+      width: w,
+      outHeight: this.layout.outHeight,
+      outWidth: this.layout.outWidth,
+      stride: this.layout.poolStride,
+    };
+    for (let f = 0; f < filters; f++) {
+      poolSigns(
+        this.conv,
+        f * planeSize,
+        geometry,
+        this.thresholds[f],
+        0,
+        null,
+        out,
+        outWordsPerPixel,
+        f,
+      );
+    }
+  }
+
+  /** 13-16 filters (the paper's 16): the four lane words kept in locals. */
+  private sumsFourLanes(input: Int32Array, planeSize: number): void {
+    const { inHeight: h, inWidth: w, filters } = this.layout;
+    const { table, conv, bytesPerPixel: bpp } = this;
+    const cin = this.activeChannels;
+    const pw = w + 2;
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        let a0 = 0;
+        let a1 = 0;
+        let a2 = 0;
+        let a3 = 0;
+        let taps = 0;
+        for (let ky = 0; ky < 3; ky++) {
+          const yy = y + ky - 1;
+          if (yy < 0 || yy >= h) continue;
+          for (let kx = 0; kx < 3; kx++) {
+            const xx = x + kx - 1;
+            if (xx < 0 || xx >= w) continue;
+            taps++;
+            const word = input[yy * w + xx];
+            const tapBase = (ky * 3 + kx) * bpp;
+            for (let k = 0; k < bpp; k++) {
+              const base = ((tapBase + k) * 256 + ((word >>> (24 - 8 * k)) & 255)) << 2;
+              a0 += table[base];
+              a1 += table[base + 1];
+              a2 += table[base + 2];
+              a3 += table[base + 3];
+            }
+          }
+        }
+        const cell = (y + 1) * pw + x + 1;
+        const full = taps * cin;
+        for (let f = 0; f < filters; f++) {
+          const lane = f >> 2;
+          const word = lane === 0 ? a0 : lane === 1 ? a1 : lane === 2 ? a2 : a3;
+          conv[f * planeSize + cell] = full - 2 * ((word >>> (8 * (f & 3))) & 255);
+        }
+      }
+    }
+  }
+
+  private sums(input: Int32Array, planeSize: number): void {
+    const { inHeight: h, inWidth: w, filters } = this.layout;
+    const { table, conv, acc, bytesPerPixel: bpp, laneWords: lanes } = this;
+    const cin = this.activeChannels;
+    const pw = w + 2;
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        acc.fill(0);
+        let taps = 0;
+        for (let ky = 0; ky < 3; ky++) {
+          const yy = y + ky - 1;
+          if (yy < 0 || yy >= h) continue;
+          for (let kx = 0; kx < 3; kx++) {
+            const xx = x + kx - 1;
+            if (xx < 0 || xx >= w) continue;
+            taps++;
+            const word = input[yy * w + xx];
+            const tapBase = (ky * 3 + kx) * bpp;
+            for (let k = 0; k < bpp; k++) {
+              const base = ((tapBase + k) * 256 + ((word >>> (24 - 8 * k)) & 255)) * lanes;
+              for (let l = 0; l < lanes; l++) acc[l] += table[base + l];
+            }
+          }
+        }
+        const cell = (y + 1) * pw + x + 1;
+        const full = taps * cin;
+        for (let f = 0; f < filters; f++) {
+          conv[f * planeSize + cell] = full - 2 * ((acc[f >> 2] >>> (8 * (f & 3))) & 255);
+        }
+      }
+    }
+  }
+}
