@@ -1,18 +1,14 @@
 import type { TrainingProgressEvent } from '@ddnn/contracts';
 import {
-  chooseThresholdOnValidation,
-  createModel,
   type DdnnConfig,
-  cutPartitions,
-  evaluateModel,
+  type DdnnModel,
   parseDdnnConfig,
+  runTrainingProtocol,
   serializeModel,
-  trainModel,
 } from '@ddnn/engine';
 import { type Prisma, type PrismaClient, toDbBytes } from '@ddnn/persistence';
 import { UnrecoverableError } from 'bullmq';
 import { loadDatasetSplits } from './dataset-loader';
-import { holdOutValidation } from './validation-split';
 import { publishVersion } from './version-publisher';
 
 /** The part of a BullMQ job the training logic needs (sandboxed or not). */
@@ -98,8 +94,6 @@ export async function runTrainingJob(
     throw new UnrecoverableError(message);
   }
   const { config, train, test, classNames } = prepared;
-  const { fit, validation } = holdOutValidation(train, params.seed);
-  const model = createModel(config, params.seed);
   const abort = new AbortController();
   const poll = setInterval(() => {
     prisma.trainingJob
@@ -108,18 +102,24 @@ export async function runTrainingJob(
       .catch(() => undefined);
   }, CANCEL_POLL_MS);
   let pendingCheckpoint: { bytes: Uint8Array; epoch: number } | undefined;
+  let model: DdnnModel | undefined;
   try {
-    const summary = await trainModel(model, fit, {
-      epochs: params.epochs,
-      batchSize: params.batchSize,
-      learningRate: params.learningRate,
-      seed: params.seed,
-      ...(params.exitWeights ? { exitWeights: params.exitWeights } : {}),
+    // The engine's one training protocol: T chosen on a validation split, the shipped model
+    // trained on the whole training set; its checkpoints resume exactly in either phase.
+    const result = await runTrainingProtocol({
+      config,
+      train,
+      test,
+      classNames,
+      hyperparameters: {
+        epochs: params.epochs,
+        batchSize: params.batchSize,
+        learningRate: params.learningRate,
+        seed: params.seed,
+        ...(params.exitWeights ? { exitWeights: params.exitWeights } : {}),
+      },
       signal: abort.signal,
       resumeFrom: row.checkpoint ?? undefined,
-      // The best epoch on the validation split is kept, in checkpoints too (a resumed job keeps
-      // what an uninterrupted one would).
-      ...(validation ? { keepBest: { validation } } : {}),
       // The engine hands over the checkpoint just before the epoch's progress; both are written
       // in one transaction, so a worker dying in between never leaves a checkpoint whose epoch
       // is missing from the history (the resumed run would skip that epoch).
@@ -131,7 +131,11 @@ export async function runTrainingJob(
         const checkpoint = pendingCheckpoint?.epoch === p.epoch ? pendingCheckpoint : undefined;
         pendingCheckpoint = undefined;
         await prisma.$transaction([
-          prisma.trainingJob.update({ where: { id }, data: { currentEpoch: p.epoch, progress } }),
+          prisma.trainingJob.update({
+            where: { id },
+            // both phases count: totalEpochs becomes the protocol's (2 x epochs with a split)
+            data: { currentEpoch: p.epoch, totalEpochs: p.epochs, progress },
+          }),
           prisma.trainingEpoch.upsert({
             where: { jobId_epoch: { jobId: id, epoch: p.epoch } },
             create: epochRow(id, p),
@@ -156,27 +160,21 @@ export async function runTrainingJob(
         await job.updateProgress({ trainingJobId: id, progress, ...p });
       },
     });
-    if (summary.cancelled) {
+    if (result.cancelled) {
       await markCancelled(prisma, id);
-      return { outcome: 'cancelled', epoch: summary.epochsRun };
+      return { outcome: 'cancelled', epoch: result.epoch };
     }
-    const choice = validation ? chooseThresholdOnValidation(model, validation) : null;
-    const report = evaluateModel(
-      model,
-      test,
-      choice ? { threshold: choice.threshold, thresholdChosenBy: choice.chosenBy } : {},
-    );
-    const threshold = report.operatingPoint.threshold;
+    model = result.model;
     const published = await publishVersion(prisma, {
       trainingJobId: id,
       modelId: row.modelId,
       datasetId: row.datasetId,
       config,
-      report,
-      keptEpoch: summary.keptEpoch,
-      threshold,
-      weights: serializeModel(model),
-      partitions: cutPartitions(model, { thresholds: { local: threshold }, classNames }),
+      report: result.report!,
+      keptEpoch: null,
+      threshold: result.selection.threshold,
+      weights: serializeModel(result.model),
+      partitions: result.partitions,
     });
     return { outcome: 'completed', ...published };
   } catch (error) {
@@ -193,7 +191,7 @@ export async function runTrainingJob(
     throw error;
   } finally {
     clearInterval(poll);
-    model.dispose();
+    model?.dispose();
   }
 }
 
