@@ -36,9 +36,11 @@ const LOSS_TOLERANCE = 1e-4;
  * A weight "agrees" within 1e-5. Weights whose true gradient is zero (a bias followed by
  * BatchNorm; a fully-connected row over a feature constant across the batch) get rounding noise
  * as gradient, which Adam normalises into steps of about lr: their values are decided by float
- * rounding, in PyTorch as in the engine. So at least 90 % of the weights must agree, and the
- * number and size of those apart must stay within SPREAD_FACTOR x what PyTorch float32 vs
- * PyTorch float64 shows on the same steps.
+ * rounding, in PyTorch as in the engine; once such a difference flips a binary weight or
+ * activation the runs drift apart further, PyTorch from itself too. So 90 % of the weights must
+ * agree within 1e-5 (or within SPREAD_FACTOR x PyTorch float32 vs float64's 90th percentile),
+ * and the number and size of those apart must stay within SPREAD_FACTOR x what PyTorch float32
+ * vs PyTorch float64 shows on the same steps.
  */
 const WEIGHT_TOLERANCE = 1e-5;
 const SPREAD_FACTOR = 2;
@@ -217,10 +219,13 @@ describe('numerical parity with PyTorch (same weights, same batches)', () => {
       const apart = (d: number[]) => d.filter((x) => x > WEIGHT_TOLERANCE).length;
       report.push(
         `epoch ${e + 1}: weights apart by > ${WEIGHT_TOLERANCE}: engine ${apart(ours)} of ${ours.length} ` +
-          `(max ${Math.max(...ours).toExponential(1)}), PyTorch float64 ${apart(rounding)} ` +
-          `(max ${Math.max(...rounding).toExponential(1)})`,
+          `(q90 ${quantile(ours, 0.9).toExponential(1)}, max ${Math.max(...ours).toExponential(1)}), ` +
+          `PyTorch float64 ${apart(rounding)} (q90 ${quantile(rounding, 0.9).toExponential(1)}, ` +
+          `max ${Math.max(...rounding).toExponential(1)})`,
       );
-      expect(quantile(ours, 0.9)).toBeLessThan(WEIGHT_TOLERANCE);
+      expect(quantile(ours, 0.9)).toBeLessThan(
+        Math.max(WEIGHT_TOLERANCE, SPREAD_FACTOR * quantile(rounding, 0.9)),
+      );
       expect(apart(ours)).toBeLessThanOrEqual(SPREAD_FACTOR * apart(rounding) + 10);
       expect(Math.max(...ours)).toBeLessThanOrEqual(SPREAD_FACTOR * Math.max(...rounding) + 1e-4);
     });
