@@ -212,6 +212,31 @@ describe('runTrainingJob', () => {
     });
   });
 
+  it('fails at once, without retries, when the stored parameters are ones the engine refuses', async () => {
+    const job = await prisma.trainingJob.create({
+      data: {
+        modelId,
+        datasetId,
+        totalEpochs: 1,
+        // as an older API version accepted them
+        params: {
+          epochs: 1,
+          batchSize: 1,
+          learningRate: 0.001,
+          seed: 1,
+          exitWeights: { device0: 2 },
+        },
+      },
+    });
+    const error = await runTrainingJob(prisma, queueJob(job.id, [])).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnrecoverableError);
+    const stored = await prisma.trainingJob.findUniqueOrThrow({ where: { id: job.id } });
+    expect(stored).toMatchObject({ status: 'FAILED', currentEpoch: 0 });
+    expect(stored.error).toMatch(
+      /invalid training parameters: batchSize: .*; exitWeights: .*device0/,
+    );
+  });
+
   it('stops a job whose cancellation was requested', async () => {
     const job = await newJob(50);
     const events: TrainingProgressEvent[] = [];

@@ -1,10 +1,15 @@
-import type { TrainingProgressEvent } from '@ddnn/contracts';
+import {
+  parseTrainingParameters,
+  type TrainingParameters,
+  type TrainingProgressEvent,
+} from '@ddnn/contracts';
 import {
   type DdnnConfig,
   type DdnnModel,
   parseDdnnConfig,
   runTrainingProtocol,
   serializeModel,
+  trainingHyperparametersSchema,
 } from '@ddnn/engine';
 import { type Prisma, type PrismaClient, toDbBytes } from '@ddnn/persistence';
 import { UnrecoverableError } from 'bullmq';
@@ -23,14 +28,6 @@ export interface TrainingQueueJob {
 export type TrainingOutcome =
   | { outcome: 'completed'; versionId: string; version: number; created: boolean }
   | { outcome: 'cancelled'; epoch: number };
-
-interface StoredParams {
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  seed: number;
-  exitWeights?: Record<string, number>;
-}
 
 const CANCEL_POLL_MS = 1000;
 
@@ -69,9 +66,13 @@ export async function runTrainingJob(
     },
   });
 
-  const params = row.params as unknown as StoredParams;
   let prepared: Awaited<ReturnType<typeof loadDatasetSplits>> & { config: DdnnConfig };
+  let params: TrainingParameters;
   try {
+    // Parsed, never cast; and checked against the engine before any work: parameters it would
+    // refuse fail the job now instead of on every retry.
+    params = parseTrainingParameters(row.params);
+    trainingHyperparametersSchema.parse(params);
     const config = parseDdnnConfig(row.model.config);
     prepared = { config, ...(await loadDatasetSplits(prisma, row.datasetId)) };
     const [h, w, c] = prepared.train.viewShape;
@@ -111,13 +112,7 @@ export async function runTrainingJob(
       train,
       test,
       classNames,
-      hyperparameters: {
-        epochs: params.epochs,
-        batchSize: params.batchSize,
-        learningRate: params.learningRate,
-        seed: params.seed,
-        ...(params.exitWeights ? { exitWeights: params.exitWeights } : {}),
-      },
+      hyperparameters: params,
       signal: abort.signal,
       resumeFrom: row.checkpoint ?? undefined,
       // The engine hands over the checkpoint just before the epoch's progress; both are written
