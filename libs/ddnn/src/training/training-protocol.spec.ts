@@ -1,4 +1,5 @@
 import { initEngineBackend } from '../backend/engine-backend';
+import { selectData, stratifiedHoldout } from '../data/holdout-split';
 import { serializeModel } from '../model/model-serialization';
 import { DdnnModel } from '../model/ddnn-model';
 import { TOY_CONFIG, toyData } from '../testing/toy-data';
@@ -65,6 +66,26 @@ describe('runTrainingProtocol', () => {
     expect(serializeModel(model)).toEqual(serializeModel(plain));
     plain.dispose();
     model.dispose();
+  });
+
+  it('with refit false ships the phase-1 model, whose T was chosen on its own outputs', async () => {
+    const seen: ProtocolProgress[] = [];
+    const result = await runTrainingProtocol(
+      options({ refit: false, onEpoch: (p) => void seen.push(p) }),
+    );
+    if (result.cancelled) throw new Error('not cancelled');
+    expect(seen.map((p) => `${p.phase}${p.epoch}/${p.epochs}`)).toEqual([
+      'select1/3',
+      'select2/3',
+      'select3/3',
+    ]);
+    const { kept } = stratifiedHoldout(train.labels, 0.15, hyperparameters.seed);
+    const plain = DdnnModel.create(TOY_CONFIG, hyperparameters.seed);
+    await trainModel(plain, selectData(train, kept), hyperparameters);
+    expect(serializeModel(result.model)).toEqual(serializeModel(plain));
+    expect(result.report!.operatingPoint.threshold).toBe(result.selection.threshold);
+    plain.dispose();
+    result.model.dispose();
   });
 
   it('holds nothing out when the split would be too small, and then ships T = 0 (the cloud)', async () => {

@@ -61,6 +61,12 @@ export interface TrainingProtocolOptions {
   hyperparameters: z.input<typeof trainingHyperparametersSchema>;
   /** Default DEFAULT_VALIDATION_FRACTION; 0 holds nothing out (T = 0, see MIN_VALIDATION_SAMPLES). */
   validationFraction?: number;
+  /**
+   * true (default): phase 2 trains the shipped model on the whole training set (T from phase 1).
+   * false: phase 1's model (trained without the validation split, whose T was chosen on its own
+   * outputs) ships; half the training time, no T transferred between two models.
+   */
+  refit?: boolean;
   /** Choose T for this local-exit rate on the validation split instead of the safe T. */
   targetLocalExitRate?: number;
   /** Accuracy the safe T may cost against the cloud at the 95 % lower bound (default 0.005). */
@@ -126,8 +132,9 @@ export async function runTrainingProtocol(
   );
   const resumed = options.resumeFrom ? decodeProtocolCheckpoint(options.resumeFrom) : null;
   const E = hp.epochs;
+  const refit = options.refit ?? true;
   const selectEpochs = split.validation ? E : 0;
-  const totalEpochs = selectEpochs + E;
+  const totalEpochs = selectEpochs + (refit || !split.validation ? E : 0);
   if (resumed && resumed.selectEpochs !== selectEpochs) {
     throw new Error(
       `the checkpoint was made with ${resumed.selectEpochs} selection epochs, this run has ${selectEpochs}: the parameters or the data changed`,
@@ -137,6 +144,7 @@ export async function runTrainingProtocol(
 
   if (!selection && split.validation) {
     const model = DdnnModel.create(config, hp.seed);
+    let shipped = false;
     try {
       const summary = await trainModel(model, split.fit, {
         ...hp,
@@ -165,8 +173,13 @@ export async function runTrainingProtocol(
           history: selectHistory,
         };
       selection = chooseOnValidation(model, split, options, selectHistory);
+      if (!refit) {
+        const result = ship(model, selection, selectHistory, options, hp, started);
+        shipped = true;
+        return result;
+      }
     } finally {
-      model.dispose();
+      if (!shipped) model.dispose();
     }
   }
   if (!selection) selection = noValidationSelection(split);
@@ -199,33 +212,45 @@ export async function runTrainingProtocol(
       model.dispose();
       return { cancelled: true, epoch: selectEpochs + summary.epochsRun, history };
     }
-    const report = options.test
-      ? evaluateModel(model, options.test, {
-          threshold: selection.threshold,
-          thresholdChosenBy: selection.chosenBy,
-          sweep: options.evaluation?.sweep,
-          skipFaultTolerance: options.evaluation?.skipFaultTolerance,
-        })
-      : null;
-    if (report) report.operatingPoint.expected = selection.evidence;
-    const partitions = cutPartitions(model, {
-      classNames: [...options.classNames],
-      thresholds: { local: selection.threshold },
-    });
-    return {
-      cancelled: false,
-      model,
-      report,
-      partitions,
-      selection,
-      history,
-      hyperparameters: hp,
-      elapsedMs: Date.now() - started,
-    };
+    return ship(model, selection, history, options, hp, started);
   } catch (error) {
     model.dispose();
     throw error;
   }
+}
+
+/** Evaluates the shipped model at the chosen T and cuts its partitions. */
+function ship(
+  model: DdnnModel,
+  selection: ProtocolSelection,
+  history: ProtocolProgress[],
+  options: TrainingProtocolOptions,
+  hp: TrainingHyperparameters,
+  started: number,
+): TrainingProtocolResult {
+  const report = options.test
+    ? evaluateModel(model, options.test, {
+        threshold: selection.threshold,
+        thresholdChosenBy: selection.chosenBy,
+        sweep: options.evaluation?.sweep,
+        skipFaultTolerance: options.evaluation?.skipFaultTolerance,
+      })
+    : null;
+  if (report) report.operatingPoint.expected = selection.evidence;
+  const partitions = cutPartitions(model, {
+    classNames: [...options.classNames],
+    thresholds: { local: selection.threshold },
+  });
+  return {
+    cancelled: false,
+    model,
+    report,
+    partitions,
+    selection,
+    history,
+    hyperparameters: hp,
+    elapsedMs: Date.now() - started,
+  };
 }
 
 function refitProgress(p: EpochProgress, offset: number, total: number): ProtocolProgress {
