@@ -92,7 +92,7 @@ describe('experiments report', () => {
     expect(md).toContain('commit b3ae972');
     expect(md).toContain('[parity.md](parity.md)');
     expect(md).toContain('accuracy minus cloud accuracy on the 102-sample validation split');
-    expect(md).toContain('then the shipped model is trained on all 680 (last epoch)');
+    expect(md).toContain('it trains on 578 of the 680 training samples (last epoch)');
     expect(md).toContain('the test set is used only to report numbers at that T');
     expect(md).toContain('![Overall accuracy against bytes per device](accuracy-vs-bytes.svg)');
     expect(md).not.toContain('Quick-mode numbers');

@@ -46,7 +46,7 @@ describe('experiments worker pool (compiled, real child processes)', () => {
     expect(new Set(results.map((r) => r.pid)).size).toBe(2);
     expect(results.every((r) => r.pid !== process.pid)).toBe(true);
     // The engine's protocol: T from the 15 % validation split of the 80 training samples, never
-    // from the test set; the shipped model trained on all 80.
+    // from the test set.
     for (const r of results) {
       expect(r.validation.samples).toBe(12);
       expect(r.report.numSamples).toBe(30);

@@ -52,8 +52,8 @@ describe('ddnn CLI', () => {
     expect(out).toMatch(/training on synthetic-mvmc/);
     expect(out).toMatch(/: 80 train \/ 12 test samples/);
     expect(out).toMatch(/test accuracy: local/);
-    // phase 1 holds 15 % out to choose T; the shipped model trains on all 80 samples
-    expect(out).toMatch(/shipped: the last epoch of 2 on all 80 training samples/);
+    // 15 % is held out to choose T on; the model that ships is the one T was chosen on
+    expect(out).toMatch(/shipped: the last epoch of 2 on 68 of the 80 training samples/);
     expect(out).toMatch(
       /operating point T=[\d.]+ \(most local exits while the 95 % lower bound .* on phase 1's validation split \(12 samples\)\)/,
     );
@@ -70,8 +70,9 @@ describe('ddnn CLI', () => {
       'local.ddnnp',
     ]);
     const metrics = JSON.parse(await readFile(join(dir, 'metrics.json'), 'utf8'));
-    expect(metrics.history.map((h: { epoch: number }) => h.epoch)).toEqual([3, 4]);
+    expect(metrics.history.map((h: { epoch: number }) => h.epoch)).toEqual([1, 2]);
     expect(metrics.protocol.selectHistory).toHaveLength(2);
+    expect(metrics.hyperparameters.refit).toBe(false);
     expect(metrics.protocol).toMatchObject({ fitSamples: 68, validationSamples: 12 });
     expect(metrics.datasetSource).toEqual({
       dataset: 'synthetic-mvmc',

@@ -29,6 +29,7 @@ interface TrainFlags {
   testSize?: number;
   testFraction: number;
   validationFraction: number;
+  refit?: boolean;
   targetLocalExit?: number;
   out: string;
   backend?: 'wasm' | 'cpu' | 'tensorflow';
@@ -84,9 +85,13 @@ export function registerTrainCommand(program: Command): void {
     )
     .option(
       '--validation-fraction <f>',
-      'share of the training set held out in phase 1 to choose T; the shipped model then trains on all of it (0: nothing held out, T = 0: every sample to the cloud)',
+      'share of the training set held out to choose T on (0: nothing held out, T = 0: every sample to the cloud)',
       floatOption('validation-fraction', 0, 0.5),
       DEFAULT_VALIDATION_FRACTION,
+    )
+    .option(
+      '--refit',
+      'after choosing T, train the shipped model again on the whole training set (twice the time; less accurate and less safe on the parity suite, docs/results/parity.md)',
     )
     .option(
       '--target-local-exit <rate>',
@@ -122,8 +127,8 @@ export function registerTrainCommand(program: Command): void {
       process.stdout.write(
         `training on ${data.description}: ${data.train.numSamples} train / ${data.test.numSamples} test samples, ` +
           `${parsed.numDevices} devices, ${parsed.localAggregator}-${parsed.cloudAggregator}, backend ${backend}\n` +
-          `phase 1 trains without a ${percent(flags.validationFraction)} validation split and chooses T there; ` +
-          `phase 2 trains the shipped model on the whole training set\n`,
+          `the model trains without a ${percent(flags.validationFraction)} validation split and chooses T there` +
+          (flags.refit ? '; then the shipped model trains on the whole training set\n' : '\n'),
       );
       const bar = new SingleBar({
         format:
@@ -147,6 +152,7 @@ export function registerTrainCommand(program: Command): void {
         test: data.test,
         classNames: data.train.classNames,
         validationFraction: flags.validationFraction,
+        refit: flags.refit ?? false,
         targetLocalExitRate: flags.targetLocalExit,
         hyperparameters: {
           epochs: flags.epochs,
@@ -158,7 +164,7 @@ export function registerTrainCommand(program: Command): void {
         onEpoch: (p) => {
           bar.setTotal(p.epochs);
           bar.update(p.epoch, {
-            phase: p.phase === 'select' ? '(phase 1: choose T)' : '(phase 2: all data)',
+            phase: p.phase === 'select' ? '(without the validation split)' : '(all data)',
             loss: p.losses.total.toFixed(3),
             local: percent(p.accuracies.local),
             cloud: percent(p.accuracies.cloud),
@@ -188,6 +194,7 @@ export function registerTrainCommand(program: Command): void {
           deviceDropout: flags.deviceDropout,
           seed: flags.seed,
           validationFraction: flags.validationFraction,
+          refit: flags.refit ?? false,
         },
         protocol: selection,
         backend,
@@ -205,7 +212,11 @@ export function registerTrainCommand(program: Command): void {
       const op = report.operatingPoint;
       process.stdout.write(
         [
-          `shipped: the last epoch of ${flags.epochs} on all ${data.train.numSamples} training samples`,
+          `shipped: the last epoch of ${flags.epochs} on ${
+            result.history.at(-1)?.phase === 'refit'
+              ? `all ${data.train.numSamples}`
+              : `${selection.fitSamples} of the ${data.train.numSamples}`
+          } training samples`,
           `test accuracy: local ${percent(report.exitAccuracy.local)}, cloud ${percent(report.exitAccuracy.cloud)}, ` +
             `devices ${report.deviceAccuracy.map((a) => percent(a)).join(' ')}`,
           `operating point T=${op.threshold.toFixed(3)} (${op.chosenBy}): ${percent(op.localExitRate)} exit locally ` +

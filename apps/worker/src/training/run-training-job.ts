@@ -105,8 +105,8 @@ export async function runTrainingJob(
   let pendingCheckpoint: { bytes: Uint8Array; epoch: number } | undefined;
   let model: DdnnModel | undefined;
   try {
-    // The engine's one training protocol: T chosen on a validation split, the shipped model
-    // trained on the whole training set; its checkpoints resume exactly in either phase.
+    // The engine's one training protocol (split, train, choose T on the split, evaluate, cut);
+    // its checkpoints resume exactly.
     const result = await runTrainingProtocol({
       config,
       train,
@@ -128,7 +128,7 @@ export async function runTrainingJob(
         await prisma.$transaction([
           prisma.trainingJob.update({
             where: { id },
-            // both phases count: totalEpochs becomes the protocol's (2 x epochs with a split)
+            // the protocol's own count (2 x epochs when it refits)
             data: { currentEpoch: p.epoch, totalEpochs: p.epochs, progress },
           }),
           prisma.trainingEpoch.upsert({

@@ -33,9 +33,11 @@ beforeAll(async () => {
 });
 
 describe('runTrainingProtocol', () => {
-  it('chooses T on a held-out split, then ships a model trained on the whole training set', async () => {
+  it('with refit, chooses T on a held-out split, then ships a model trained on the whole training set', async () => {
     const seen: ProtocolProgress[] = [];
-    const result = await runTrainingProtocol(options({ onEpoch: (p) => void seen.push(p) }));
+    const result = await runTrainingProtocol(
+      options({ refit: true, onEpoch: (p) => void seen.push(p) }),
+    );
     if (result.cancelled) throw new Error('not cancelled');
     // phase 1 epochs 1..3 on the fit split, phase 2 epochs 4..6 on everything
     expect(seen.map((p) => `${p.phase}${p.epoch}/${p.epochs}`)).toEqual([
@@ -68,11 +70,9 @@ describe('runTrainingProtocol', () => {
     model.dispose();
   });
 
-  it('with refit false ships the phase-1 model, whose T was chosen on its own outputs', async () => {
+  it('by default ships the phase-1 model, whose T was chosen on its own outputs', async () => {
     const seen: ProtocolProgress[] = [];
-    const result = await runTrainingProtocol(
-      options({ refit: false, onEpoch: (p) => void seen.push(p) }),
-    );
+    const result = await runTrainingProtocol(options({ onEpoch: (p) => void seen.push(p) }));
     if (result.cancelled) throw new Error('not cancelled');
     expect(seen.map((p) => `${p.phase}${p.epoch}/${p.epochs}`)).toEqual([
       'select1/3',
@@ -104,15 +104,20 @@ describe('runTrainingProtocol', () => {
     result.model.dispose();
   });
 
-  it.each([2, 5])(
-    'resumes from the checkpoint of epoch %i to exactly the uninterrupted result',
-    async (stopAfter) => {
-      const full = await runTrainingProtocol(options());
+  it.each([
+    [2, false],
+    [2, true],
+    [5, true],
+  ])(
+    'resumes from the checkpoint of epoch %i (refit %p) to exactly the uninterrupted result',
+    async (stopAfter, refit) => {
+      const full = await runTrainingProtocol(options({ refit }));
       if (full.cancelled) throw new Error('not cancelled');
       const checkpoints = new Map<number, Uint8Array>();
       const abort = new AbortController();
       const first = await runTrainingProtocol(
         options({
+          refit,
           signal: abort.signal,
           onCheckpoint: (bytes, epoch) => void checkpoints.set(epoch, bytes),
           onEpoch: (p) => {
@@ -122,7 +127,7 @@ describe('runTrainingProtocol', () => {
       );
       expect(first).toMatchObject({ cancelled: true, epoch: stopAfter });
       const resumed = await runTrainingProtocol(
-        options({ resumeFrom: checkpoints.get(stopAfter)! }),
+        options({ refit, resumeFrom: checkpoints.get(stopAfter)! }),
       );
       if (resumed.cancelled) throw new Error('not cancelled');
       expect(serializeModel(resumed.model)).toEqual(serializeModel(full.model));
