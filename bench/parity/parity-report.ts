@@ -71,6 +71,8 @@ export function renderParityReport(results: ParityResults): string {
     '',
     '## Exit accuracy on the test set',
     '',
+    '![Local and cloud test accuracy per dataset: PyTorch, holdout, refit](parity.svg)',
+    '',
     '| dataset | seeds | PyTorch local | refit local | holdout local | PyTorch cloud | refit cloud | holdout cloud |',
     '|---|---|---|---|---|---|---|---|',
   );

@@ -17,6 +17,7 @@ import {
   runTrainingProtocol,
 } from '../../libs/ddnn/src/index';
 import { PARITY_DATASETS } from './parity-datasets';
+import { renderParityChart } from './parity-chart';
 import { renderParityReport, type ParityResults, type ParityRun } from './parity-report';
 import { runTorchReference } from './torch-reference-run';
 
@@ -103,6 +104,7 @@ async function main(): Promise<void> {
   const save = () => {
     writeFileSync(jsonPath, JSON.stringify(results, null, 2) + '\n');
     writeFileSync(mdPath, renderParityReport(results));
+    writeFileSync(join(args.out, 'parity.svg'), renderParityChart(results));
   };
   if (args.renderOnly) {
     save();
