@@ -111,7 +111,7 @@ export function renderParityReport(results: ParityResults): string {
             return `${k}: ${bad.length ? bad.map((x) => x.name).join(', ') : 'none'}`;
           })
           .join('; ') +
-        ' (with one seed the spread is 0).',
+        (groups.some((g) => g.runs.length < 2) ? ' (with one seed the spread is 0).' : '.'),
     );
   }
   lines.push(
