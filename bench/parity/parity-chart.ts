@@ -25,7 +25,7 @@ export function renderParityChart(results: ParityResults): string {
   const left = 40;
   const top = 30;
   const height = 200;
-  const width = left + groups.length * groupWidth + 20;
+  const width = left + groups.length * groupWidth + 90;
   const y = (v: number) => top + height * (1 - v);
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${top + height + 120}" font-family="sans-serif" font-size="10">`,
