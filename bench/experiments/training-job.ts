@@ -1,27 +1,19 @@
 /**
- * One training of the experiments: a model per (configuration, seed), trained on the training set
- * minus a validation split. The validation split chooses the epoch whose weights are kept (the
- * best local + cloud accuracy there, the later epoch on ties: binary networks sometimes lose
- * their cloud exit late in training) and the exit threshold T; the kept model is then evaluated
- * on the test set at that T. Runs inside a worker process (experiment-worker.ts); the datasets are
- * rebuilt there from the settings (they are deterministic) and cached per worker.
+ * One training of the experiments: a model per (configuration, seed), trained by the engine's
+ * one training protocol (runTrainingProtocol, as `ddnn train` and the worker): T chosen on a
+ * validation split of the training set, the shipped model trained on the whole training set and
+ * evaluated on the test set at that T. Runs inside a worker process (experiment-worker.ts); the
+ * datasets are rebuilt there from the settings (they are deterministic) and cached per worker.
  */
 import {
-  bestAccuracyThreshold,
-  createModel,
   DEFAULT_SWEEP,
-  evaluateModel,
-  exitOutcomes,
-  predictExits,
-  prepare,
-  trainModel,
+  runTrainingProtocol,
   type DdnnConfig,
   type EvaluationReport,
 } from '../../libs/ddnn/src/index';
 import {
   createBuiltinDataset,
   createMultiViewDataset,
-  splitDataset,
   viewSize,
   type MultiViewDataset,
 } from '../../libs/datasets/src/index';
@@ -41,14 +33,15 @@ export interface TrainingJob {
 
 export interface JobResult {
   report: EvaluationReport;
-  /** What the validation split chose: the kept epoch and T, and that split's size. */
+  /** What the validation split (phase 1) chose: T, and that split's size and accuracies. */
   validation: {
     threshold: number;
     samples: number;
+    /** Phase 1's model on the validation split at T. */
     overallAccuracy: number;
-    /** The epoch whose weights were kept (1-based). */
+    /** Epochs the shipped model trained (the last one is kept). */
     epoch: number;
-    /** Local + cloud accuracy on the validation split at that epoch. */
+    /** Phase 1's local + cloud accuracy on the validation split. */
     localPlusCloud: number;
   };
   seconds: number;
@@ -57,13 +50,12 @@ export interface JobResult {
 }
 
 export interface Splits {
-  /** What the model is trained on: the training set minus the validation split. */
-  fit: MultiViewDataset;
-  validation: MultiViewDataset;
+  /** The whole training set: the protocol holds its own validation split out of it. */
+  train: MultiViewDataset;
   test: MultiViewDataset;
 }
 
-/** Train, validation and test sets of a job; a pure function of (settings, dataset, views). */
+/** Train and test sets of a job; a pure function of (settings, dataset, views). */
 export function jobSplits(
   settings: ExperimentSettings,
   dataset: TrainingJob['dataset'],
@@ -81,17 +73,8 @@ export function jobSplits(
           trainSize: settings.trainSize,
           testSize: settings.testSize,
         });
-  // Stratified and seeded, carved from the training set only: the test set never picks T.
-  const { train: fit, test: validation } = splitDataset(train, {
-    testFraction: settings.validationFraction,
-    seed: settings.datasetSeed,
-  });
-  if (views === train.numViews) return { fit, validation, test };
-  return {
-    fit: firstViews(fit, views),
-    validation: firstViews(validation, views),
-    test: firstViews(test, views),
-  };
+  if (views === train.numViews) return { train, test };
+  return { train: firstViews(train, views), test: firstViews(test, views) };
 }
 
 export async function runTrainingJob(
@@ -100,42 +83,36 @@ export async function runTrainingJob(
   data: Splits,
 ): Promise<JobResult> {
   const started = Date.now();
-  const model = createModel(job.config, job.seed);
-  try {
-    const validation = prepare(model, data.validation);
-    const summary = await trainModel(model, data.fit, {
+  const result = await runTrainingProtocol({
+    config: job.config,
+    train: data.train,
+    test: data.test,
+    classNames: data.train.classNames,
+    validationFraction: settings.validationFraction,
+    hyperparameters: {
       epochs: job.epochs,
       batchSize: settings.batchSize,
       learningRate: settings.learningRate,
       seed: job.seed,
-      keepBest: { validation },
-    });
-    const chosen = summary.keptEpoch;
-    if (!chosen) throw new Error(`${job.label}: training kept no epoch`);
-    const onValidation = bestAccuracyThreshold(
-      model.config,
-      exitOutcomes(predictExits(model, validation), validation.labels),
-    );
-    const report = evaluateModel(model, data.test, {
-      sweep: DEFAULT_SWEEP,
-      threshold: onValidation.threshold,
-      skipFaultTolerance: !job.faultTolerance,
-    });
-    return {
-      report,
-      validation: {
-        threshold: onValidation.threshold,
-        samples: data.validation.numSamples,
-        overallAccuracy: onValidation.overallAccuracy,
-        epoch: chosen.epoch,
-        localPlusCloud: chosen.score,
-      },
-      seconds: (Date.now() - started) / 1000,
-      pid: process.pid,
-    };
-  } finally {
-    model.dispose();
-  }
+    },
+    evaluation: { sweep: DEFAULT_SWEEP, skipFaultTolerance: !job.faultTolerance },
+  });
+  if (result.cancelled) throw new Error(`${job.label}: training was cancelled`);
+  result.model.dispose();
+  const { selection } = result;
+  const onValidation = selection.validationAccuracy ?? { local: 0, cloud: 0 };
+  return {
+    report: result.report!,
+    validation: {
+      threshold: selection.threshold,
+      samples: selection.validationSamples,
+      overallAccuracy: onValidation.cloud + selection.evidence.accuracyVsCloud.estimate,
+      epoch: job.epochs,
+      localPlusCloud: onValidation.local + onValidation.cloud,
+    },
+    seconds: (Date.now() - started) / 1000,
+    pid: process.pid,
+  };
 }
 
 /** The first k views of every sample; each sample keeps its global label. */

@@ -11,7 +11,7 @@ const ROOT = path.join(__dirname, '../..');
 const BUILD = path.join(ROOT, 'dist/experiments-build/bench/experiments');
 
 /** Tiny settings: a real training in a real worker process takes a few seconds. */
-const TINY: ExperimentSettings = { ...QUICK_SETTINGS, trainSize: 60, testSize: 30 };
+const TINY: ExperimentSettings = { ...QUICK_SETTINGS, trainSize: 80, testSize: 30 };
 
 function job(label: string, views: number, seed: number, devices = views): TrainingJob {
   return {
@@ -45,20 +45,25 @@ describe('experiments worker pool (compiled, real child processes)', () => {
     expect([...finished].sort()).toEqual(['one device', 'three devices', 'two devices']);
     expect(new Set(results.map((r) => r.pid)).size).toBe(2);
     expect(results.every((r) => r.pid !== process.pid)).toBe(true);
-    // T comes from the 15 % validation split of the 60 training samples, not from the test set.
+    // The engine's protocol: T from the 15 % validation split of the 80 training samples, never
+    // from the test set.
     for (const r of results) {
-      expect(r.validation.samples).toBe(9);
+      expect(r.validation.samples).toBe(12);
       expect(r.report.numSamples).toBe(30);
-      expect(r.report.operatingPoint.chosenBy).toBe('fixed');
+      expect(r.report.operatingPoint.chosenBy).toMatch(
+        /lower bound .* on phase 1's validation split \(12 samples\)/,
+      );
       expect(r.report.operatingPoint.threshold).toBe(r.validation.threshold);
-      expect(r.validation.epoch).toBe(1); // the only epoch is the kept one
+      expect(r.report.operatingPoint.expected!.samples).toBe(12);
     }
   });
 
   it("fails the run with the job's label and the worker's error", async () => {
     await expect(
       pool.runJobs([job('mismatched job', 2, 1, 3)], TINY, 1, () => undefined),
-    ).rejects.toThrow(/mismatched job failed in worker \d+: .*2 views but the model has 3 devices/);
+    ).rejects.toThrow(
+      /mismatched job failed in worker \d+: (Error: )?the dataset has 2 views .* expects 3 views/,
+    );
   });
 });
 
@@ -89,15 +94,17 @@ describe('experiment plan and splits', () => {
     }
   });
 
-  it('carves the validation split from the training set only, with no sample in two splits', () => {
-    const { fit, validation, test } = jobSplits(TINY, 'synthetic-mvmc', 6);
-    expect([fit.numSamples, validation.numSamples, test.numSamples]).toEqual([51, 9, 30]);
-    expect(fit.numViews).toBe(6);
-    const keys = (ds: typeof fit) =>
+  it('gives the protocol the whole training set and a test set with no sample in both', () => {
+    const { train, test } = jobSplits(TINY, 'synthetic-mvmc', 6);
+    expect([train.numSamples, test.numSamples]).toEqual([80, 30]);
+    expect(train.numViews).toBe(6);
+    const keys = (ds: typeof train) =>
       Array.from({ length: ds.numSamples }, (_, s) =>
         Buffer.from(ds.pixels.subarray(s * 6 * 3072, (s + 1) * 6 * 3072)).toString('base64'),
       );
-    const all = [...keys(fit), ...keys(validation), ...keys(test)];
+    const all = [...keys(train), ...keys(test)];
     expect(new Set(all).size).toBe(all.length);
+    const two = jobSplits(TINY, 'synthetic-mvmc', 2);
+    expect([two.train.numViews, two.test.numViews]).toEqual([2, 2]);
   });
 });

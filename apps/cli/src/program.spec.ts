@@ -39,26 +39,25 @@ describe('ddnn CLI', () => {
       '--dataset',
       'synthetic-mvmc',
       '--train-size',
-      '24',
+      '80',
       '--test-size',
       '12',
       '--epochs',
       '2',
       '--batch-size',
-      '12',
+      '20',
       '--out',
       dir,
     ]);
     expect(out).toMatch(/training on synthetic-mvmc/);
+    expect(out).toMatch(/: 80 train \/ 12 test samples/);
     expect(out).toMatch(/test accuracy: local/);
-    // 15 % of the training set is held out: it keeps the best epoch and chooses T.
-    expect(out).toMatch(/: 21 train \/ 3 validation \/ 12 test samples/);
+    // 15 % is held out to choose T on; the model that ships is the one T was chosen on
+    expect(out).toMatch(/shipped: the last epoch of 2 on 68 of the 80 training samples/);
     expect(out).toMatch(
-      /kept epoch [12] of 2 \(best local \+ cloud accuracy on the validation split\)/,
+      /operating point T=[\d.]+ \(most local exits while the 95 % lower bound .* on phase 1's validation split \(12 samples\)\)/,
     );
-    expect(out).toMatch(
-      /operating point T=[\d.]+ \(best overall accuracy, then most local exits on the validation split \(3 samples\)\)/,
-    );
+    expect(out).toMatch(/exit locally \(expected [\d.]+%-[\d.]+%\)/);
     const partitions = (await readdir(join(dir, 'partitions'))).sort();
     expect(partitions).toEqual([
       'cloud.ddnnp',
@@ -71,8 +70,17 @@ describe('ddnn CLI', () => {
       'local.ddnnp',
     ]);
     const metrics = JSON.parse(await readFile(join(dir, 'metrics.json'), 'utf8'));
-    expect(metrics.history).toHaveLength(2);
-    expect([1, 2]).toContain(metrics.keptEpoch.epoch);
+    expect(metrics.history.map((h: { epoch: number }) => h.epoch)).toEqual([1, 2]);
+    expect(metrics.protocol.selectHistory).toHaveLength(2);
+    expect(metrics.hyperparameters.refit).toBe(false);
+    expect(metrics.protocol).toMatchObject({ fitSamples: 68, validationSamples: 12 });
+    expect(metrics.datasetSource).toEqual({
+      dataset: 'synthetic-mvmc',
+      seed: 1,
+      testFraction: 0.2,
+      trainSize: 80,
+      testSize: 12,
+    });
     expect(metrics.hyperparameters).toMatchObject({ validationFraction: 0.15, deviceDropout: 0 });
     expect(metrics.evaluation.sweep).toHaveLength(10);
     expect(metrics.partitions[0]).toMatchObject({ tier: 'device', deviceIndex: 0 });
@@ -86,8 +94,50 @@ describe('ddnn CLI', () => {
     const sweep = await run(['sweep', '--model', dir, '--test-size', '12', '--step', '0.25']);
     expect(sweep.trim().split('\n')).toHaveLength(2 + 4);
     expect(sweep).toMatch(/\| 1\.00 \| +100\.0% \|/);
-    const evaluation = await run(['eval', '--model', dir, '--test-size', '12', '--json']);
-    expect(JSON.parse(evaluation).faultTolerance).toHaveLength(6);
+    const evaluation = JSON.parse(await run(['eval', '--model', dir, '--json']));
+    expect(evaluation.faultTolerance).toHaveLength(6);
+    // the recorded dataset (same seed and sizes) and the T the partitions ship with
+    expect(evaluation.dataset).toBe('synthetic-mvmc (built-in, seed 1)');
+    expect(evaluation.numSamples).toBe(12);
+    const metrics = JSON.parse(await readFile(join(dir, 'metrics.json'), 'utf8'));
+    expect(evaluation.operatingPoint.threshold).toBe(metrics.protocol.threshold);
+    expect(evaluation.operatingPoint.chosenBy).toBe('shipped in the partitions');
+    expect(evaluation.operatingPoint).toEqual({
+      ...metrics.evaluation.operatingPoint,
+      chosenBy: 'shipped in the partitions',
+      expected: undefined,
+    });
+    expect(evaluation.oracle.chosenBy).toMatch(/^oracle: best T chosen on this test set/);
+    const text = await run(['eval', '--model', dir]);
+    expect(text).toMatch(/T=[\d.]+ \(shipped in the partitions\)/);
+    expect(text).toMatch(
+      /\[oracle: best T chosen on this test set \(optimistic, not what ships\)\]/,
+    );
+  });
+
+  it('evaluates on the dataset the model was trained on (mnist-6), not the default', async () => {
+    const m6 = join(dir, 'm6');
+    await run([
+      'train',
+      '--dataset',
+      'mnist-6',
+      '--train-size',
+      '30',
+      '--test-size',
+      '10',
+      '--epochs',
+      '1',
+      '--batch-size',
+      '10',
+      '--out',
+      m6,
+    ]);
+    const evaluation = JSON.parse(await run(['eval', '--model', m6, '--json']));
+    expect(evaluation.dataset).toBe('mnist-6 (built-in, seed 1)');
+    expect(evaluation.numSamples).toBe(10);
+    expect(evaluation.deviceAccuracy).toHaveLength(6);
+    // 15 % of 30 is too small to choose T on: the partitions ship T = 0 (all to the cloud)
+    expect(evaluation.operatingPoint).toMatchObject({ threshold: 0, localExitRate: 0 });
   });
 
   it('explains bad input', async () => {
@@ -97,24 +147,6 @@ describe('ddnn CLI', () => {
     );
     await expect(run(['train', '--validation-fraction', '0.7'])).rejects.toThrow(
       /validation-fraction must be a number in 0\.\.0\.5, got "0\.7"/,
-    );
-    // 2 samples per class: 15 % rounds to none, the split would be empty.
-    await expect(
-      run(['train', '--train-size', '6', '--epochs', '1', '--out', join(dir, 'tiny')]),
-    ).rejects.toThrow(/--validation-fraction 0\.15 holds out no sample of the 6 training samples/);
-    await expect(stat(join(dir, 'tiny'))).rejects.toThrow(/ENOENT/);
-    await expect(
-      run([
-        'train',
-        '--train-size',
-        '2',
-        '--validation-fraction',
-        '0.5',
-        '--out',
-        join(dir, 'tiny'),
-      ]),
-    ).rejects.toThrow(
-      /--validation-fraction 0\.5 leaves [01] of the 2 training samples to train on/,
     );
     await expect(run(['inspect', join(dir, 'metrics.json')])).rejects.toThrow(/bad magic/);
     await expect(run(['eval', '--model', join(dir, 'nope')])).rejects.toThrow(/cannot read model/);

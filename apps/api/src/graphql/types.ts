@@ -1,3 +1,4 @@
+import { EXIT_WEIGHT_KEYS, TRAINING_PARAMETER_BOUNDS as B } from '@ddnn/contracts';
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { JsonScalar } from './json.scalar';
 
@@ -159,11 +160,31 @@ export class CreateModelInput {
 export class StartTrainingInput {
   @Field() modelName!: string;
   @Field({ description: 'Dataset id or name' }) dataset!: string;
-  @Field(() => Int, { nullable: true }) epochs?: number;
-  @Field(() => Int, { nullable: true }) batchSize?: number;
-  @Field(() => Float, { nullable: true }) learningRate?: number;
-  @Field(() => Int, { nullable: true }) seed?: number;
-  @Field(() => JsonScalar, { nullable: true }) exitWeights?: Record<string, number>;
+  @Field(() => Int, {
+    nullable: true,
+    description: `${B.epochs.min}..${B.epochs.max}, default ${B.epochs.default}`,
+  })
+  epochs?: number;
+  @Field(() => Int, {
+    nullable: true,
+    description: `${B.batchSize.min}..${B.batchSize.max}, default ${B.batchSize.default}`,
+  })
+  batchSize?: number;
+  @Field(() => Float, {
+    nullable: true,
+    description: `above ${B.learningRate.above}, at most ${B.learningRate.max}; default ${B.learningRate.default}`,
+  })
+  learningRate?: number;
+  @Field(() => Int, {
+    nullable: true,
+    description: `${B.seed.min}..${B.seed.max}, default ${B.seed.default}`,
+  })
+  seed?: number;
+  @Field(() => JsonScalar, {
+    nullable: true,
+    description: `loss weight per exit, keys ${EXIT_WEIGHT_KEYS.join(', ')}, each ${B.exitWeight.min}..${B.exitWeight.max} (default ${B.exitWeight.default}); validated with the REST request's contract`,
+  })
+  exitWeights?: Record<string, number>;
 }
 
 @InputType()

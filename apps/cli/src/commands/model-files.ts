@@ -2,6 +2,15 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CutPartition, DdnnModel, deserializeModel, serializeModel } from '@ddnn/engine';
 
+/** Where a run's data came from, recorded so that `ddnn eval` uses the same dataset. */
+export interface DatasetSource {
+  dataset: string;
+  seed: number;
+  testFraction: number;
+  trainSize?: number;
+  testSize?: number;
+}
+
 /** What `ddnn train` writes: the whole model, each partition, and the metrics. */
 export function runPaths(dir: string) {
   return {

@@ -1,20 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { splitDataset } from '@ddnn/datasets';
 import {
-  chooseThresholdOnValidation,
-  createModel,
-  cutPartitions,
   DdnnConfigInput,
-  evaluateModel,
+  DEFAULT_VALIDATION_FRACTION,
   initEngineBackend,
   PAPER_MVMC_CONFIG,
-  trainModel,
+  parseDdnnConfig,
+  runTrainingProtocol,
 } from '@ddnn/engine';
 import { backendOption, floatOption, intOption, percent } from './cli-options';
 import { DATASET_HELP, loadDataset } from './dataset-source';
-import { writeRun } from './model-files';
+import { type DatasetSource, writeRun } from './model-files';
 
 interface TrainFlags {
   dataset: string;
@@ -32,6 +29,7 @@ interface TrainFlags {
   testSize?: number;
   testFraction: number;
   validationFraction: number;
+  refit?: boolean;
   targetLocalExit?: number;
   out: string;
   backend?: 'wasm' | 'cpu' | 'tensorflow';
@@ -87,9 +85,13 @@ export function registerTrainCommand(program: Command): void {
     )
     .option(
       '--validation-fraction <f>',
-      'share of the training set held out to keep the best epoch and choose T (0: last epoch, T on the test set)',
+      'share of the training set held out to choose T on (0: nothing held out, T = 0: every sample to the cloud)',
       floatOption('validation-fraction', 0, 0.5),
-      0.15,
+      DEFAULT_VALIDATION_FRACTION,
+    )
+    .option(
+      '--refit',
+      'after choosing T, train the shipped model again on the whole training set (twice the time; less accurate and less safe on the parity suite, docs/results/parity.md)',
     )
     .option(
       '--target-local-exit <rate>',
@@ -106,25 +108,6 @@ export function registerTrainCommand(program: Command): void {
         testSize: flags.testSize,
         testFraction: flags.testFraction,
       });
-      // Held out of the training set, never the test set: it picks the kept epoch and T.
-      const { train: fit, test: validation } =
-        flags.validationFraction > 0
-          ? splitDataset(data.train, { testFraction: flags.validationFraction, seed: flags.seed })
-          : { train: data.train, test: null };
-      if (validation && validation.numSamples === 0) {
-        throw new Error(
-          `--validation-fraction ${flags.validationFraction} holds out no sample of the ` +
-            `${data.train.numSamples} training samples (rounded per class): raise it, use more ` +
-            `training samples, or pass --validation-fraction 0 (last epoch, T on the test set)`,
-        );
-      }
-      if (validation && fit.numSamples < 2) {
-        throw new Error(
-          `--validation-fraction ${flags.validationFraction} leaves ${fit.numSamples} of the ` +
-            `${data.train.numSamples} training samples to train on (at least 2 are needed): ` +
-            `lower it or use more training samples`,
-        );
-      }
       const base: DdnnConfigInput = flags.config
         ? (JSON.parse(await readFile(flags.config, 'utf8')) as DdnnConfigInput)
         : { ...PAPER_MVMC_CONFIG };
@@ -140,37 +123,48 @@ export function registerTrainCommand(program: Command): void {
           : {}),
         ...(flags.floatCloud ? { cloud: { ...base.cloud, binary: false } } : {}),
       };
-      const model = createModel(config, flags.seed);
+      const parsed = parseDdnnConfig(config);
       process.stdout.write(
-        `training on ${data.description}: ${fit.numSamples} train` +
-          (validation ? ` / ${validation.numSamples} validation` : '') +
-          ` / ${data.test.numSamples} test samples, ` +
-          `${config.numDevices} devices, ${config.localAggregator}-${config.cloudAggregator}, backend ${backend}\n`,
+        `training on ${data.description}: ${data.train.numSamples} train / ${data.test.numSamples} test samples, ` +
+          `${parsed.numDevices} devices, ${parsed.localAggregator}-${parsed.cloudAggregator}, backend ${backend}\n` +
+          `the model trains without a ${percent(flags.validationFraction)} validation split and chooses T there` +
+          (flags.refit ? '; then the shipped model trains on the whole training set\n' : '\n'),
       );
       const bar = new SingleBar({
         format:
-          'epoch {value}/{total} |{bar}| loss {loss} | train acc local {local} cloud {cloud} | {elapsed} elapsed, ETA {etaText}',
+          'epoch {value}/{total} {phase} |{bar}| loss {loss} | train acc local {local} cloud {cloud} | {elapsed} elapsed, ETA {etaText}',
         barsize: 24,
         hideCursor: true,
         noTTYOutput: true,
         notTTYSchedule: 5000,
       });
       bar.start(flags.epochs, 0, {
+        phase: '',
         loss: '-',
         local: '-',
         cloud: '-',
         elapsed: '0s',
         etaText: '-',
       });
-      const summary = await trainModel(model, fit, {
-        ...(validation ? { keepBest: { validation } } : {}),
-        epochs: flags.epochs,
-        batchSize: flags.batchSize,
-        learningRate: flags.lr,
-        deviceDropout: flags.deviceDropout,
-        seed: flags.seed,
+      const result = await runTrainingProtocol({
+        config: parsed,
+        train: data.train,
+        test: data.test,
+        classNames: data.train.classNames,
+        validationFraction: flags.validationFraction,
+        refit: flags.refit ?? false,
+        targetLocalExitRate: flags.targetLocalExit,
+        hyperparameters: {
+          epochs: flags.epochs,
+          batchSize: flags.batchSize,
+          learningRate: flags.lr,
+          deviceDropout: flags.deviceDropout,
+          seed: flags.seed,
+        },
         onEpoch: (p) => {
+          bar.setTotal(p.epochs);
           bar.update(p.epoch, {
+            phase: p.phase === 'select' ? '(without the validation split)' : '(all data)',
             loss: p.losses.total.toFixed(3),
             local: percent(p.accuracies.local),
             cloud: percent(p.accuracies.cloud),
@@ -180,25 +174,18 @@ export function registerTrainCommand(program: Command): void {
         },
       });
       bar.stop();
-      const kept = summary.keptEpoch;
-      const choice = validation
-        ? chooseThresholdOnValidation(model, validation, {
-            targetLocalExitRate: flags.targetLocalExit,
-          })
-        : null;
-      const report = evaluateModel(
-        model,
-        data.test,
-        choice
-          ? { threshold: choice.threshold, thresholdChosenBy: choice.chosenBy }
-          : { targetLocalExitRate: flags.targetLocalExit },
-      );
-      const partitions = cutPartitions(model, {
-        classNames: [...data.train.classNames],
-        thresholds: { local: report.operatingPoint.threshold },
-      });
+      if (result.cancelled) throw new Error('training was cancelled');
+      const { model, partitions, selection } = result;
+      const report = result.report!;
       const written = await writeRun(flags.out, model, partitions, {
         dataset: data.description,
+        datasetSource: {
+          dataset: flags.dataset,
+          seed: flags.seed,
+          testFraction: flags.testFraction,
+          ...(flags.trainSize !== undefined ? { trainSize: flags.trainSize } : {}),
+          ...(flags.testSize !== undefined ? { testSize: flags.testSize } : {}),
+        } satisfies DatasetSource,
         config: model.config,
         hyperparameters: {
           epochs: flags.epochs,
@@ -207,11 +194,12 @@ export function registerTrainCommand(program: Command): void {
           deviceDropout: flags.deviceDropout,
           seed: flags.seed,
           validationFraction: flags.validationFraction,
+          refit: flags.refit ?? false,
         },
-        keptEpoch: kept,
+        protocol: selection,
         backend,
-        trainingMs: summary.elapsedMs,
-        history: summary.history,
+        trainingMs: result.elapsedMs,
+        history: result.history,
         evaluation: report,
         partitions: partitions.map((p) => ({
           tier: p.manifest.tier,
@@ -224,12 +212,15 @@ export function registerTrainCommand(program: Command): void {
       const op = report.operatingPoint;
       process.stdout.write(
         [
-          kept
-            ? `kept epoch ${kept.epoch} of ${flags.epochs} (best local + cloud accuracy on the validation split)`
-            : `kept the last epoch (no validation split)`,
+          `shipped: the last epoch of ${flags.epochs} on ${
+            result.history.at(-1)?.phase === 'refit'
+              ? `all ${data.train.numSamples}`
+              : `${selection.fitSamples} of the ${data.train.numSamples}`
+          } training samples`,
           `test accuracy: local ${percent(report.exitAccuracy.local)}, cloud ${percent(report.exitAccuracy.cloud)}, ` +
             `devices ${report.deviceAccuracy.map((a) => percent(a)).join(' ')}`,
-          `operating point T=${op.threshold.toFixed(3)} (${op.chosenBy}): ${percent(op.localExitRate)} exit locally, ` +
+          `operating point T=${op.threshold.toFixed(3)} (${op.chosenBy}): ${percent(op.localExitRate)} exit locally ` +
+            `(expected ${percent(selection.evidence.localExitRate.low)}-${percent(selection.evidence.localExitRate.high)}), ` +
             `overall ${percent(op.overallAccuracy)}, ${op.commBytesPerDevice.toFixed(1)} B per device ` +
             `(${report.communication.reductionVsRaw.toFixed(1)}x less than raw views)`,
           `partitions: ${partitions.map((p) => `${p.manifest.tier}${p.manifest.deviceIndex ?? ''} ${p.bytes.length} B`).join(', ')}`,

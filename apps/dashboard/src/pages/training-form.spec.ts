@@ -40,7 +40,7 @@ describe('start-training form validation', () => {
       dataset: 'Choose a dataset.',
       newModelName: expect.stringContaining('Model name: 1-100 letters'),
       epochs: 'Epochs must be a whole number from 1 to 1000.',
-      batchSize: 'Batch size must be a whole number from 1 to 4096.',
+      batchSize: 'Batch size must be a whole number from 2 to 4096.',
       learningRate: expect.stringContaining('Learning rate must be a number above 0'),
       seed: 'Seed must be a whole number from 0 to 2147483647.',
       deviceFilters: 'Device filters must be a whole number from 1 to 256.',

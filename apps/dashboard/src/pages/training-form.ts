@@ -1,4 +1,6 @@
 import type { Dataset } from '../api/types';
+// The training-parameters contract's bounds (plain data, no zod or Node in the browser bundle).
+import { TRAINING_PARAMETER_BOUNDS as B } from '../../../../libs/contracts/src/training/training-parameter-bounds';
 
 /** What the start-training form holds (strings, as typed). */
 export interface TrainingFormValues {
@@ -70,10 +72,10 @@ export const INITIAL_FORM: TrainingFormValues = {
   cloudFilters: '16',
   binary: true,
   dataset: '',
-  epochs: '10',
-  batchSize: '32',
-  learningRate: '0.001',
-  seed: '1',
+  epochs: String(B.epochs.default),
+  batchSize: String(B.batchSize.default),
+  learningRate: String(B.learningRate.default),
+  seed: String(B.seed.default),
 };
 
 export type FormErrors = Partial<Record<keyof TrainingFormValues, string>>;
@@ -86,7 +88,7 @@ function wholeNumber(text: string, min: number, max: number): number | undefined
   return n >= min && n <= max ? n : undefined;
 }
 
-/** The same limits the API enforces (training-inputs.ts, model-inputs.ts, the engine's config). */
+/** The same limits the API enforces (the training-parameters contract, model-inputs.ts, the engine's config). */
 export function validateTrainingForm(
   values: TrainingFormValues,
   existingModels: string[],
@@ -107,15 +109,20 @@ export function validateTrainingForm(
     if (wholeNumber(values.cloudFilters, 1, 256) === undefined)
       errors.cloudFilters = 'Cloud filters must be a whole number from 1 to 256.';
   }
-  if (wholeNumber(values.epochs, 1, 1000) === undefined)
-    errors.epochs = 'Epochs must be a whole number from 1 to 1000.';
-  if (wholeNumber(values.batchSize, 1, 4096) === undefined)
-    errors.batchSize = 'Batch size must be a whole number from 1 to 4096.';
+  if (wholeNumber(values.epochs, B.epochs.min, B.epochs.max) === undefined)
+    errors.epochs = `Epochs must be a whole number from ${B.epochs.min} to ${B.epochs.max}.`;
+  if (wholeNumber(values.batchSize, B.batchSize.min, B.batchSize.max) === undefined)
+    errors.batchSize = `Batch size must be a whole number from ${B.batchSize.min} to ${B.batchSize.max}.`;
   const lr = Number(values.learningRate);
-  if (values.learningRate.trim() === '' || !Number.isFinite(lr) || lr <= 0 || lr > 1)
-    errors.learningRate = 'Learning rate must be a number above 0 and at most 1 (e.g. 0.001).';
-  if (wholeNumber(values.seed, 0, 2 ** 31 - 1) === undefined)
-    errors.seed = 'Seed must be a whole number from 0 to 2147483647.';
+  if (
+    values.learningRate.trim() === '' ||
+    !Number.isFinite(lr) ||
+    lr <= B.learningRate.above ||
+    lr > B.learningRate.max
+  )
+    errors.learningRate = `Learning rate must be a number above ${B.learningRate.above} and at most ${B.learningRate.max} (e.g. ${B.learningRate.default}).`;
+  if (wholeNumber(values.seed, B.seed.min, B.seed.max) === undefined)
+    errors.seed = `Seed must be a whole number from ${B.seed.min} to ${B.seed.max}.`;
   return errors;
 }
 

@@ -1,18 +1,19 @@
-import type { TrainingProgressEvent } from '@ddnn/contracts';
 import {
-  chooseThresholdOnValidation,
-  createModel,
+  parseTrainingParameters,
+  type TrainingParameters,
+  type TrainingProgressEvent,
+} from '@ddnn/contracts';
+import {
   type DdnnConfig,
-  cutPartitions,
-  evaluateModel,
+  type DdnnModel,
   parseDdnnConfig,
+  runTrainingProtocol,
   serializeModel,
-  trainModel,
+  trainingHyperparametersSchema,
 } from '@ddnn/engine';
 import { type Prisma, type PrismaClient, toDbBytes } from '@ddnn/persistence';
 import { UnrecoverableError } from 'bullmq';
 import { loadDatasetSplits } from './dataset-loader';
-import { holdOutValidation } from './validation-split';
 import { CancelledBeforePublishError, publishVersion } from './version-publisher';
 
 /** The part of a BullMQ job the training logic needs (sandboxed or not). */
@@ -27,14 +28,6 @@ export interface TrainingQueueJob {
 export type TrainingOutcome =
   | { outcome: 'completed'; versionId: string; version: number; created: boolean }
   | { outcome: 'cancelled'; epoch: number };
-
-interface StoredParams {
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  seed: number;
-  exitWeights?: Record<string, number>;
-}
 
 const CANCEL_POLL_MS = 1000;
 
@@ -79,9 +72,13 @@ export async function runTrainingJob(
     },
   });
 
-  const params = row.params as unknown as StoredParams;
   let prepared: Awaited<ReturnType<typeof loadDatasetSplits>> & { config: DdnnConfig };
+  let params: TrainingParameters;
   try {
+    // Parsed, never cast; and checked against the engine before any work: parameters it would
+    // refuse fail the job now instead of on every retry.
+    params = parseTrainingParameters(row.params);
+    trainingHyperparametersSchema.parse(params);
     const config = parseDdnnConfig(row.model.config);
     prepared = { config, ...(await loadDatasetSplits(prisma, row.datasetId)) };
     const [h, w, c] = prepared.train.viewShape;
@@ -104,8 +101,6 @@ export async function runTrainingJob(
     throw new UnrecoverableError(message);
   }
   const { config, train, test, classNames } = prepared;
-  const { fit, validation } = holdOutValidation(train, params.seed);
-  const model = createModel(config, params.seed);
   const abort = new AbortController();
   const poll = setInterval(() => {
     prisma.trainingJob
@@ -114,18 +109,18 @@ export async function runTrainingJob(
       .catch(() => undefined);
   }, CANCEL_POLL_MS);
   let pendingCheckpoint: { bytes: Uint8Array; epoch: number } | undefined;
+  let model: DdnnModel | undefined;
   try {
-    const summary = await trainModel(model, fit, {
-      epochs: params.epochs,
-      batchSize: params.batchSize,
-      learningRate: params.learningRate,
-      seed: params.seed,
-      ...(params.exitWeights ? { exitWeights: params.exitWeights } : {}),
+    // The engine's one training protocol (split, train, choose T on the split, evaluate, cut);
+    // its checkpoints resume exactly.
+    const result = await runTrainingProtocol({
+      config,
+      train,
+      test,
+      classNames,
+      hyperparameters: params,
       signal: abort.signal,
       resumeFrom: row.checkpoint ?? undefined,
-      // The best epoch on the validation split is kept, in checkpoints too (a resumed job keeps
-      // what an uninterrupted one would).
-      ...(validation ? { keepBest: { validation } } : {}),
       // The engine hands over the checkpoint just before the epoch's progress; both are written
       // in one transaction, so a worker dying in between never leaves a checkpoint whose epoch
       // is missing from the history (the resumed run would skip that epoch).
@@ -137,7 +132,11 @@ export async function runTrainingJob(
         const checkpoint = pendingCheckpoint?.epoch === p.epoch ? pendingCheckpoint : undefined;
         pendingCheckpoint = undefined;
         await prisma.$transaction([
-          prisma.trainingJob.update({ where: { id }, data: { currentEpoch: p.epoch, progress } }),
+          prisma.trainingJob.update({
+            where: { id },
+            // the protocol's own count (2 x epochs when it refits)
+            data: { currentEpoch: p.epoch, totalEpochs: p.epochs, progress },
+          }),
           prisma.trainingEpoch.upsert({
             where: { jobId_epoch: { jobId: id, epoch: p.epoch } },
             create: epochRow(id, p),
@@ -162,27 +161,21 @@ export async function runTrainingJob(
         await job.updateProgress({ trainingJobId: id, ...p, progress: 100 * progress });
       },
     });
-    if (summary.cancelled) {
+    if (result.cancelled) {
       await markCancelled(prisma, id);
-      return { outcome: 'cancelled', epoch: summary.epochsRun };
+      return { outcome: 'cancelled', epoch: result.epoch };
     }
-    const choice = validation ? chooseThresholdOnValidation(model, validation) : null;
-    const report = evaluateModel(
-      model,
-      test,
-      choice ? { threshold: choice.threshold, thresholdChosenBy: choice.chosenBy } : {},
-    );
-    const threshold = report.operatingPoint.threshold;
+    model = result.model;
     const published = await publishVersion(prisma, {
       trainingJobId: id,
       modelId: row.modelId,
       datasetId: row.datasetId,
       config,
-      report,
-      keptEpoch: summary.keptEpoch,
-      threshold,
-      weights: serializeModel(model),
-      partitions: cutPartitions(model, { thresholds: { local: threshold }, classNames }),
+      report: result.report!,
+      keptEpoch: null,
+      threshold: result.selection.threshold,
+      weights: serializeModel(result.model),
+      partitions: result.partitions,
     });
     return { outcome: 'completed', ...published };
   } catch (error) {
@@ -203,7 +196,7 @@ export async function runTrainingJob(
     throw error;
   } finally {
     clearInterval(poll);
-    model.dispose();
+    model?.dispose();
   }
 }
 

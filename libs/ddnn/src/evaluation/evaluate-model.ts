@@ -3,6 +3,7 @@ import type { DdnnModel } from '../model/ddnn-model';
 import { predictExits, prepare } from '../inference/exit-probabilities';
 import { argMaxRow } from '../training/exit-losses';
 import { deviceFeatureBytes, rawViewBytes } from './communication';
+import type { ThresholdEvidence } from './safe-threshold';
 import {
   bestAccuracyThreshold,
   calibrateForAccuracy,
@@ -31,8 +32,11 @@ export interface EvaluationReport {
   /** Accuracy of each device's own exit against its view label, over present views only. */
   deviceAccuracy: number[];
   sweep: OperatingPoint[];
-  /** The threshold the version ships with, and how it was chosen. */
-  operatingPoint: OperatingPoint & { chosenBy: string };
+  /**
+   * The threshold the version ships with, and how it was chosen; `expected`: what the data T
+   * was chosen on says about it (local-exit rate with its interval), when it was chosen so.
+   */
+  operatingPoint: OperatingPoint & { chosenBy: string; expected?: ThresholdEvidence };
   faultTolerance: FaultToleranceRow[];
   communication: {
     featureBytesPerDevice: number;

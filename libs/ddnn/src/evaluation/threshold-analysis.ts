@@ -83,7 +83,7 @@ export function thresholdSweep(
 }
 
 /** Candidate thresholds where the decision changes: just above each distinct entropy, and 0. */
-function candidateThresholds(outcomes: ExitOutcomes): number[] {
+export function candidateThresholds(outcomes: ExitOutcomes): number[] {
   const values = new Set<number>([0]);
   for (const e of outcomes.localEntropy) values.add(Math.min(1, Math.fround(e) + 1e-6));
   if (outcomes.edgeEntropy) {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DdnnConfig, ConvStackConfig, stackOutputSize } from '../config/ddnn-config';
-import { createRandom, glorotUniform } from '../random/seeded-random';
+import { createRandom, fanInUniform } from '../random/seeded-random';
 
 export interface BatchNormParams {
   gamma: tf.Variable;
@@ -127,7 +127,7 @@ export class ParameterFactory {
       kernel: this.variable(
         `${prefix}/conv/kernel`,
         [3, 3, inChannels, filters],
-        glorotUniform(this.random, size, 9 * inChannels, 9 * filters),
+        fanInUniform(this.random, size, 9 * inChannels),
       ),
       bias: this.filled(`${prefix}/conv/bias`, [filters], 0),
       bn: this.batchNorm(prefix, filters),
@@ -139,7 +139,7 @@ export class ParameterFactory {
       kernel: this.variable(
         `${prefix}/fc/kernel`,
         [features, classes],
-        glorotUniform(this.random, features * classes, features, classes),
+        fanInUniform(this.random, features * classes, features),
       ),
       bias: this.filled(`${prefix}/fc/bias`, [classes], 0),
       bn: this.batchNorm(`${prefix}/fc`, classes),

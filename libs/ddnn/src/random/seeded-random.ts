@@ -33,9 +33,15 @@ export function shuffledIndices(n: number, seed: number): Int32Array {
   return idx;
 }
 
-/** Glorot-uniform initial values, deterministic from the PRNG. */
-export function glorotUniform(random: () => number, size: number, fanIn: number, fanOut: number) {
-  const limit = Math.sqrt(6 / (fanIn + fanOut));
+/**
+ * Kernel initial values uniform in +-1/sqrt(fanIn), deterministic from the PRNG: PyTorch's
+ * default for Conv2d and Linear (Kaiming-uniform with a = sqrt(5)). A binary layer's sign flips
+ * after an Adam step moves a weight across 0, so the init bound sets how fast binary layers learn;
+ * Glorot-uniform's bound (used before, sqrt(6 / (fanIn + fanOut))) is 1.7-2.4x larger on the paper
+ * model's layers and trained its binary exits visibly slower than PyTorch (docs/results/parity.md).
+ */
+export function fanInUniform(random: () => number, size: number, fanIn: number) {
+  const limit = 1 / Math.sqrt(fanIn);
   const out = new Float32Array(size);
   for (let i = 0; i < size; i++) out[i] = (random() * 2 - 1) * limit;
   return out;
