@@ -62,6 +62,51 @@ describe('trainModel', () => {
     },
   );
 
+  describe('data-parallel over 2 threads', () => {
+    const two = { ...hp, threads: 2 };
+
+    it('is deterministic for a given seed and thread count, and learns', async () => {
+      const a = DdnnModel.create(TOY_CONFIG, 3);
+      const b = DdnnModel.create(TOY_CONFIG, 3);
+      const one = DdnnModel.create(TOY_CONFIG, 3);
+      const seen: EpochProgress[] = [];
+      await trainModel(a, data, {
+        ...two,
+        epochs: 8,
+        onEpoch: (p) => {
+          seen.push(p);
+        },
+      });
+      await trainModel(b, data, { ...two, epochs: 8 });
+      await trainModel(one, data, { ...hp, epochs: 8 });
+      expect(serializeModel(a)).toEqual(serializeModel(b));
+      // per-shard BatchNorm statistics: not the single-thread run's weights (documented)
+      expect(serializeModel(a)).not.toEqual(serializeModel(one));
+      const last = seen[seen.length - 1];
+      expect(last.losses.total).toBeLessThan(seen[0].losses.total);
+      expect(last.accuracies.local).toBeGreaterThan(0.85);
+      expect(last.accuracies.cloud).toBeGreaterThan(0.85);
+      [a, b, one].forEach((m) => m.dispose());
+    });
+
+    it.each([0, 0.5])(
+      'resumes from an epoch-k checkpoint to exactly the weights of an uninterrupted run (device dropout %p)',
+      async (deviceDropout) => {
+        await resumesExactly({ ...two, deviceDropout });
+      },
+    );
+
+    it('rejects a thread count outside 1..64 with a clear message', async () => {
+      const model = DdnnModel.create(TOY_CONFIG, 3);
+      for (const threads of [0, 1.5, 65]) {
+        await expect(trainModel(model, data, { ...hp, epochs: 1, threads })).rejects.toThrow(
+          /threads must be an integer from 1 to 64/,
+        );
+      }
+      model.dispose();
+    });
+  });
+
   it('device dropout leaves a dropped device out of the step: no loss, no update', async () => {
     // One batch per epoch and dropout 1: each epoch drops exactly one device.
     const model = DdnnModel.create(TOY_CONFIG, 3);
@@ -214,6 +259,7 @@ describe('trainModel', () => {
     learningRate: number;
     seed: number;
     deviceDropout: number;
+    threads?: number;
   }) {
     const straight = DdnnModel.create(TOY_CONFIG, 5);
     await trainModel(straight, data, { ...hp, epochs: 4 });
@@ -256,6 +302,7 @@ describe('trainModel', () => {
     const before = tf.memory().numTensors;
     await trainModel(model, data, { ...hp, epochs: 2, onCheckpoint: () => undefined });
     await trainModel(model, data, { ...hp, epochs: 1, deviceDropout: 1 });
+    await trainModel(model, data, { ...hp, epochs: 1, deviceDropout: 0.5, threads: 2 });
     expect(tf.memory().numTensors).toBe(before);
     // keepBest scores every epoch and restores the kept weights at the end; resuming loads them.
     let checkpoint: Uint8Array | undefined;
