@@ -9,6 +9,7 @@ import {
   DdnnConfigInput,
   evaluateModel,
   initEngineBackend,
+  MAX_TRAINING_THREADS,
   PAPER_MVMC_CONFIG,
   trainModel,
 } from '@ddnn/engine';
@@ -35,6 +36,7 @@ interface TrainFlags {
   targetLocalExit?: number;
   out: string;
   backend?: 'wasm' | 'cpu' | 'tensorflow';
+  threads: number;
 }
 
 function scheme(value: string): 'MP' | 'AP' | 'CC' {
@@ -98,6 +100,12 @@ export function registerTrainCommand(program: Command): void {
     )
     .option('-o, --out <dir>', 'output directory', 'ddnn-run')
     .option('--backend <name>', 'tfjs backend: wasm (default), cpu, tensorflow', backendOption)
+    .option(
+      '--threads <n>',
+      'data-parallel training threads (results are reproducible per seed and thread count)',
+      intOption('threads', 1, MAX_TRAINING_THREADS),
+      1,
+    )
     .action(async (flags: TrainFlags) => {
       const backend = await initEngineBackend(flags.backend);
       const data = await loadDataset(flags.dataset, {
@@ -169,6 +177,7 @@ export function registerTrainCommand(program: Command): void {
         learningRate: flags.lr,
         deviceDropout: flags.deviceDropout,
         seed: flags.seed,
+        threads: flags.threads,
         onEpoch: (p) => {
           bar.update(p.epoch, {
             loss: p.losses.total.toFixed(3),

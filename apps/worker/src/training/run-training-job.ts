@@ -45,6 +45,8 @@ const CANCEL_POLL_MS = 1000;
 export async function runTrainingJob(
   prisma: PrismaClient,
   job: TrainingQueueJob,
+  /** Data-parallel threads per step (TRAINING_THREADS); 1 when not given. */
+  execution: { threads?: number } = {},
 ): Promise<TrainingOutcome> {
   const id = job.data.trainingJobId;
   const row = await prisma.trainingJob.findUniqueOrThrow({
@@ -115,6 +117,7 @@ export async function runTrainingJob(
       learningRate: params.learningRate,
       seed: params.seed,
       ...(params.exitWeights ? { exitWeights: params.exitWeights } : {}),
+      threads: execution.threads ?? 1,
       signal: abort.signal,
       resumeFrom: row.checkpoint ?? undefined,
       // The best epoch on the validation split is kept, in checkpoints too (a resumed job keeps

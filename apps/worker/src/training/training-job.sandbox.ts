@@ -13,13 +13,16 @@ import { runTrainingJob, TrainingOutcome } from './run-training-job';
 // the last checkpoint: an orphaned child must not keep training and writing alongside.
 process.on('disconnect', () => process.exit(1));
 
-let ready: Promise<PrismaClient> | undefined;
+let ready: Promise<{ prisma: PrismaClient; threads: number }> | undefined;
 
-function setUp(): Promise<PrismaClient> {
+function setUp(): Promise<{ prisma: PrismaClient; threads: number }> {
   ready ??= (async () => {
     const config = loadPlatformConfig();
     await initEngineBackend(config.ENGINE_BACKEND);
-    return createPrismaClient(config.DATABASE_URL, { poolSize: 2 });
+    return {
+      prisma: createPrismaClient(config.DATABASE_URL, { poolSize: 2 }),
+      threads: config.TRAINING_THREADS,
+    };
   })();
   return ready;
 }
@@ -28,15 +31,21 @@ function setUp(): Promise<PrismaClient> {
 const handlers: {
   [N in JobName]: (job: SandboxedJob<JobPayloadMap[N]>) => Promise<TrainingOutcome>;
 } = {
-  [JobName.TrainModel]: async (job) =>
-    runTrainingJob(await setUp(), {
-      id: job.id,
-      data: job.data,
-      attemptsMade: job.attemptsMade,
-      opts: job.opts,
-      updateProgress: (progress) =>
-        job.updateProgress(progress as unknown as Record<string, unknown>),
-    }),
+  [JobName.TrainModel]: async (job) => {
+    const { prisma, threads } = await setUp();
+    return runTrainingJob(
+      prisma,
+      {
+        id: job.id,
+        data: job.data,
+        attemptsMade: job.attemptsMade,
+        opts: job.opts,
+        updateProgress: (progress) =>
+          job.updateProgress(progress as unknown as Record<string, unknown>),
+      },
+      { threads },
+    );
+  },
 };
 
 export default async function trainingSandbox(job: SandboxedJob): Promise<TrainingOutcome> {

@@ -7,6 +7,12 @@ import { DataParallelSteps, shardSizes } from './data-parallel-steps';
 import { acquireShardThreads, releaseShardThreads } from './shard-threads';
 import { labelledCounts, stepGradients, trainableEntries } from './step-gradients';
 import { trainingHyperparametersSchema } from './training-options';
+import { ensureBuiltFor } from '../../../../test/support/ensure-built';
+
+// threads > 1 start dist/libs/ddnn/src/training/shard-worker.js: compile it when stale
+beforeAll(() => {
+  ensureBuiltFor(['libs'], 'dist/libs/ddnn/src/training/shard-worker.js');
+}, 300_000);
 
 beforeAll(async () => {
   await initEngineBackend('wasm');

@@ -6,12 +6,18 @@ import { TOY_CONFIG, toyData } from '../testing/toy-data';
 import { localPlusCloudAccuracy } from './best-epoch-keeper';
 import { trainModel } from './train-model';
 import type { EpochProgress } from './training-options';
+import { ensureBuiltFor } from '../../../../test/support/ensure-built';
 
 const hp = { batchSize: 16, learningRate: 0.01, seed: 7 };
 
 function weightsOf(model: DdnnModel): Float32Array[] {
   return [...model.variables.values()].map((v) => v.dataSync() as Float32Array);
 }
+
+// threads > 1 start dist/libs/ddnn/src/training/shard-worker.js: compile it when stale
+beforeAll(() => {
+  ensureBuiltFor(['libs'], 'dist/libs/ddnn/src/training/shard-worker.js');
+}, 300_000);
 
 beforeAll(async () => {
   await initEngineBackend('wasm');
