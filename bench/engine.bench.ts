@@ -4,10 +4,11 @@
  * 64, per available tfjs backend, next to the PyTorch reference measured in the same run.
  *
  *   npm run bench:engine -- [--epochs 2] [--cpu-samples 64] [--backends wasm,cpu] [--no-torch]
- *                           [--threads 2]
+ *                           [--threads 2] [--no-simd]
  *
  * Training is measured on 1 thread and data-parallel on --threads threads (default: the
- * machine's cores, at least 2); inference on 1 thread.
+ * machine's cores, at least 2); inference on 1 thread. --no-simd runs the JavaScript kernels
+ * instead of the engine's SIMD ones (backend/simd-kernels.ts), for before/after comparisons.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
@@ -18,6 +19,7 @@ import {
   initEngineBackend,
   type EngineBackendName,
 } from '../libs/ddnn/src/backend/engine-backend';
+import { setSimdKernelsEnabled, simdKernelsFile } from '../libs/ddnn/src/backend/simd-kernels';
 import { PAPER_MVMC_CONFIG } from '../libs/ddnn/src/config/presets';
 import { DdnnModel } from '../libs/ddnn/src/model/ddnn-model';
 import { createRandom } from '../libs/ddnn/src/random/seeded-random';
@@ -34,6 +36,7 @@ interface Options {
   backends: EngineBackendName[] | null;
   torch: boolean;
   threads: number;
+  simd: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -43,6 +46,7 @@ function parseOptions(argv: string[]): Options {
     backends: null,
     torch: true,
     threads: Math.max(2, availableParallelism()),
+    simd: true,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -55,6 +59,7 @@ function parseOptions(argv: string[]): Options {
     else if (flag === '--cpu-samples') options.cpuSamples = Math.max(BATCH, Number(value()));
     else if (flag === '--backends') options.backends = value().split(',') as EngineBackendName[];
     else if (flag === '--no-torch') options.torch = false;
+    else if (flag === '--no-simd') options.simd = false;
     else if (flag === '--threads') options.threads = Math.max(2, Number(value()));
     else throw new Error(`unknown option ${flag}`);
   }
@@ -140,6 +145,7 @@ async function measureBackend(
   options: Options,
 ): Promise<BackendFigures[]> {
   await initEngineBackend(name);
+  setSimdKernelsEnabled(options.simd);
   // the pure-JS CPU backend is ~500x slower: a reduced sample count, scaled to 680, 1 thread
   const slow = name === 'cpu';
   const samples = slow ? options.cpuSamples : TRAIN_SAMPLES;
@@ -198,6 +204,15 @@ async function main(): Promise<void> {
   console.log(
     `model: PAPER_MVMC_CONFIG (6 devices x 4 filters pool stride 2, cloud 2 ConvP x 16 filters, MP-CC); ` +
       `${TRAIN_SAMPLES} training samples of 6 x 32x32x3, 3 classes, batch ${BATCH}; random data`,
+  );
+  console.log(
+    `SIMD training kernels: ${
+      !options.simd
+        ? 'off (--no-simd)'
+        : simdKernelsFile()
+          ? 'on'
+          : 'not built (npm run build:kernels)'
+    }`,
   );
   console.log(
     `load average at start: ${loadavg()

@@ -81,6 +81,10 @@ export function setSimdKernelsEnabled(on: boolean): void {
   enabled = on;
 }
 
+export function simdKernelsEnabled(): boolean {
+  return enabled;
+}
+
 function compiledModule(): WebAssembly.Module | null {
   if (compiled === undefined) {
     const file = simdKernelsFile();

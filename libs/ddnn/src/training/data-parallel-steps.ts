@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { EngineBackendName } from '../backend/engine-backend';
+import { simdKernelsEnabled } from '../backend/simd-kernels';
 import { PreparedData } from '../data/prepared-data';
 import type { DdnnModel } from '../model/ddnn-model';
 import type { BatchNormUpdate } from '../model/tier-forward';
@@ -61,7 +62,14 @@ export class DataParallelSteps {
     try {
       await Promise.all(
         workers.map((w) =>
-          w.call({ type: 'init', backend, config: model.config, hp, data: parts }),
+          w.call({
+            type: 'init',
+            backend,
+            simd: simdKernelsEnabled(),
+            config: model.config,
+            hp,
+            data: parts,
+          }),
         ),
       );
     } catch (error) {

@@ -8,6 +8,8 @@ import type { TrainingHyperparameters } from './training-options';
 export interface ShardInit {
   type: 'init';
   backend: EngineBackendName;
+  /** Whether the SIMD kernels are on in the calling thread (setSimdKernelsEnabled). */
+  simd: boolean;
   config: unknown;
   hp: TrainingHyperparameters;
   data: PreparedDataParts;

@@ -7,6 +7,7 @@
 import { parentPort, type TransferListItem } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { initEngineBackend } from '../backend/engine-backend';
+import { setSimdKernelsEnabled } from '../backend/simd-kernels';
 import { PreparedData } from '../data/prepared-data';
 import { DdnnModel } from '../model/ddnn-model';
 import type {
@@ -28,6 +29,7 @@ let run: Run | null = null;
 
 async function init(message: ShardInit): Promise<void> {
   await initEngineBackend(message.backend);
+  setSimdKernelsEnabled(message.simd);
   run?.model.dispose();
   run = null;
   // the seed does not matter: every step brings the weights
