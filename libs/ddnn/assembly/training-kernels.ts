@@ -370,3 +370,74 @@ export function maxPoolGrad(
     }
   }
 }
+
+/**
+ * Filter gradient of a NHWC convolution with few input channels (the devices' 3 -> 4 channel
+ * convolutions), four output channels at a time (outChannels % 4 == 0):
+ *   dw[kh, kw, ci, co] = sum over n, oy, ox of x[n, oy*sh + kh - padTop, ox*sw + kw - padLeft, ci]
+ *                        * dy[n, oy, ox, co]
+ * Each output row is summed in float32, the rows in float64.
+ */
+export function conv2dBackpropFilter(
+  x: usize,
+  dy: usize,
+  dw: usize,
+  batch: i32,
+  inHeight: i32,
+  inWidth: i32,
+  inChannels: i32,
+  outHeight: i32,
+  outWidth: i32,
+  outChannels: i32,
+  filterHeight: i32,
+  filterWidth: i32,
+  strideHeight: i32,
+  strideWidth: i32,
+  padTop: i32,
+  padLeft: i32,
+): void {
+  const xStride = (<usize>(strideWidth * inChannels)) << 2;
+  const dyStride = (<usize>outChannels) << 2;
+  for (let kh = 0; kh < filterHeight; kh++) {
+    for (let kw = 0; kw < filterWidth; kw++) {
+      // the output columns whose input column is inside the image
+      let oxMin = 0;
+      while (oxMin < outWidth && oxMin * strideWidth + kw - padLeft < 0) oxMin++;
+      let oxMax = outWidth;
+      while (oxMax > oxMin && (oxMax - 1) * strideWidth + kw - padLeft >= inWidth) oxMax--;
+      for (let ci = 0; ci < inChannels; ci++) {
+        for (let co = 0; co < outChannels; co += 4) {
+          let low = f64x2.splat(0);
+          let high = f64x2.splat(0);
+          for (let b = 0; b < batch; b++) {
+            for (let oy = 0; oy < outHeight; oy++) {
+              const iy = oy * strideHeight + kh - padTop;
+              if (iy < 0 || iy >= inHeight) continue;
+              let px =
+                x +
+                ((<usize>((b * inHeight + iy) * inWidth + oxMin * strideWidth + kw - padLeft) *
+                  inChannels +
+                  ci) <<
+                  2);
+              let pd =
+                dy + ((<usize>((b * outHeight + oy) * outWidth + oxMin) * outChannels + co) << 2);
+              let row = f32x4.splat(0);
+              for (let ox = oxMin; ox < oxMax; ox++, px += xStride, pd += dyStride) {
+                row = f32x4.add(row, f32x4.mul(f32x4.splat(load<f32>(px)), v128.load(pd)));
+              }
+              low = f64x2.add(low, f64x2.promote_low_f32x4(row));
+              high = f64x2.add(
+                high,
+                f64x2.promote_low_f32x4(v128.shuffle<f32>(row, row, 2, 3, 0, 1)),
+              );
+            }
+          }
+          const out =
+            dw + ((<usize>((kh * filterWidth + kw) * inChannels + ci) * outChannels + co) << 2);
+          v128.store64_lane(out, f32x4.demote_f64x2_zero(low), 0);
+          v128.store64_lane(out + 8, f32x4.demote_f64x2_zero(high), 0);
+        }
+      }
+    }
+  }
+}

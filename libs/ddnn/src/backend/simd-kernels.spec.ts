@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { expectWasmMatchesCpu, randomValues, runOn } from './backend-test-utils';
+import { expectClose, expectWasmMatchesCpu, randomValues, runOn } from './backend-test-utils';
 import { initEngineBackend } from './engine-backend';
 import { fusedBatchNormTraining, fusedBinarizeWeights, fusedBinaryActivation } from './fused-ops';
 import { setSimdKernelsEnabled, simdKernelsFile, simdTrainingKernels } from './simd-kernels';
@@ -139,6 +139,31 @@ describe('SIMD training kernels', () => {
       await expectSimdIdenticalToJs(maxPoolAndGrad(c, 700 + i, false, true));
     },
   );
+
+  it("filter gradient of the devices' 3 -> 4 channel convolution at full batch, as XNNPACK gives it", async () => {
+    const filterGradient = () => {
+      const x = rand([32, 32, 32, 3], 900);
+      const dy = rand([32, 32, 32, 4], 901);
+      return tf
+        .engine()
+        .runKernel(
+          'Conv2DBackpropFilter',
+          { x, dy },
+          { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 4] },
+        ) as tf.Tensor;
+    };
+    const [simd] = await runOn('wasm', filterGradient);
+    setSimdKernelsEnabled(false);
+    let xnnpack: Float32Array;
+    try {
+      [xnnpack] = await runOn('wasm', filterGradient);
+    } finally {
+      setSimdKernelsEnabled(true);
+    }
+    // 32,768 terms per value: float64 row sums against XNNPACK's float32 accumulation
+    expectClose(simd, xnnpack, 1e-4);
+    await expectWasmMatchesCpu(filterGradient, 1e-5);
+  });
 
   it('leave no tensor or heap byte behind (scratch memory is freed)', async () => {
     await initEngineBackend('wasm');

@@ -59,6 +59,24 @@ export interface SimdTrainingKernels {
     padTop: number,
     padLeft: number,
   ): void;
+  conv2dBackpropFilter(
+    x: number,
+    dy: number,
+    dw: number,
+    batch: number,
+    inHeight: number,
+    inWidth: number,
+    inChannels: number,
+    outHeight: number,
+    outWidth: number,
+    outChannels: number,
+    filterHeight: number,
+    filterWidth: number,
+    strideHeight: number,
+    strideWidth: number,
+    padTop: number,
+    padLeft: number,
+  ): void;
 }
 
 const WASM_FILE = join('libs', 'ddnn', 'wasm', 'training-kernels.wasm');
