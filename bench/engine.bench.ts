@@ -6,9 +6,9 @@
  *   npm run bench:engine -- [--epochs 2] [--cpu-samples 64] [--backends wasm,cpu] [--no-torch]
  *                           [--threads 2] [--no-simd]
  *
- * Training is measured on 1 thread and data-parallel on --threads threads (default: the
- * machine's cores, at least 2); inference on 1 thread. --no-simd runs the JavaScript kernels
- * instead of the engine's SIMD ones (backend/simd-kernels.ts), for before/after comparisons.
+ * WASM is measured as before issue 15 (JavaScript kernels, 1 thread), with the SIMD kernels
+ * (backend/simd-kernels.ts) on 1 thread, and data-parallel on --threads threads (default: the
+ * machine's cores, at least 2); inference on 1 thread. --no-simd leaves the SIMD kernels out.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
@@ -134,36 +134,50 @@ function inferenceMicrosPerSample(batch: number, minMillis: number): number {
 interface BackendFigures {
   backend: string;
   threads: number;
+  simd: boolean;
   trainSamples: number;
   trainSecondsPerEpoch: number;
   inferB1: number;
   inferB64: number;
 }
 
+/**
+ * Per backend: on WASM first the engine as it was before the SIMD kernels and data-parallel
+ * training (JavaScript kernels, 1 thread: the "before" row, unless --no-simd), then the SIMD
+ * kernels on 1 thread and on --threads threads. Inference always runs on 1 thread.
+ */
 async function measureBackend(
   name: EngineBackendName,
   options: Options,
 ): Promise<BackendFigures[]> {
   await initEngineBackend(name);
-  setSimdKernelsEnabled(options.simd);
   // the pure-JS CPU backend is ~500x slower: a reduced sample count, scaled to 680, 1 thread
   const slow = name === 'cpu';
   const samples = slow ? options.cpuSamples : TRAIN_SAMPLES;
   const epochs = slow ? 1 : options.epochs;
-  const inferB1 = inferenceMicrosPerSample(1, slow ? 3000 : 2000);
-  const inferB64 = inferenceMicrosPerSample(64, slow ? 3000 : 2000);
+  const runs: { simd: boolean; threads: number }[] = slow
+    ? [{ simd: false, threads: 1 }]
+    : [
+        { simd: false, threads: 1 },
+        ...(options.simd ? [{ simd: true, threads: 1 }] : []),
+        { simd: options.simd, threads: options.threads },
+      ];
   const rows: BackendFigures[] = [];
-  for (const threads of slow ? [1] : [1, options.threads]) {
+  for (const { simd, threads } of runs) {
+    setSimdKernelsEnabled(simd);
     const seconds = await trainSecondsPerEpoch(samples, epochs, threads);
+    const previous = rows.find((r) => r.simd === simd);
     rows.push({
       backend: name,
       threads,
+      simd: simd && name === 'wasm',
       trainSamples: samples,
       trainSecondsPerEpoch: (seconds * TRAIN_SAMPLES) / samples,
-      inferB1,
-      inferB64,
+      inferB1: previous?.inferB1 ?? inferenceMicrosPerSample(1, slow ? 3000 : 2000),
+      inferB64: previous?.inferB64 ?? inferenceMicrosPerSample(64, slow ? 3000 : 2000),
     });
   }
+  setSimdKernelsEnabled(true);
   return rows;
 }
 
@@ -265,7 +279,8 @@ async function main(): Promise<void> {
   for (const r of rows) {
     const note = r.trainSamples !== TRAIN_SAMPLES ? ` (${r.trainSamples} samples, scaled)` : '';
     lines.push([
-      `tfjs ${r.backend}, training on ${r.threads} thread${r.threads > 1 ? 's' : ''}`,
+      `tfjs ${r.backend}${r.backend === 'wasm' ? (r.simd ? ', SIMD kernels' : ', JS kernels') : ''}, ` +
+        `training on ${r.threads} thread${r.threads > 1 ? 's' : ''}`,
       `${fmt(r.trainSecondsPerEpoch, 2)}${note}`,
       fmt(r.inferB1),
       fmt(r.inferB64),
