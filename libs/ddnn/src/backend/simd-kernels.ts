@@ -81,7 +81,10 @@ export interface SimdTrainingKernels {
 
 const WASM_FILE = join('libs', 'ddnn', 'wasm', 'training-kernels.wasm');
 
-/** The compiled kernels, found from here up (sources and dist/ alike), or null. */
+/**
+ * The compiled kernels, found from here up: libs/ddnn/wasm/ of the checkout, or the copy that
+ * build:kernels puts in dist/libs/ddnn/wasm/ (for installs that ship dist/ alone); or null.
+ */
 export function simdKernelsFile(): string | null {
   for (let dir = __dirname; ; dir = dirname(dir)) {
     const candidate = join(dir, WASM_FILE);
