@@ -3,9 +3,11 @@
  * (batch 32), kernels aggregated by name and input shapes. Run after a build:
  *   npx tsc -p bench/tsconfig.json && node dist/bench-build/bench/engine.profile.js [steps] [backend]
  *   node dist/bench-build/bench/engine.profile.js infer [batch] [backend]   (eval-mode forward)
+ *   add --no-simd for the JavaScript kernels instead of the SIMD ones
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { initEngineBackend, type EngineBackendName } from '../libs/ddnn/src/backend/engine-backend';
+import { setSimdKernelsEnabled } from '../libs/ddnn/src/backend/simd-kernels';
 import { PAPER_MVMC_CONFIG } from '../libs/ddnn/src/config/presets';
 import { DdnnModel } from '../libs/ddnn/src/model/ddnn-model';
 import { trainModel } from '../libs/ddnn/src/training/train-model';
@@ -66,6 +68,12 @@ async function profileInference(batch: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  // --no-simd: the JavaScript kernels instead of the SIMD ones (before/after comparisons)
+  const noSimd = process.argv.indexOf('--no-simd');
+  if (noSimd >= 0) {
+    process.argv.splice(noSimd, 1);
+    setSimdKernelsEnabled(false);
+  }
   if (process.argv[2] === 'infer') {
     await initEngineBackend((process.argv[4] ?? 'wasm') as EngineBackendName);
     await profileInference(Number(process.argv[3] ?? 64));

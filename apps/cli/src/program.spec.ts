@@ -2,6 +2,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildProgram } from './program';
+import { ensureBuiltFor } from '../../../test/support/ensure-built';
 
 async function run(args: string[]): Promise<string> {
   const out: string[] = [];
@@ -23,6 +24,11 @@ async function run(args: string[]): Promise<string> {
   }
   return out.join('');
 }
+
+// threads > 1 start dist/libs/ddnn/src/training/shard-worker.js: compile it when stale
+beforeAll(() => {
+  ensureBuiltFor(['libs'], 'dist/libs/ddnn/src/training/shard-worker.js');
+}, 300_000);
 
 describe('ddnn CLI', () => {
   let dir: string;
@@ -140,8 +146,35 @@ describe('ddnn CLI', () => {
     expect(evaluation.operatingPoint).toMatchObject({ threshold: 0, localExitRate: 0 });
   });
 
+  it('trains data-parallel with --threads 2, the same model for the same seed', async () => {
+    const args = (out: string) => [
+      'train',
+      '--train-size',
+      '24',
+      '--test-size',
+      '6',
+      '--epochs',
+      '1',
+      '--batch-size',
+      '12',
+      '--threads',
+      '2',
+      '--out',
+      out,
+    ];
+    await run(args(join(dir, 'threads-a')));
+    await run(args(join(dir, 'threads-b')));
+    const a = await readFile(join(dir, 'threads-a', 'model.ddnn'));
+    const b = await readFile(join(dir, 'threads-b', 'model.ddnn'));
+    expect(a.length).toBeGreaterThan(1000);
+    expect(a.equals(b)).toBe(true);
+  });
+
   it('explains bad input', async () => {
     await expect(run(['train', '--epochs', 'many'])).rejects.toThrow(/epochs must be an integer/);
+    await expect(run(['train', '--threads', '0'])).rejects.toThrow(
+      /threads must be an integer in 1\.\.64, got "0"/,
+    );
     await expect(run(['train', '--dataset', 'imagenet', '--out', dir])).rejects.toThrow(
       /unknown dataset "imagenet"/,
     );

@@ -10,6 +10,7 @@ export { deviceFeatureShape, cloudFeatureShape, edgeFeatureShape } from './model
 export { serializeModel, deserializeModel } from './model/model-serialization';
 export * from './training/training-options';
 export { trainModel } from './training/train-model';
+export { MAX_TRAINING_THREADS } from './training/data-parallel-steps';
 export * from './training/best-epoch-keeper';
 export * from './inference/entropy';
 export * from './inference/exit-decision';

@@ -5,6 +5,7 @@ import {
   DdnnConfigInput,
   DEFAULT_VALIDATION_FRACTION,
   initEngineBackend,
+  MAX_TRAINING_THREADS,
   PAPER_MVMC_CONFIG,
   parseDdnnConfig,
   runTrainingProtocol,
@@ -33,6 +34,7 @@ interface TrainFlags {
   targetLocalExit?: number;
   out: string;
   backend?: 'wasm' | 'cpu' | 'tensorflow';
+  threads: number;
 }
 
 function scheme(value: string): 'MP' | 'AP' | 'CC' {
@@ -100,6 +102,12 @@ export function registerTrainCommand(program: Command): void {
     )
     .option('-o, --out <dir>', 'output directory', 'ddnn-run')
     .option('--backend <name>', 'tfjs backend: wasm (default), cpu, tensorflow', backendOption)
+    .option(
+      '--threads <n>',
+      'data-parallel training threads (results are reproducible per seed and thread count)',
+      intOption('threads', 1, MAX_TRAINING_THREADS),
+      1,
+    )
     .action(async (flags: TrainFlags) => {
       const backend = await initEngineBackend(flags.backend);
       const data = await loadDataset(flags.dataset, {
@@ -153,6 +161,7 @@ export function registerTrainCommand(program: Command): void {
         classNames: data.train.classNames,
         validationFraction: flags.validationFraction,
         refit: flags.refit ?? false,
+        threads: flags.threads,
         targetLocalExitRate: flags.targetLocalExit,
         hyperparameters: {
           epochs: flags.epochs,

@@ -38,6 +38,8 @@ const CANCEL_POLL_MS = 1000;
 export async function runTrainingJob(
   prisma: PrismaClient,
   job: TrainingQueueJob,
+  /** Data-parallel threads per step (TRAINING_THREADS); 1 when not given. */
+  execution: { threads?: number } = {},
 ): Promise<TrainingOutcome> {
   const id = job.data.trainingJobId;
   const row = await prisma.trainingJob.findUnique({
@@ -119,6 +121,7 @@ export async function runTrainingJob(
       test,
       classNames,
       hyperparameters: params,
+      threads: execution.threads ?? 1,
       signal: abort.signal,
       resumeFrom: row.checkpoint ?? undefined,
       // The engine hands over the checkpoint just before the epoch's progress; both are written

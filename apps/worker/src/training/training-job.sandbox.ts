@@ -13,19 +13,22 @@ import { runTrainingJob, TrainingOutcome } from './run-training-job';
 // the last checkpoint: an orphaned child must not keep training and writing alongside.
 process.on('disconnect', () => process.exit(1));
 
-let ready: Promise<PrismaClient> | undefined;
+let ready: Promise<{ prisma: PrismaClient; threads: number }> | undefined;
 
-function setUp(): Promise<PrismaClient> {
+function setUp(): Promise<{ prisma: PrismaClient; threads: number }> {
   ready ??= (async () => {
     const config = loadPlatformConfig();
     await initEngineBackend(config.ENGINE_BACKEND);
-    return createPrismaClient(config.DATABASE_URL, {
-      poolSize: 2,
-      // A database that is down or hung fails the attempt (retried with backoff) instead of
-      // leaving it waiting forever while its lock is renewed.
-      connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
-      queryTimeoutMs: config.DATABASE_QUERY_TIMEOUT_MS,
-    });
+    return {
+      prisma: createPrismaClient(config.DATABASE_URL, {
+        poolSize: 2,
+        // A database that is down or hung fails the attempt (retried with backoff) instead of
+        // leaving it waiting forever while its lock is renewed.
+        connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+        queryTimeoutMs: config.DATABASE_QUERY_TIMEOUT_MS,
+      }),
+      threads: config.TRAINING_THREADS,
+    };
   })();
   return ready;
 }
@@ -34,15 +37,21 @@ function setUp(): Promise<PrismaClient> {
 const handlers: {
   [N in JobName]: (job: SandboxedJob<JobPayloadMap[N]>) => Promise<TrainingOutcome>;
 } = {
-  [JobName.TrainModel]: async (job) =>
-    runTrainingJob(await setUp(), {
-      id: job.id,
-      data: job.data,
-      attemptsMade: job.attemptsMade,
-      opts: job.opts,
-      updateProgress: (progress) =>
-        job.updateProgress(progress as unknown as Record<string, unknown>),
-    }),
+  [JobName.TrainModel]: async (job) => {
+    const { prisma, threads } = await setUp();
+    return runTrainingJob(
+      prisma,
+      {
+        id: job.id,
+        data: job.data,
+        attemptsMade: job.attemptsMade,
+        opts: job.opts,
+        updateProgress: (progress) =>
+          job.updateProgress(progress as unknown as Record<string, unknown>),
+      },
+      { threads },
+    );
+  },
 };
 
 export default async function trainingSandbox(job: SandboxedJob): Promise<TrainingOutcome> {

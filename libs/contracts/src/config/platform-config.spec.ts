@@ -9,6 +9,7 @@ describe('loadPlatformConfig', () => {
       REDIS_URL: 'redis://127.0.0.1:6379',
       API_PORT: 3000,
       WORKER_CONCURRENCY: 1,
+      TRAINING_THREADS: 1,
       ADMIN_TOKEN: DEV_ADMIN_TOKEN,
       SEED_BUILTIN_DATASETS: true,
     });
@@ -18,11 +19,13 @@ describe('loadPlatformConfig', () => {
     const config = loadPlatformConfig({
       API_PORT: '8080',
       WORKER_CONCURRENCY: '3',
+      TRAINING_THREADS: '2',
       SEED_BUILTIN_DATASETS: 'false',
     });
     expect(config).toMatchObject({
       API_PORT: 8080,
       WORKER_CONCURRENCY: 3,
+      TRAINING_THREADS: 2,
       SEED_BUILTIN_DATASETS: false,
     });
   });
@@ -35,6 +38,7 @@ describe('loadPlatformConfig', () => {
         REDIS_URL: 'not a url',
         API_PORT: '70000',
         WORKER_CONCURRENCY: 'many',
+        TRAINING_THREADS: '65',
         ADMIN_TOKEN: 'short',
       });
     } catch (e) {
@@ -47,6 +51,7 @@ describe('loadPlatformConfig', () => {
       'REDIS_URL',
       'API_PORT',
       'WORKER_CONCURRENCY',
+      'TRAINING_THREADS',
       'ADMIN_TOKEN',
     ]) {
       expect(problems).toContain(`${name}=`);

@@ -98,6 +98,12 @@ const platformEnvShape = z.object({
     .default(16 * 1024 * 1024),
   /** Training jobs one worker process runs at once (each in its own sandboxed child process). */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  /**
+   * Threads each training job runs its steps on (data-parallel, engine trainModel `threads`).
+   * A job's weights are reproducible for a given seed and thread count; 1 keeps earlier
+   * results. Cores used: WORKER_CONCURRENCY x TRAINING_THREADS.
+   */
+  TRAINING_THREADS: z.coerce.number().int().min(1).max(64).default(1),
   /** Tries per training job before it is marked failed (a retry resumes from the checkpoint). */
   TRAINING_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   /**

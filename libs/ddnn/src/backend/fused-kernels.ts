@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { heapPointer, simdTrainingKernels, withScratch } from './simd-kernels';
 
 /**
  * Fused kernels for the DDNN's binary layers and training-mode BatchNorm, registered for the
@@ -161,12 +162,29 @@ function batchNormTrainingGrad(
 
 type Args = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 
+/**
+ * The SIMD twins of the kernels below (simd-kernels.ts; bit-identical results) when the backend
+ * is WASM and they are built; the JavaScript loops otherwise.
+ */
+function simdFor(backendName: FusedBackend, backend: unknown) {
+  if (backendName !== 'wasm') return null;
+  const wasm = backend as BackendWasm;
+  const kernels = simdTrainingKernels(wasm);
+  return kernels ? { kernels, wasm, at: (t: tf.TensorInfo) => heapPointer(wasm, t) } : null;
+}
+
 function kernelsFor(
   backendName: FusedBackend,
 ): Record<string, (args: Args) => tf.TensorInfo | tf.TensorInfo[]> {
   const signKernel = (name: string) => (args: Args) => {
     const { x } = args.inputs as { x: tf.TensorInfo };
     requireFloat32(name, [x]);
+    const simd = simdFor(backendName, args.backend);
+    if (simd) {
+      const out = simd.wasm.makeOutput(x.shape, 'float32');
+      simd.kernels.sign(simd.at(x), simd.at(out), tf.util.sizeFromShape(x.shape));
+      return out;
+    }
     return arraysFor(backendName, args.backend).run([x], [x.shape], ([xs], [out]) =>
       sign(xs, out),
     )[0];
@@ -177,6 +195,13 @@ function kernelsFor(
     [FUSED_KERNELS.straightThroughGrad]: (args) => {
       const { dy, x } = args.inputs as { dy: tf.TensorInfo; x: tf.TensorInfo };
       requireFloat32(FUSED_KERNELS.straightThroughGrad, [dy, x]);
+      const simd = simdFor(backendName, args.backend);
+      if (simd) {
+        const out = simd.wasm.makeOutput(x.shape, 'float32');
+        const n = tf.util.sizeFromShape(x.shape);
+        simd.kernels.straightThrough(simd.at(dy), simd.at(x), simd.at(out), n);
+        return out;
+      }
       return arraysFor(backendName, args.backend).run([dy, x], [x.shape], ([d, xs], [out]) =>
         straightThrough(d, xs, out),
       )[0];
@@ -186,6 +211,25 @@ function kernelsFor(
       const { epsilon } = args.attrs as { epsilon: number };
       requireFloat32(FUSED_KERNELS.batchNormTraining, [x, gamma, beta]);
       const channels = x.shape[x.shape.length - 1];
+      const simd = simdFor(backendName, args.backend);
+      if (simd) {
+        const { wasm, at } = simd;
+        const outs = [x.shape, [channels], [channels]].map((s) => wasm.makeOutput(s, 'float32'));
+        const rows = tf.util.sizeFromShape(x.shape) / channels;
+        withScratch(wasm, 32 * channels, (scratch) =>
+          simd.kernels.batchNormTraining(
+            at(x),
+            at(gamma),
+            at(beta),
+            ...(outs.map(at) as [number, number, number]),
+            rows,
+            channels,
+            epsilon,
+            scratch,
+          ),
+        );
+        return outs;
+      }
       return arraysFor(backendName, args.backend).run(
         [x, gamma, beta],
         [x.shape, [channels], [channels]],
@@ -199,6 +243,23 @@ function kernelsFor(
       requireFloat32(FUSED_KERNELS.batchNormTrainingGrad, inputs);
       const x = inputs[1];
       const channels = x.shape[x.shape.length - 1];
+      const simd = simdFor(backendName, args.backend);
+      if (simd) {
+        const { wasm, at } = simd;
+        const outs = [x.shape, [channels], [channels]].map((s) => wasm.makeOutput(s, 'float32'));
+        const rows = tf.util.sizeFromShape(x.shape) / channels;
+        withScratch(wasm, 48 * channels, (scratch) =>
+          simd.kernels.batchNormTrainingGrad(
+            ...(inputs.map(at) as [number, number, number, number, number, number, number]),
+            ...(outs.map(at) as [number, number, number]),
+            rows,
+            channels,
+            epsilon,
+            scratch,
+          ),
+        );
+        return outs;
+      }
       return arraysFor(backendName, args.backend).run(
         inputs,
         [x.shape, [channels], [channels]],

@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { heapPointer, simdTrainingKernels } from './simd-kernels';
 
 /**
  * The WASM backend has no Conv2DBackpropFilter kernel (tfjs#8474), so a conv layer cannot be
@@ -7,7 +9,56 @@ import * as tf from '@tensorflow/tfjs-core';
  * i.e. a valid conv2d of the padded input seen as [Cin, Hp, Wp, N] with dy seen as the filter
  * [outH, outW, N, Cout], dilated by the forward stride. This kernel builds it from the backend's
  * own PadV2, Transpose, Conv2D and Slice kernels, so it runs at XNNPACK speed.
+ *
+ * Convolutions with few input channels (the devices' 3 -> 4) make that GEMM thin and slow
+ * (27 x 32768 x 4); on WASM they go to the engine's SIMD kernel instead (simd-kernels.ts).
  */
+
+/** Input channels up to which the SIMD kernel beats the XNNPACK formulation. */
+export const SIMD_FILTER_GRAD_MAX_IN_CHANNELS = 4;
+
+function simdFilterGradient(
+  backend: BackendWasm,
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+): tf.TensorInfo | null {
+  if (
+    info.inChannels > SIMD_FILTER_GRAD_MAX_IN_CHANNELS ||
+    info.outChannels % 4 !== 0 ||
+    info.dilationHeight !== 1 ||
+    info.dilationWidth !== 1 ||
+    x.dtype !== 'float32' ||
+    dy.dtype !== 'float32'
+  ) {
+    return null;
+  }
+  const simd = simdTrainingKernels(backend);
+  if (!simd) return null;
+  const dw = backend.makeOutput(
+    [info.filterHeight, info.filterWidth, info.inChannels, info.outChannels],
+    'float32',
+  );
+  simd.conv2dBackpropFilter(
+    heapPointer(backend, x),
+    heapPointer(backend, dy),
+    heapPointer(backend, dw),
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.outHeight,
+    info.outWidth,
+    info.outChannels,
+    info.filterHeight,
+    info.filterWidth,
+    info.strideHeight,
+    info.strideWidth,
+    info.padInfo.top,
+    info.padInfo.left,
+  );
+  return dw;
+}
 type KernelFunc = (params: {
   inputs: tf.NamedTensorInfoMap;
   backend: tf.KernelBackend;
@@ -56,6 +107,10 @@ export function registerConv2DBackpropFilter(backendName: string): boolean {
         false,
         'channelsLast',
       );
+      if (backendName === 'wasm') {
+        const fast = simdFilterGradient(backend as unknown as BackendWasm, x, dy, info);
+        if (fast) return fast;
+      }
       const padV2 = kernel('PadV2', backendName);
       const transpose = kernel('Transpose', backendName);
       const conv2d = kernel('Conv2D', backendName);

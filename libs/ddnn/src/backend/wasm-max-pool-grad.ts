@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { heapPointer, simdTrainingKernels } from './simd-kernels';
 import {
   allocate,
   heapView,
@@ -39,6 +40,30 @@ export const fastMaxPoolGrad: KernelReplacement = () => (args: WasmKernelArgs) =
     dimRoundingMode,
   );
   const dxInfo = allocate(backend, input.shape, 'float32');
+  const simd = simdTrainingKernels(backend);
+  if (simd) {
+    // the same rule in SIMD, four channels at a time (simd-kernels.ts); bit-identical
+    const at = (t: tf.TensorInfo) => heapPointer(backend, t);
+    simd.maxPoolGrad(
+      at(input),
+      at(output),
+      at(dy),
+      at(dxInfo),
+      info.batchSize,
+      info.inHeight,
+      info.inWidth,
+      info.inChannels,
+      info.outHeight,
+      info.outWidth,
+      info.strideHeight,
+      info.strideWidth,
+      info.effectiveFilterHeight,
+      info.effectiveFilterWidth,
+      info.padInfo.top,
+      info.padInfo.left,
+    );
+    return dxInfo;
+  }
   const x = heapView(backend, input) as Float32Array;
   const y = heapView(backend, output) as Float32Array;
   const dyValues = heapView(backend, dy) as Float32Array;

@@ -1,6 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ABSENT_VIEW_LABEL, MultiViewData, viewSize } from './multi-view-data';
 
+/** The arrays of a PreparedData, as sent to a training thread (see `shared()`). */
+export interface PreparedDataParts {
+  numSamples: number;
+  numViews: number;
+  viewShape: readonly [number, number, number];
+  perDevice: Float32Array[];
+  viewLabels: Int32Array;
+  labels: Int32Array;
+}
+
 /**
  * Data rearranged once for fast batching: one contiguous float32 array per device
  * ([N, H, W, C]), labels as given. Validates shapes and labels against the model.
@@ -58,6 +68,35 @@ export class PreparedData {
       }
       this.perDevice.push(out);
     }
+  }
+
+  /**
+   * The same data in SharedArrayBuffers: training threads given these parts (`fromParts`) read
+   * the one copy instead of each holding its own.
+   */
+  shared(): PreparedDataParts {
+    const share = <T extends Float32Array | Int32Array>(
+      a: T,
+      make: (b: SharedArrayBuffer) => T,
+    ) => {
+      if (a.buffer instanceof SharedArrayBuffer) return a;
+      const out = make(new SharedArrayBuffer(a.byteLength));
+      out.set(a);
+      return out;
+    };
+    return {
+      numSamples: this.numSamples,
+      numViews: this.numViews,
+      viewShape: this.viewShape,
+      perDevice: this.perDevice.map((a) => share(a, (b) => new Float32Array(b))),
+      viewLabels: share(this.viewLabels, (b) => new Int32Array(b)),
+      labels: share(this.labels, (b) => new Int32Array(b)),
+    };
+  }
+
+  /** Data already prepared (and validated) elsewhere, e.g. by the thread that sent `shared()`. */
+  static fromParts(parts: PreparedDataParts): PreparedData {
+    return Object.assign(Object.create(PreparedData.prototype) as PreparedData, parts);
   }
 
   /** Device inputs for the given samples, [B, H, W, C] each. */

@@ -6,12 +6,18 @@ import { TOY_CONFIG, toyData } from '../testing/toy-data';
 import { localPlusCloudAccuracy } from './best-epoch-keeper';
 import { trainModel } from './train-model';
 import type { EpochProgress } from './training-options';
+import { ensureBuiltFor } from '../../../../test/support/ensure-built';
 
 const hp = { batchSize: 16, learningRate: 0.01, seed: 7 };
 
 function weightsOf(model: DdnnModel): Float32Array[] {
   return [...model.variables.values()].map((v) => v.dataSync() as Float32Array);
 }
+
+// threads > 1 start dist/libs/ddnn/src/training/shard-worker.js: compile it when stale
+beforeAll(() => {
+  ensureBuiltFor(['libs'], 'dist/libs/ddnn/src/training/shard-worker.js');
+}, 300_000);
 
 beforeAll(async () => {
   await initEngineBackend('wasm');
@@ -61,6 +67,51 @@ describe('trainModel', () => {
       await resumesExactly({ ...hp, deviceDropout });
     },
   );
+
+  describe('data-parallel over 2 threads', () => {
+    const two = { ...hp, threads: 2 };
+
+    it('is deterministic for a given seed and thread count, and learns', async () => {
+      const a = DdnnModel.create(TOY_CONFIG, 3);
+      const b = DdnnModel.create(TOY_CONFIG, 3);
+      const one = DdnnModel.create(TOY_CONFIG, 3);
+      const seen: EpochProgress[] = [];
+      await trainModel(a, data, {
+        ...two,
+        epochs: 8,
+        onEpoch: (p) => {
+          seen.push(p);
+        },
+      });
+      await trainModel(b, data, { ...two, epochs: 8 });
+      await trainModel(one, data, { ...hp, epochs: 8 });
+      expect(serializeModel(a)).toEqual(serializeModel(b));
+      // per-shard BatchNorm statistics: not the single-thread run's weights (documented)
+      expect(serializeModel(a)).not.toEqual(serializeModel(one));
+      const last = seen[seen.length - 1];
+      expect(last.losses.total).toBeLessThan(seen[0].losses.total);
+      expect(last.accuracies.local).toBeGreaterThan(0.85);
+      expect(last.accuracies.cloud).toBeGreaterThan(0.85);
+      [a, b, one].forEach((m) => m.dispose());
+    });
+
+    it.each([0, 0.5])(
+      'resumes from an epoch-k checkpoint to exactly the weights of an uninterrupted run (device dropout %p)',
+      async (deviceDropout) => {
+        await resumesExactly({ ...two, deviceDropout });
+      },
+    );
+
+    it('rejects a thread count outside 1..64 with a clear message', async () => {
+      const model = DdnnModel.create(TOY_CONFIG, 3);
+      for (const threads of [0, 1.5, 65]) {
+        await expect(trainModel(model, data, { ...hp, epochs: 1, threads })).rejects.toThrow(
+          /threads must be an integer from 1 to 64/,
+        );
+      }
+      model.dispose();
+    });
+  });
 
   it('device dropout leaves a dropped device out of the step: no loss, no update', async () => {
     // One batch per epoch and dropout 1: each epoch drops exactly one device.
@@ -214,6 +265,7 @@ describe('trainModel', () => {
     learningRate: number;
     seed: number;
     deviceDropout: number;
+    threads?: number;
   }) {
     const straight = DdnnModel.create(TOY_CONFIG, 5);
     await trainModel(straight, data, { ...hp, epochs: 4 });
@@ -256,6 +308,7 @@ describe('trainModel', () => {
     const before = tf.memory().numTensors;
     await trainModel(model, data, { ...hp, epochs: 2, onCheckpoint: () => undefined });
     await trainModel(model, data, { ...hp, epochs: 1, deviceDropout: 1 });
+    await trainModel(model, data, { ...hp, epochs: 1, deviceDropout: 0.5, threads: 2 });
     expect(tf.memory().numTensors).toBe(before);
     // keepBest scores every epoch and restores the kept weights at the end; resuming loads them.
     let checkpoint: Uint8Array | undefined;

@@ -2,12 +2,20 @@ import '../backend/register-gradients';
 import * as tf from '@tensorflow/tfjs-core';
 import type { MultiViewData } from '../data/multi-view-data';
 import { PreparedData } from '../data/prepared-data';
+import type { EngineBackendName } from '../backend/engine-backend';
 import type { DdnnModel } from '../model/ddnn-model';
 import { BN_MOMENTUM, BatchNormUpdate } from '../model/tier-forward';
 import { createRandom, deriveSeed, shuffledIndices } from '../random/seeded-random';
-import { countCorrect, maskedCrossEntropy, oneHotMasked } from './exit-losses';
 import { BestEpochKeeper } from './best-epoch-keeper';
+import { DataParallelSteps, MAX_TRAINING_THREADS } from './data-parallel-steps';
 import { HostAdam } from './host-adam';
+import {
+  exitKeys,
+  exitWeightList,
+  stepGradients,
+  trainableEntries,
+  type StepGradients,
+} from './step-gradients';
 import { decodeCheckpoint, encodeCheckpoint } from './training-checkpoint';
 import {
   EpochProgress,
@@ -16,26 +24,6 @@ import {
   TrainingHyperparameters,
   trainingHyperparametersSchema,
 } from './training-options';
-
-interface StepResult {
-  /** [exits] loss values, then per exit the number of correct and of counted rows. */
-  losses: number[];
-  correct: number[];
-  counted: number[];
-}
-
-/** Exit keys in the order the step reports them. */
-function exitKeys(model: DdnnModel): string[] {
-  const keys = model.params.devices.map((_, v) => `device${v}`);
-  return [...keys, ...model.exitNames];
-}
-
-function exitWeightList(model: DdnnModel, hp: TrainingHyperparameters): number[] {
-  return [
-    ...model.params.devices.map(() => hp.exitWeights.device),
-    ...model.exitNames.map((name) => hp.exitWeights[name]),
-  ];
-}
 
 function applyBatchNormUpdates(updates: BatchNormUpdate[]): void {
   tf.tidy(() => {
@@ -58,83 +46,29 @@ function applyBatchNormUpdates(updates: BatchNormUpdate[]): void {
   }
 }
 
-function trainStep(
+/** One optimizer step over `indices`: on this thread, or data-parallel over training threads. */
+async function trainStep(
   model: DdnnModel,
   optimizer: HostAdam,
   data: PreparedData,
+  parallel: DataParallelSteps | null,
   indices: Int32Array,
   hp: TrainingHyperparameters,
   droppedDevice: number | null,
-): StepResult {
-  const C = model.config.numClasses;
-  const V = model.config.numDevices;
-  const allInputs = data.deviceInputs(indices);
-  const inputs = allInputs.map((x, v) => (v === droppedDevice ? null : x));
-  const globalLabels = data.globalLabels(indices);
-  const deviceLabels = Array.from({ length: V }, (_, v) => data.deviceLabels(v, indices));
-  const global = oneHotMasked(globalLabels, C);
-  const perDevice = deviceLabels.map((labels) => oneHotMasked(labels, C));
-  const bnUpdates: BatchNormUpdate[] = [];
-  let kept: tf.Tensor[] = [];
+): Promise<Pick<StepGradients, 'losses' | 'correct' | 'counted'>> {
+  const step = parallel
+    ? await parallel.gradients(indices, droppedDevice)
+    : stepGradients(model, data, indices, hp, droppedDevice);
   try {
-    const variables = [...model.variables].filter(([, v]) => v.trainable);
-    const { value, grads } = tf.variableGrads(
-      () => {
-        const out = model.forward(inputs, { training: true, bnUpdates });
-        // A dropped device has no exit this step: zero scores, no loss, nothing counted.
-        const scores: tf.Tensor2D[] = [
-          ...out.devices.map((d) => d?.scores ?? tf.zeros<tf.Rank.R2>([indices.length, C])),
-          out.local,
-          ...(out.edge ? [out.edge.scores] : []),
-          out.cloud,
-        ];
-        const losses = scores.map((s, i) =>
-          i === droppedDevice
-            ? tf.scalar(0)
-            : i < V
-              ? maskedCrossEntropy(s, perDevice[i].oneHot, perDevice[i].count)
-              : maskedCrossEntropy(s, global.oneHot, global.count),
-        );
-        const weights = exitWeightList(model, hp);
-        const total = tf.addN(losses.map((l, i) => tf.mul(l, weights[i]))) as tf.Scalar;
-        kept = [tf.keep(tf.stack(losses)), tf.keep(tf.concat(scores, 1))];
-        return total;
-      },
-      variables.map(([, v]) => v),
-    );
-    value.dispose();
-    try {
-      optimizer.apply(variables, grads);
-    } finally {
-      tf.dispose(grads);
-    }
-    applyBatchNormUpdates(bnUpdates);
-    const losses = Array.from(kept[0].dataSync());
-    const allScores = kept[1].dataSync() as Float32Array;
-    const exits = losses.length;
-    const correct: number[] = [];
-    const counted: number[] = [];
-    const b = indices.length;
-    for (let e = 0; e < exits; e++) {
-      const scores = new Float32Array(b * C);
-      for (let i = 0; i < b; i++) {
-        scores.set(allScores.subarray(i * exits * C + e * C, i * exits * C + (e + 1) * C), i * C);
-      }
-      if (e === droppedDevice) {
-        correct.push(0);
-        counted.push(0);
-        continue;
-      }
-      const labels = e < V ? deviceLabels[e] : globalLabels;
-      correct.push(countCorrect(scores, labels, C));
-      counted.push(labels.reduce((n, l) => n + (l >= 0 ? 1 : 0), 0));
-    }
-    return { losses, correct, counted };
+    optimizer.apply(trainableEntries(model), step.grads);
+  } catch (error) {
+    for (const u of step.bnUpdates) tf.dispose([u.mean, u.variance]);
+    throw error;
   } finally {
-    for (const t of [...allInputs, global.oneHot, ...perDevice.map((p) => p.oneHot), ...kept]) {
-      t.dispose();
-    }
+    tf.dispose(step.grads);
   }
+  applyBatchNormUpdates(step.bnUpdates);
+  return step;
 }
 
 /** Tags the device-dropout random stream apart from the shuffle's. */
@@ -152,8 +86,13 @@ export async function trainModel(
   data: MultiViewData,
   options: TrainOptions,
 ): Promise<TrainSummary> {
-  const { onEpoch, signal, onCheckpoint, resumeFrom, keepBest, ...raw } = options;
+  const { onEpoch, signal, onCheckpoint, resumeFrom, keepBest, threads = 1, ...raw } = options;
   const hp = trainingHyperparametersSchema.parse(raw);
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_TRAINING_THREADS) {
+    throw new Error(
+      `threads must be an integer from 1 to ${MAX_TRAINING_THREADS} (got ${threads}); 1 trains on this thread only`,
+    );
+  }
   if (hp.deviceDropout > 0 && model.config.numDevices < 2) {
     throw new Error(
       `deviceDropout ${hp.deviceDropout} needs at least 2 devices: this model has one, and dropping it would leave nothing to train`,
@@ -169,7 +108,7 @@ export async function trainModel(
       `the data's views are ${data.viewShape.join('x')} but the model expects ${model.config.inputShape.join('x')}`,
     );
   }
-  const prepared = new PreparedData(data, model.config.numClasses);
+  let prepared = new PreparedData(data, model.config.numClasses);
   const keeper = keepBest ? new BestEpochKeeper(model, keepBest.validation) : null;
   const optimizer = new HostAdam(hp.learningRate, 0.9, 0.999, 1e-8);
   const keys = exitKeys(model);
@@ -189,67 +128,90 @@ export async function trainModel(
   }
   const n = prepared.numSamples;
   if (n < 2) throw new Error('training needs at least 2 samples (BatchNorm)');
-  for (let epoch = startEpoch; epoch < hp.epochs; epoch++) {
-    const order = shuffledIndices(n, deriveSeed(hp.seed, epoch));
-    // Its own stream per epoch, so a resumed run drops the same devices as an uninterrupted one.
-    const dropRandom = createRandom(deriveSeed(hp.seed, epoch, DROPOUT_STREAM));
-    const lossSum = new Array<number>(keys.length).fill(0);
-    const correct = new Array<number>(keys.length).fill(0);
-    const counted = new Array<number>(keys.length).fill(0);
-    let start = 0;
-    while (start < n) {
-      if (signal?.aborted) {
-        return {
-          epochsRun: epoch,
-          cancelled: true,
-          history,
-          elapsedMs: Date.now() - started,
-          keptEpoch: null,
-        };
+  const parallel =
+    threads > 1
+      ? await DataParallelSteps.start(
+          model,
+          prepared,
+          hp,
+          threads,
+          tf.getBackend() as EngineBackendName,
+        )
+      : null;
+  if (parallel) prepared = parallel.data;
+  try {
+    for (let epoch = startEpoch; epoch < hp.epochs; epoch++) {
+      const order = shuffledIndices(n, deriveSeed(hp.seed, epoch));
+      // Its own stream per epoch, so a resumed run drops the same devices as an uninterrupted one.
+      const dropRandom = createRandom(deriveSeed(hp.seed, epoch, DROPOUT_STREAM));
+      const lossSum = new Array<number>(keys.length).fill(0);
+      const correct = new Array<number>(keys.length).fill(0);
+      const counted = new Array<number>(keys.length).fill(0);
+      let start = 0;
+      while (start < n) {
+        if (signal?.aborted) {
+          return {
+            epochsRun: epoch,
+            cancelled: true,
+            history,
+            elapsedMs: Date.now() - started,
+            keptEpoch: null,
+          };
+        }
+        // a batch of one gives BatchNorm no statistics: fold a lone tail into the previous batch
+        const end = n - (start + hp.batchSize) < 2 ? n : start + hp.batchSize;
+        const dropped =
+          hp.deviceDropout > 0 && model.config.numDevices > 1 && dropRandom() < hp.deviceDropout
+            ? Math.floor(dropRandom() * model.config.numDevices)
+            : null;
+        const step = await trainStep(
+          model,
+          optimizer,
+          prepared,
+          parallel,
+          order.subarray(start, end),
+          hp,
+          dropped,
+        );
+        for (let k = 0; k < keys.length; k++) {
+          lossSum[k] += step.losses[k] * step.counted[k];
+          correct[k] += step.correct[k];
+          counted[k] += step.counted[k];
+        }
+        start = end;
+        await nextTick();
       }
-      // a batch of one gives BatchNorm no statistics: fold a lone tail into the previous batch
-      const end = n - (start + hp.batchSize) < 2 ? n : start + hp.batchSize;
-      const dropped =
-        hp.deviceDropout > 0 && model.config.numDevices > 1 && dropRandom() < hp.deviceDropout
-          ? Math.floor(dropRandom() * model.config.numDevices)
-          : null;
-      const step = trainStep(model, optimizer, prepared, order.subarray(start, end), hp, dropped);
-      for (let k = 0; k < keys.length; k++) {
-        lossSum[k] += step.losses[k] * step.counted[k];
-        correct[k] += step.correct[k];
-        counted[k] += step.counted[k];
+      const losses: Record<string, number> = {};
+      const accuracies: Record<string, number> = {};
+      let total = 0;
+      keys.forEach((key, k) => {
+        losses[key] = counted[k] ? lossSum[k] / counted[k] : 0;
+        accuracies[key] = counted[k] ? correct[k] / counted[k] : 0;
+        total += weights[k] * losses[key];
+      });
+      losses.total = total;
+      const elapsedMs = Date.now() - started;
+      const done = epoch + 1 - startEpoch;
+      const progress: EpochProgress = {
+        epoch: epoch + 1,
+        epochs: hp.epochs,
+        losses,
+        accuracies,
+        elapsedMs,
+        etaMs: Math.round((elapsedMs / done) * (hp.epochs - epoch - 1)),
+      };
+      history = [...history, progress];
+      keeper?.observe(epoch + 1);
+      if (onCheckpoint) {
+        await onCheckpoint(
+          encodeCheckpoint(model, optimizer, epoch + 1, hp, history, keeper?.state() ?? null),
+          epoch + 1,
+        );
       }
-      start = end;
-      await nextTick();
+      if (onEpoch) await onEpoch(progress);
     }
-    const losses: Record<string, number> = {};
-    const accuracies: Record<string, number> = {};
-    let total = 0;
-    keys.forEach((key, k) => {
-      losses[key] = counted[k] ? lossSum[k] / counted[k] : 0;
-      accuracies[key] = counted[k] ? correct[k] / counted[k] : 0;
-      total += weights[k] * losses[key];
-    });
-    losses.total = total;
-    const elapsedMs = Date.now() - started;
-    const done = epoch + 1 - startEpoch;
-    const progress: EpochProgress = {
-      epoch: epoch + 1,
-      epochs: hp.epochs,
-      losses,
-      accuracies,
-      elapsedMs,
-      etaMs: Math.round((elapsedMs / done) * (hp.epochs - epoch - 1)),
-    };
-    history = [...history, progress];
-    keeper?.observe(epoch + 1);
-    if (onCheckpoint) {
-      await onCheckpoint(
-        encodeCheckpoint(model, optimizer, epoch + 1, hp, history, keeper?.state() ?? null),
-        epoch + 1,
-      );
-    }
-    if (onEpoch) await onEpoch(progress);
+  } finally {
+    await parallel?.close();
   }
   return {
     epochsRun: hp.epochs - startEpoch,

@@ -56,6 +56,16 @@ export interface TrainOptions extends z.input<typeof trainingHyperparametersSche
   onCheckpoint?: (checkpoint: Uint8Array, epoch: number) => void | Promise<void>;
   resumeFrom?: Uint8Array;
   /**
+   * Threads a step runs on (1 to 64, default 1). With T > 1 each batch is split into T shards
+   * computed at once, this thread and T - 1 worker threads (each its own tfjs backend), and
+   * their gradients summed in a fixed order: a run is deterministic for a given seed and T, and
+   * resumes exactly from its checkpoints with the same T. BatchNorm normalizes each shard with
+   * its own statistics (as PyTorch's DDP), so results differ between thread counts. The
+   * default 1 keeps the results of every earlier run. Needs `npm run build` (threads start
+   * from the compiled shard-worker.js).
+   */
+  threads?: number;
+  /**
    * Held-out validation data: after every epoch the model is scored on it (local + cloud exit
    * accuracy) and the best epoch's weights are kept (in checkpoints too); training ends with
    * them in the model and `keptEpoch` in the summary. Never pass the test set.

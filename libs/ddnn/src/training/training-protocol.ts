@@ -59,6 +59,8 @@ export interface TrainingProtocolOptions {
   test?: MultiViewData | null;
   classNames: readonly string[];
   hyperparameters: z.input<typeof trainingHyperparametersSchema>;
+  /** Data-parallel threads per training step (trainModel's `threads`); default 1. */
+  threads?: number;
   /** Default DEFAULT_VALIDATION_FRACTION; 0 holds nothing out (T = 0, see MIN_VALIDATION_SAMPLES). */
   validationFraction?: number;
   /**
@@ -152,6 +154,7 @@ export async function runTrainingProtocol(
     try {
       const summary = await trainModel(model, split.fit, {
         ...hp,
+        threads: options.threads,
         signal: options.signal,
         resumeFrom: resumed?.phase === 'select' ? resumed.inner : undefined,
         onCheckpoint: options.onCheckpoint
@@ -193,6 +196,7 @@ export async function runTrainingProtocol(
     const fixedSelection = selection;
     const summary = await trainModel(model, train, {
       ...hp,
+      threads: options.threads,
       signal: options.signal,
       resumeFrom: resumed?.phase === 'refit' ? resumed.inner : undefined,
       onCheckpoint: options.onCheckpoint
