@@ -252,6 +252,7 @@ async function main(): Promise<void> {
   const api = await startProcess([join(__dirname, '../apps/api/src/main.js')], 'api listening', {
     DATABASE_URL: dbUrl,
     API_PORT: String(PORT),
+    GRPC_PORT: '0', // any free port: several APIs (and other tests) run at once
     ADMIN_TOKEN,
     SEED_BUILTIN_DATASETS: 'true',
     LOG_LEVEL: 'warn',

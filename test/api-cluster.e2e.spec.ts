@@ -44,6 +44,7 @@ describe('API as a cluster of processes', () => {
         REDIS_URL: redisUrl,
         QUEUE_PREFIX: prefix,
         API_PORT: String(port),
+        GRPC_PORT: '0', // any free port: several APIs (and other tests) run at once
         API_PROCESSES: '2',
         SEED_BUILTIN_DATASETS: 'false',
         LOG_LEVEL: 'warn',

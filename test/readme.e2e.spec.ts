@@ -108,6 +108,7 @@ describe('README.md, top to bottom', () => {
           DATABASE_URL: databaseUrl,
           REDIS_URL: redisUrl,
           API_PORT: String(apiPort),
+          GRPC_PORT: '0', // any free port: several APIs (and other tests) run at once
           QUEUE_PREFIX: queuePrefix,
           LOG_LEVEL: 'warn',
         },

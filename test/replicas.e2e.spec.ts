@@ -62,7 +62,7 @@ describe('replicas starting together', () => {
       expect(statuses.slice(0, LIMIT)).toEqual(new Array(LIMIT).fill(404));
       expect(statuses[LIMIT]).toBe(429);
       expect(limited.status).toBe(429);
-      expect(limited.json.error.code).toBe('RATE_LIMITED');
+      expect(limited.json.code).toBe('RATE_LIMITED');
       const retryAfter = Number(limited.headers.get('retry-after'));
       expect(retryAfter).toBeGreaterThanOrEqual(1);
       expect(retryAfter).toBeLessThanOrEqual(60);

@@ -72,6 +72,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     QUEUE_PREFIX: 'soak',
     ADMIN_TOKEN,
     API_PORT: String(port),
+    GRPC_PORT: '0', // any free port: several APIs (and other tests) run at once
     LOG_LEVEL: 'error',
     SEED_BUILTIN_DATASETS: 'false',
     ENGINE_BACKEND: 'wasm',

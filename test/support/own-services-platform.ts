@@ -62,6 +62,7 @@ export class OwnServicesPlatform {
     const api = await PlatformProcess.start('api', {
       ...this.env,
       API_PORT: String(port),
+      GRPC_PORT: '0', // any free port: several APIs (and other tests) run at once
       ...env,
     });
     this.processes.push(api);

@@ -55,7 +55,7 @@ export const RESOURCE_SCHEMAS: Record<string, Schema> = {
     required: ['id', 'status'],
     properties: {
       id: { type: 'string', format: 'uuid' },
-      status: { type: 'string', enum: ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] },
+      status: { type: 'string', enum: ['QUEUED', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED'] },
       modelId: { type: 'string', format: 'uuid' },
       datasetId: { type: 'string', format: 'uuid' },
       params: { type: 'object' },
@@ -208,8 +208,20 @@ export const SUCCESS_RESPONSES: Record<string, { status: string; content: Schema
     status: '201',
     content: json({
       type: 'object',
-      required: ['client', 'credential'],
-      properties: { client: ref('EdgeClient'), credential: { type: 'string' } },
+      required: ['client', 'credential', 'groupSecret'],
+      properties: {
+        client: ref('EdgeClient'),
+        credential: { type: 'string' },
+        groupSecret: { type: 'string', description: "the device group's HELLO secret" },
+      },
+    }),
+  },
+  'GET /edge/group-secret': {
+    status: '200',
+    content: json({
+      type: 'object',
+      required: ['modelName', 'groupSecret'],
+      properties: { modelName: { type: 'string' }, groupSecret: { type: 'string' } },
     }),
   },
   'GET /edge/public-key': {
