@@ -1,29 +1,10 @@
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildProgram } from './program';
 import { ensureBuiltFor } from '../../../test/support/ensure-built';
+import { runCli } from '../../../test/support/run-cli';
 
-async function run(args: string[]): Promise<string> {
-  const out: string[] = [];
-  const spy = jest
-    .spyOn(process.stdout, 'write')
-    .mockImplementation((chunk: string | Uint8Array) => {
-      out.push(String(chunk));
-      return true;
-    });
-  try {
-    const program = buildProgram((root) =>
-      root
-        .exitOverride()
-        .configureOutput({ writeOut: (s) => out.push(s), writeErr: (s) => out.push(s) }),
-    );
-    await program.parseAsync(['node', 'ddnn', ...args]);
-  } finally {
-    spy.mockRestore();
-  }
-  return out.join('');
-}
+const run = runCli;
 
 // threads > 1 start dist/libs/ddnn/src/training/shard-worker.js: compile it when stale
 beforeAll(() => {

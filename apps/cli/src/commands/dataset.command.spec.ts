@@ -9,26 +9,9 @@ import {
   importMvmcNpz,
 } from '@ddnn/datasets';
 import { makeMvmcArrays, mvmcNpz } from '../../../../libs/datasets/src/testing/npz-writer';
-import { buildProgram } from '../program';
+import { runCli } from '../../../../test/support/run-cli';
 
-async function run(args: string[]): Promise<string> {
-  const out: string[] = [];
-  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    out.push(String(chunk));
-    return true;
-  });
-  try {
-    const program = buildProgram((root) =>
-      root
-        .exitOverride()
-        .configureOutput({ writeOut: (s) => out.push(s), writeErr: (s) => out.push(s) }),
-    );
-    await program.parseAsync(['node', 'ddnn', ...args]);
-  } finally {
-    spy.mockRestore();
-  }
-  return out.join('');
-}
+const run = runCli;
 
 describe('ddnn dataset export / convert', () => {
   let dir: string;

@@ -4,28 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createModel, cutPartitions, initEngineBackend, PAPER_MVMC_CONFIG } from '@ddnn/engine';
 import { sha256Hex } from '@ddnn/partition-format';
-import { buildProgram } from '../program';
+import { runCli } from '../../../../test/support/run-cli';
 
-async function run(args: string[]): Promise<string> {
-  const out: string[] = [];
-  const spy = jest
-    .spyOn(process.stdout, 'write')
-    .mockImplementation((chunk: string | Uint8Array) => {
-      out.push(String(chunk));
-      return true;
-    });
-  try {
-    const program = buildProgram((root) =>
-      root
-        .exitOverride()
-        .configureOutput({ writeOut: (s) => out.push(s), writeErr: (s) => out.push(s) }),
-    );
-    await program.parseAsync(['node', 'ddnn', ...args]);
-  } finally {
-    spy.mockRestore();
-  }
-  return out.join('');
-}
+const run = runCli;
 
 describe('ddnn export --target c and inspect of a device partition', () => {
   let dir: string;
