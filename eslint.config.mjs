@@ -65,4 +65,35 @@ export default tseslint.config(
     ignores: ['libs/ddnn/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: ['**/apps/**'] }] },
   },
+  {
+    // Code that runs without tfjs (a device, a browser, a dataset tool) takes the model's rules
+    // from @ddnn/model-spec, never from the engine. Their specs may compare against the engine.
+    files: [
+      'libs/model-spec/**/*.ts',
+      'libs/partition-format/**/*.ts',
+      'libs/device-runtime/**/*.ts',
+      'libs/datasets/**/*.ts',
+      'apps/edge-client/**/*.ts',
+      'apps/dashboard/**/*.{ts,tsx}',
+    ],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@tensorflow/*', '@ddnn/engine', '**/ddnn/src/**', '**/libs/ddnn/**'],
+              message:
+                'tfjs-free code: take the config, geometry, entropy and exit rules from @ddnn/model-spec, not the engine',
+            },
+            {
+              group: ['**/apps/**'],
+              message: 'a lib never imports an app, nor an app another app',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -17,8 +17,8 @@ import {
   type PartitionArtifact,
 } from '../libs/partition-format/src';
 import { initEngineBackend } from '../libs/ddnn/src/backend/engine-backend';
-import { PAPER_MVMC_CONFIG } from '../libs/ddnn/src/config/presets';
-import type { MultiViewData } from '../libs/ddnn/src/data/multi-view-data';
+import { PAPER_MVMC_CONFIG } from '../libs/model-spec/src/config/presets';
+import type { MultiViewData } from '../libs/model-spec/src/data/multi-view-data';
 import { PreparedData } from '../libs/ddnn/src/data/prepared-data';
 import { binaryActivation } from '../libs/ddnn/src/model/binarize';
 import { DdnnModel } from '../libs/ddnn/src/model/ddnn-model';

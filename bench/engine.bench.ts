@@ -20,7 +20,7 @@ import {
   type EngineBackendName,
 } from '../libs/ddnn/src/backend/engine-backend';
 import { setSimdKernelsEnabled, simdKernelsFile } from '../libs/ddnn/src/backend/simd-kernels';
-import { PAPER_MVMC_CONFIG } from '../libs/ddnn/src/config/presets';
+import { PAPER_MVMC_CONFIG } from '../libs/model-spec/src/config/presets';
 import { DdnnModel } from '../libs/ddnn/src/model/ddnn-model';
 import { createRandom } from '../libs/ddnn/src/random/seeded-random';
 import { trainModel } from '../libs/ddnn/src/training/train-model';

@@ -1,5 +1,5 @@
-import { PAPER_MVMC_CONFIG } from '../libs/ddnn/src/config/presets';
-import type { MultiViewData } from '../libs/ddnn/src/data/multi-view-data';
+import { PAPER_MVMC_CONFIG } from '../libs/model-spec/src/config/presets';
+import type { MultiViewData } from '../libs/model-spec/src/data/multi-view-data';
 import { createRandom } from '../libs/ddnn/src/random/seeded-random';
 
 /** Random data of the paper's shapes: 6 views of 32x32x3, 3 classes, about 1 view in 7 absent. */

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PreparedData, type DdnnConfig } from '../../libs/ddnn/src/index';
 import { encodeBundle, type BundleEntry } from '../../libs/ddnn/src/model/tensor-bundle';
-import type { MultiViewData } from '../../libs/ddnn/src/data/multi-view-data';
+import type { MultiViewData } from '../../libs/model-spec/src/data/multi-view-data';
 
 /** Debian's python3 (python3-torch); a pyenv python3 earlier on PATH has no torch. */
 const PYTHON = '/usr/bin/python3';

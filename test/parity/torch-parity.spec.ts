@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initEngineBackend } from '../../libs/ddnn/src/backend/engine-backend';
-import type { DdnnConfigInput } from '../../libs/ddnn/src/config/ddnn-config';
+import type { DdnnConfigInput } from '../../libs/model-spec/src/config/ddnn-config';
 import { PreparedData, rangeIndices } from '../../libs/ddnn/src/data/prepared-data';
 import { DdnnModel } from '../../libs/ddnn/src/model/ddnn-model';
 import { modelEntries } from '../../libs/ddnn/src/model/model-serialization';

@@ -12,6 +12,7 @@ export function ensureEdgeClientBuilt(): void {
       'apps/edge-client/src',
       'libs/device-runtime/src',
       'libs/partition-format/src',
+      'libs/model-spec/src',
       'libs/datasets/src',
     ],
     'dist/apps/edge-client/src/main.js',

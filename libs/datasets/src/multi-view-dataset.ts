@@ -1,4 +1,4 @@
-import { ABSENT_VIEW_LABEL, MultiViewData, viewSize } from '../../ddnn/src/data/multi-view-data';
+import { ABSENT_VIEW_LABEL, type MultiViewData, viewSize } from '@ddnn/model-spec';
 
 export { ABSENT_VIEW_LABEL, viewSize };
 export type { MultiViewData };

@@ -1,23 +1,18 @@
 export * from './backend/engine-backend';
-export * from './config/ddnn-config';
-export * from './config/presets';
-export * from './config/config-defaults';
-export * from './data/multi-view-data';
+// The tfjs-free model spec (config, geometry, communication, entropy and exits, report types) is
+// part of the engine's public surface: code that has tfjs anyway imports it all from here.
+export * from '@ddnn/model-spec';
 export { PreparedData } from './data/prepared-data';
 export { DdnnModel } from './model/ddnn-model';
 export type { ExitName, ForwardOutput } from './model/ddnn-model';
-export { deviceFeatureShape, cloudFeatureShape, edgeFeatureShape } from './model/model-parameters';
 export { serializeModel, deserializeModel } from './model/model-serialization';
 export * from './training/training-options';
 export { trainModel } from './training/train-model';
 export { MAX_TRAINING_THREADS } from './training/data-parallel-steps';
 export * from './training/best-epoch-keeper';
-export * from './inference/entropy';
-export * from './inference/exit-decision';
 export * from './inference/exit-probabilities';
 export * from './inference/infer-hierarchy';
 export * from './inference/cloud-from-features';
-export * from './evaluation/communication';
 export * from './evaluation/threshold-analysis';
 export * from './evaluation/evaluate-model';
 export * from './evaluation/validation-threshold';

@@ -1,4 +1,9 @@
-import { z } from 'zod';
+import {
+  type DdnnConfig,
+  ddnnConfigSchema,
+  deviceFeatureShape,
+  pooledSize,
+} from '@ddnn/model-spec';
 import type { PartitionArtifact } from '@ddnn/partition-format';
 import {
   batchNormLayout,
@@ -8,24 +13,6 @@ import {
   requireTier,
   tensor,
 } from './device-layout';
-
-const stack = z.object({
-  blocks: z.number().int().min(1),
-  filters: z.number().int().min(1),
-  poolStride: z.number().int().min(1),
-  binary: z.boolean(),
-});
-
-/** The parts of the manifest's modelConfig the cloud tier needs (the engine validated the rest). */
-const cloudConfigSchema = z.object({
-  numDevices: z.number().int().min(1),
-  numClasses: z.number().int().min(2),
-  inputShape: z.tuple([z.number().int().min(1), z.number().int().min(1), z.number().int().min(1)]),
-  device: stack,
-  edge: z.unknown().nullable().optional(),
-  cloudAggregator: z.enum(['MP', 'AP', 'CC']),
-  cloud: stack,
-});
 
 export interface CloudLayout {
   numDevices: number;
@@ -37,22 +24,21 @@ export interface CloudLayout {
   exit: ExitLayout;
 }
 
-function pooledSize(size: number, stride: number): number {
-  return Math.floor((size + 2 - 3) / stride) + 1;
-}
-
 /**
  * Why a model's cloud tier cannot run bit-packed (null when it can): both the devices and the
  * cloud must be binary, there must be no edge tier, and the cloud aggregator must be MP or CC
  * (AP averages ±1 into fractions, which are not bits).
  */
 export function cloudUnsupportedReason(modelConfig: unknown): string | null {
-  const parsed = cloudConfigSchema.safeParse(modelConfig);
+  const parsed = ddnnConfigSchema.safeParse(modelConfig);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return `modelConfig.${issue.path.join('.')}: ${issue.message}`;
   }
-  const config = parsed.data;
+  return binaryCloudUnsupportedReason(parsed.data);
+}
+
+function binaryCloudUnsupportedReason(config: DdnnConfig): string | null {
   if (!config.device.binary) return 'the devices are not binary: their features are floats';
   if (!config.cloud.binary) return 'the cloud tier is not binary';
   if (config.edge) return 'an edge tier feeds the cloud';
@@ -65,21 +51,17 @@ export function cloudUnsupportedReason(modelConfig: unknown): string | null {
 export function readCloudLayout(artifact: PartitionArtifact): CloudLayout {
   requireTier(artifact, 'cloud', 'CloudRuntime');
   const { manifest } = artifact;
-  const reason = cloudUnsupportedReason(manifest.modelConfig);
+  const config = manifest.modelConfig;
+  const reason = binaryCloudUnsupportedReason(config);
   if (reason) throw invalid(`this cloud tier cannot run bit-packed: ${reason}`);
-  const config = cloudConfigSchema.parse(manifest.modelConfig);
   const scheme = config.cloudAggregator as 'MP' | 'CC';
   if (manifest.scheme.cloud !== scheme) {
     throw invalid('manifest.scheme.cloud disagrees with modelConfig.cloudAggregator');
   }
-  let [h, w] = config.inputShape;
-  for (let b = 0; b < config.device.blocks; b++) {
-    [h, w] = [pooledSize(h, config.device.poolStride), pooledSize(w, config.device.poolStride)];
-  }
-  const fc = config.device.filters;
+  const sent = deviceFeatureShape(config);
+  const featureShape: [number, number, number] = [sent.height, sent.width, sent.channels];
   const V = config.numDevices;
-  let c = scheme === 'CC' ? V * fc : fc;
-  const deviceFeatureShape: [number, number, number] = [h, w, fc];
+  let [h, w, c] = [sent.height, sent.width, scheme === 'CC' ? V * sent.channels : sent.channels];
   const { filters, poolStride } = config.cloud;
   const blocks: ConvBlockLayout[] = [];
   for (let b = 0; b < config.cloud.blocks; b++) {
@@ -114,5 +96,12 @@ export function readCloudLayout(artifact: PartitionArtifact): CloudLayout {
       `a cloud partition of ${config.cloud.blocks} blocks has ${expectedTensors} tensors, this one ${manifest.tensors.length}`,
     );
   }
-  return { numDevices: V, numClasses: classes, scheme, deviceFeatureShape, blocks, exit };
+  return {
+    numDevices: V,
+    numClasses: classes,
+    scheme,
+    deviceFeatureShape: featureShape,
+    blocks,
+    exit,
+  };
 }

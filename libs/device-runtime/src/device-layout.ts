@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { pooledSize } from '@ddnn/model-spec';
 import {
   PartitionArtifact,
   PartitionTier,
@@ -7,18 +7,6 @@ import {
 } from '@ddnn/partition-format';
 import { DeviceRuntimeError, DeviceRuntimeErrorCode } from './device-runtime-error';
 import { batchNormChannel, BatchNormChannel } from './float32-math';
-
-/** The parts of the manifest's modelConfig a device needs (the engine validated the rest). */
-const deviceConfigSchema = z.object({
-  numClasses: z.number().int().min(2),
-  inputShape: z.tuple([z.number().int().min(1), z.number().int().min(1), z.number().int().min(1)]),
-  device: z.object({
-    blocks: z.number().int().min(1),
-    filters: z.number().int().min(1),
-    poolStride: z.number().int().min(1),
-    binary: z.boolean(),
-  }),
-});
 
 /** A ConvP block: conv 3x3 'same' -> max-pool 3x3 pad 1 stride s -> BatchNorm -> sign/ReLU. */
 export interface ConvBlockLayout {
@@ -116,20 +104,11 @@ export function batchNormLayout(
   );
 }
 
-function pooledSize(size: number, stride: number): number {
-  return Math.floor((size + 2 - 3) / stride) + 1;
-}
-
 /** Validates a device partition and reads every tensor it needs into a layer description. */
 export function readDeviceLayout(artifact: PartitionArtifact): DeviceLayout {
   requireTier(artifact, 'device', 'DeviceRuntime');
   const { manifest } = artifact;
-  const parsed = deviceConfigSchema.safeParse(manifest.modelConfig);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw invalid(`modelConfig.${issue.path.join('.')}: ${issue.message}`);
-  }
-  const config = parsed.data;
+  const config = manifest.modelConfig;
   const d = manifest.deviceIndex;
   if (d === null) throw invalid('a device partition needs a deviceIndex');
   if (manifest.binary !== config.device.binary) {

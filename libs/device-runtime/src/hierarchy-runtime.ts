@@ -2,7 +2,7 @@ import { decodePartition, type PartitionArtifact } from '@ddnn/partition-format'
 import { CloudRuntime } from './cloud-runtime';
 import { DeviceRuntime } from './device-runtime';
 import { DeviceRuntimeError, DeviceRuntimeErrorCode } from './device-runtime-error';
-import { decideExit } from './exit-decision';
+import { decideTierExit } from '@ddnn/model-spec';
 import { LocalAggregatorRuntime } from './local-aggregator-runtime';
 
 export interface HierarchyAnswer {
@@ -110,7 +110,7 @@ export class HierarchyRuntime {
       const scores = this.cloud.runBatch(sent, n);
       const C = this.numClasses;
       upward.forEach((i, k) => {
-        const decision = decideExit(scores.subarray(k * C, (k + 1) * C), Infinity);
+        const decision = decideTierExit(scores.subarray(k * C, (k + 1) * C), Infinity);
         answers[i] = {
           exitTier: 'cloud',
           predictedClass: decision.predictedClass,

@@ -1,7 +1,14 @@
 export * from './device-runtime';
 export * from './device-runtime-error';
 export * from './local-aggregator-runtime';
-export * from './exit-decision';
+// The one-tier exit decision lives in @ddnn/model-spec; `decideExit` is its old name here, kept
+// so apps/api/src/inference compiles unchanged (@deprecated: import decideTierExit instead).
+export {
+  decideTierExit,
+  decideTierExit as decideExit,
+  type TierExitDecision,
+  type TierExitDecision as ExitDecision,
+} from '@ddnn/model-spec';
 export * from './c-export/c-export';
 export * from './c-export/c-export-error';
 export * from './c-export/mcu-footprint';

@@ -1,15 +1,8 @@
-import { z } from 'zod';
+import { decideTierExit, type TierExitDecision } from '@ddnn/model-spec';
 import { decodePartition, PartitionArtifact, PartitionManifest } from '@ddnn/partition-format';
 import { batchNormLayout, invalid, requireTier, tensor } from './device-layout';
 import { DeviceRuntimeError, DeviceRuntimeErrorCode } from './device-runtime-error';
-import { decideExit, ExitDecision } from './exit-decision';
 import { BatchNormChannel, batchNormF32, fround } from './float32-math';
-
-const localConfigSchema = z.object({
-  numDevices: z.number().int().min(1),
-  numClasses: z.number().int().min(2),
-  device: z.object({ binary: z.boolean() }),
-});
 
 interface ConcatExit {
   /** [devices * classes, classes] row-major; ±1 when the devices are binary. */
@@ -36,12 +29,7 @@ export class LocalAggregatorRuntime {
   private constructor(artifact: PartitionArtifact) {
     requireTier(artifact, 'local', 'LocalAggregatorRuntime');
     const { manifest } = artifact;
-    const parsed = localConfigSchema.safeParse(manifest.modelConfig);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw invalid(`modelConfig.${issue.path.join('.')}: ${issue.message}`);
-    }
-    const { numDevices: V, numClasses: C } = parsed.data;
+    const { numDevices: V, numClasses: C } = manifest.modelConfig;
     this.manifest = manifest;
     this.scheme = manifest.scheme.local;
     this.numDevices = V;
@@ -49,7 +37,7 @@ export class LocalAggregatorRuntime {
     this.threshold = manifest.thresholds.local;
     if (this.scheme === 'CC') {
       const prefix = 'local/exit/fc';
-      const encoding = parsed.data.device.binary ? 'sign-bits' : 'float32';
+      const encoding = manifest.modelConfig.device.binary ? 'sign-bits' : 'float32';
       this.concatExit = {
         kernel: tensor(artifact, `${prefix}/kernel`, [V * C, C], encoding),
         bias: tensor(artifact, `${prefix}/bias`, [C], 'float32'),
@@ -120,8 +108,8 @@ export class LocalAggregatorRuntime {
   }
 
   /** Whether the aggregated scores are confident enough to answer locally. */
-  decide(aggregatedScores: ArrayLike<number>): ExitDecision {
-    return decideExit(aggregatedScores, this.threshold);
+  decide(aggregatedScores: ArrayLike<number>): TierExitDecision {
+    return decideTierExit(aggregatedScores, this.threshold);
   }
 
   private inputError(message: string): DeviceRuntimeError {

@@ -68,13 +68,18 @@ describe('loading partitions', () => {
       weights: device.weights,
     });
     expect(() => DeviceRuntime.load(renamed)).toThrow(/exit\/fc\/kernel has shape \[3,32\]/);
+    // the manifest's modelConfig is a whole DDNN config: one without its device stack is not a
+    // partition at all
+    const { device: _dropped, ...withoutDevice } = device.manifest.modelConfig;
     const unsupported = encodePartition({
-      manifest: { ...device.manifest, modelConfig: { ...device.manifest.modelConfig, device: {} } },
+      manifest: {
+        ...device.manifest,
+        modelConfig: withoutDevice as typeof device.manifest.modelConfig,
+      },
       weights: device.weights,
     });
-    expect(codeOf(() => DeviceRuntime.load(unsupported))).toBe(
-      DeviceRuntimeErrorCode.InvalidPartition,
-    );
+    expect(() => DeviceRuntime.load(unsupported)).toThrow(PartitionFormatError);
+    expect(() => DeviceRuntime.load(unsupported)).toThrow(/modelConfig\.device/);
   });
 
   it('refuses views of the wrong size or with non-finite values', () => {

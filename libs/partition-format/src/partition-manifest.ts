@@ -1,3 +1,4 @@
+import { ddnnConfigSchema } from '@ddnn/model-spec';
 import { z } from 'zod';
 
 export const PARTITION_FORMAT_VERSION = 1;
@@ -27,8 +28,11 @@ export const partitionManifestSchema = z.object({
   tier: z.enum(PARTITION_TIERS),
   /** Which end device (camera/sensor) this partition runs on; null for the other tiers. */
   deviceIndex: z.number().int().min(0).nullable(),
-  /** The whole model's config (scheme, binary flags, shapes) so a partition loads on its own. */
-  modelConfig: z.record(z.string(), z.unknown()),
+  /**
+   * The whole model's config (scheme, binary flags, shapes) so a partition loads on its own;
+   * validated as the engine validates a config, so every runtime can read it as a DdnnConfig.
+   */
+  modelConfig: ddnnConfigSchema,
   scheme: z.object({
     local: z.enum(['MP', 'AP', 'CC']),
     edge: z.enum(['MP', 'AP', 'CC']).nullable(),

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PAPER_MVMC_CONFIG } from '@ddnn/model-spec';
 import { encodePartition } from '@ddnn/partition-format';
 import { PlatformApi } from '../platform/platform-api';
 import { PartitionRefusedError } from '../platform/platform-errors';
@@ -21,7 +22,7 @@ function partitionFile(deviceIndex: number, seed: number): Uint8Array {
       formatVersion: 1,
       tier: 'device',
       deviceIndex,
-      modelConfig: {},
+      modelConfig: PAPER_MVMC_CONFIG,
       scheme: { local: 'MP', edge: null, cloud: 'CC' },
       binary: true,
       classNames: ['x', 'y', 'z'],

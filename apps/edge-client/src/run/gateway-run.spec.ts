@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PAPER_MVMC_CONFIG } from '@ddnn/model-spec';
 import type { PartitionArtifact } from '@ddnn/partition-format';
 import { CloudTierClient } from '../gateway/cloud-tier-client';
 import { GroupGateway } from '../gateway/group-gateway';
@@ -20,12 +21,7 @@ const LOCAL_MP: PartitionArtifact = {
     formatVersion: 1,
     tier: 'local',
     deviceIndex: null,
-    modelConfig: {
-      numDevices: 6,
-      numClasses: 3,
-      inputShape: [32, 32, 3],
-      device: { blocks: 1, filters: 4, poolStride: 2, binary: true },
-    },
+    modelConfig: PAPER_MVMC_CONFIG,
     scheme: { local: 'MP', edge: null, cloud: 'CC' },
     binary: true,
     classNames: ['car', 'bus', 'person'],

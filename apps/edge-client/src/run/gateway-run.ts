@@ -1,6 +1,6 @@
 import { LocalAggregatorRuntime } from '@ddnn/device-runtime';
+import { deviceFeatureBytes } from '@ddnn/model-spec';
 import { CloudTierClient } from '../gateway/cloud-tier-client';
-import { deviceFeatureBytes } from '../gateway/device-feature-bytes';
 import { GatewayPartition, GroupGateway, SampleResult } from '../gateway/group-gateway';
 import { summarizeRun } from '../gateway/run-summary';
 import { loadSamples, SampleSourceOptions } from '../input/sample-source';

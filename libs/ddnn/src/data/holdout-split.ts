@@ -1,5 +1,5 @@
 import { createRandom, shuffledIndices } from '../random/seeded-random';
-import { MultiViewData, viewSize } from './multi-view-data';
+import { MultiViewData, viewSize } from '@ddnn/model-spec';
 
 /**
  * Seeded, stratified indices of a held-out share: within each class round(count * fraction)

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ABSENT_VIEW_LABEL, MultiViewData, viewSize } from './multi-view-data';
+import { ABSENT_VIEW_LABEL, MultiViewData, viewSize } from '@ddnn/model-spec';
 
 /** The arrays of a PreparedData, as sent to a training thread (see `shared()`). */
 export interface PreparedDataParts {

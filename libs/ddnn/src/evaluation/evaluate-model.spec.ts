@@ -1,13 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initEngineBackend } from '../backend/engine-backend';
-import { PAPER_MVMC_CONFIG } from '../config/presets';
+import {
+  communicationBytesPerDevice,
+  deviceFeatureBytes,
+  normalizedEntropy,
+  PAPER_MVMC_CONFIG,
+} from '@ddnn/model-spec';
 import { DdnnModel } from '../model/ddnn-model';
 import { inferHierarchy } from '../inference/infer-hierarchy';
 import { predictExits } from '../inference/exit-probabilities';
-import { normalizedEntropy } from '../inference/entropy';
 import { TOY_CONFIG, toyData } from '../testing/toy-data';
 import { trainModel } from '../training/train-model';
-import { communicationBytesPerDevice, deviceFeatureBytes } from './communication';
 import { evaluateModel } from './evaluate-model';
 import {
   calibrateForAccuracy,

@@ -1,9 +1,14 @@
-import type { MultiViewData } from '../data/multi-view-data';
+import {
+  argMaxRow,
+  deviceFeatureBytes,
+  type EvaluationReport,
+  type FaultToleranceRow,
+  type MultiViewData,
+  type OperatingPoint,
+  rawViewBytes,
+} from '@ddnn/model-spec';
 import type { DdnnModel } from '../model/ddnn-model';
 import { predictExits, prepare } from '../inference/exit-probabilities';
-import { argMaxRow } from '../training/exit-losses';
-import { deviceFeatureBytes, rawViewBytes } from './communication';
-import type { ThresholdEvidence } from './safe-threshold';
 import {
   bestAccuracyThreshold,
   calibrateForAccuracy,
@@ -11,41 +16,8 @@ import {
   DEFAULT_SWEEP,
   exitOutcomes,
   operatingPoint,
-  OperatingPoint,
   thresholdSweep,
 } from './threshold-analysis';
-
-export interface FaultToleranceRow {
-  missingDevice: number;
-  local: number;
-  edge: number | null;
-  cloud: number;
-  /** Overall accuracy at the report's operating threshold. */
-  overall: number;
-  localExitRate: number;
-}
-
-export interface EvaluationReport {
-  numSamples: number;
-  /** Accuracy of each exit against the global label. */
-  exitAccuracy: { local: number; edge: number | null; cloud: number };
-  /** Accuracy of each device's own exit against its view label, over present views only. */
-  deviceAccuracy: number[];
-  sweep: OperatingPoint[];
-  /**
-   * The threshold the version ships with, and how it was chosen; `expected`: what the data T
-   * was chosen on says about it (local-exit rate with its interval), when it was chosen so.
-   */
-  operatingPoint: OperatingPoint & { chosenBy: string; expected?: ThresholdEvidence };
-  faultTolerance: FaultToleranceRow[];
-  communication: {
-    featureBytesPerDevice: number;
-    scoreBytesPerDevice: number;
-    rawViewBytes: number;
-    /** Raw view bytes over the per-device bytes at the operating point. */
-    reductionVsRaw: number;
-  };
-}
 
 export interface EvaluateOptions {
   sweep?: number[];

@@ -1,5 +1,4 @@
-import type { DdnnConfig } from '../config/ddnn-config';
-import { parseDdnnConfig } from '../config/ddnn-config';
+import { type DdnnConfig, parseDdnnConfig } from '@ddnn/model-spec';
 import { TOY_CONFIG } from '../testing/toy-data';
 import { safeThreshold, wilsonInterval } from './safe-threshold';
 import type { ExitOutcomes } from './threshold-analysis';

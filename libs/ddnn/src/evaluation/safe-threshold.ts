@@ -1,10 +1,5 @@
-import type { DdnnConfig } from '../config/ddnn-config';
-import {
-  candidateThresholds,
-  type ExitOutcomes,
-  operatingPoint,
-  type OperatingPoint,
-} from './threshold-analysis';
+import type { DdnnConfig, OperatingPoint, ThresholdEvidence } from '@ddnn/model-spec';
+import { candidateThresholds, type ExitOutcomes, operatingPoint } from './threshold-analysis';
 
 /** One-sided 95 % normal quantile (the lower confidence bound on the accuracy change). */
 export const LOWER_BOUND_Z = 1.645;
@@ -15,16 +10,6 @@ const INTERVAL_Z = 1.96;
  * cost at the 95 % lower bound: half a point.
  */
 export const DEFAULT_MAX_ACCURACY_LOSS = 0.005;
-
-/** What the validation data says about a threshold, recorded with the version. */
-export interface ThresholdEvidence {
-  /** Validation samples the numbers come from (0: none, T fell back to the cloud). */
-  samples: number;
-  /** Share of samples answered locally at T: estimate and 95 % Wilson interval. */
-  localExitRate: { estimate: number; low: number; high: number };
-  /** Overall accuracy at T minus the cloud exit's: estimate and one-sided 95 % lower bound. */
-  accuracyVsCloud: { estimate: number; lowerBound: number };
-}
 
 /** 95 % Wilson score interval of a proportion k / n. */
 export function wilsonInterval(k: number, n: number): { low: number; high: number } {

@@ -1,18 +1,11 @@
-import type { DdnnConfig } from '../config/ddnn-config';
-import { argMaxRow } from '../training/exit-losses';
-import { entropies } from '../inference/entropy';
-import type { ExitProbabilities } from '../inference/exit-probabilities';
-import { communicationBytesPerDevice } from './communication';
-
-export interface OperatingPoint {
-  threshold: number;
-  /** Fraction of samples answered at the local exit. */
-  localExitRate: number;
-  /** Fraction answered at the edge exit (0 without an edge tier). */
-  edgeExitRate: number;
-  overallAccuracy: number;
-  commBytesPerDevice: number;
-}
+import {
+  argMaxRow,
+  communicationBytesPerDevice,
+  type DdnnConfig,
+  entropies,
+  type ExitProbabilities,
+  type OperatingPoint,
+} from '@ddnn/model-spec';
 
 /** Per-sample facts the threshold analysis needs, computed once from the exit probabilities. */
 export interface ExitOutcomes {

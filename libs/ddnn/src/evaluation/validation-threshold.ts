@@ -1,4 +1,4 @@
-import type { MultiViewData } from '../data/multi-view-data';
+import type { MultiViewData } from '@ddnn/model-spec';
 import type { PreparedData } from '../data/prepared-data';
 import { predictExits, prepare } from '../inference/exit-probabilities';
 import type { DdnnModel } from '../model/ddnn-model';

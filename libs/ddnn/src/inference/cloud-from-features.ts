@@ -1,9 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { unpackSigns } from '@ddnn/partition-format';
 import type { DdnnModel } from '../model/ddnn-model';
-import { deviceFeatureShape } from '../model/model-parameters';
-import { argMaxRow } from '../training/exit-losses';
-import { softmaxRows } from './entropy';
+import { argMaxRow, deviceFeatureShape, softmaxRows } from '@ddnn/model-spec';
 
 /**
  * Cloud class scores ([B, C]) from what devices send upward: bit-packed sign features

@@ -1,19 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { MultiViewData } from '../data/multi-view-data';
+import { type ExitProbabilities, type MultiViewData, softmaxRows } from '@ddnn/model-spec';
 import { PreparedData, rangeIndices } from '../data/prepared-data';
 import type { DdnnModel } from '../model/ddnn-model';
-import { softmaxRows } from './entropy';
-
-/** Softmax probabilities of every exit for every sample, [N * classes] each. */
-export interface ExitProbabilities {
-  numSamples: number;
-  numClasses: number;
-  /** Per device; null for a device treated as missing. */
-  devices: (Float32Array | null)[];
-  local: Float32Array;
-  edge: Float32Array | null;
-  cloud: Float32Array;
-}
 
 export interface PredictOptions {
   /** Devices treated as failed: they contribute nothing to any aggregation. */

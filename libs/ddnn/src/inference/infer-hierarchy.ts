@@ -1,7 +1,11 @@
-import type { MultiViewData } from '../data/multi-view-data';
+import {
+  decideExit,
+  deviceFeatureBytes,
+  ExitThresholds,
+  type MultiViewData,
+  SampleDecision,
+} from '@ddnn/model-spec';
 import type { DdnnModel } from '../model/ddnn-model';
-import { deviceFeatureBytes } from '../evaluation/communication';
-import { decideExit, ExitThresholds, SampleDecision } from './exit-decision';
 import { predictExits, PredictOptions } from './exit-probabilities';
 
 export interface HierarchyAnswer extends SampleDecision {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DdnnConfig, parseDdnnConfig } from '../config/ddnn-config';
+import { DdnnConfig, parseDdnnConfig } from '@ddnn/model-spec';
 import { createParameters, ModelParameters } from './model-parameters';
 import { aggregate, exitScores, ForwardMode, TierOutput, tierForward } from './tier-forward';
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initEngineBackend } from '../backend/engine-backend';
-import { PAPER_MVMC_CONFIG } from '../config/presets';
+import { PAPER_MVMC_CONFIG } from '@ddnn/model-spec';
 import { DdnnModel } from './ddnn-model';
 import { deserializeModel, serializeModel } from './model-serialization';
 

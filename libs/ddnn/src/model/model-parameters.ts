@@ -1,5 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DdnnConfig, ConvStackConfig, stackOutputSize } from '../config/ddnn-config';
+import {
+  aggregatedChannels,
+  cloudFeatureShape,
+  cloudInputShape,
+  type ConvStackConfig,
+  type DdnnConfig,
+  deviceFeatureShape,
+  edgeFeatureShape,
+  type FeatureShape,
+} from '@ddnn/model-spec';
 import { createRandom, fanInUniform } from '../random/seeded-random';
 
 export interface BatchNormParams {
@@ -32,56 +41,6 @@ export interface ModelParameters {
   localExit: ExitParams | null;
   edge: TierParams | null;
   cloud: TierParams;
-}
-
-/** Shape of a tier's output feature map: [height, width, channels]. */
-export interface FeatureShape {
-  height: number;
-  width: number;
-  channels: number;
-}
-
-export function deviceFeatureShape(config: DdnnConfig): FeatureShape {
-  const [h, w] = config.inputShape;
-  return {
-    height: stackOutputSize(h, config.device),
-    width: stackOutputSize(w, config.device),
-    channels: config.device.filters,
-  };
-}
-
-/** Channels the edge (or cloud without edge) sees after aggregating device feature maps. */
-export function aggregatedChannels(scheme: 'MP' | 'AP' | 'CC', channels: number, count: number) {
-  return scheme === 'CC' ? channels * count : channels;
-}
-
-export function edgeFeatureShape(config: DdnnConfig): FeatureShape | null {
-  if (!config.edge) return null;
-  const d = deviceFeatureShape(config);
-  return {
-    height: stackOutputSize(d.height, config.edge),
-    width: stackOutputSize(d.width, config.edge),
-    channels: config.edge.filters,
-  };
-}
-
-export function cloudInputShape(config: DdnnConfig): FeatureShape {
-  const edge = edgeFeatureShape(config);
-  if (edge) return edge;
-  const d = deviceFeatureShape(config);
-  return {
-    ...d,
-    channels: aggregatedChannels(config.cloudAggregator, d.channels, config.numDevices),
-  };
-}
-
-export function cloudFeatureShape(config: DdnnConfig): FeatureShape {
-  const input = cloudInputShape(config);
-  return {
-    height: stackOutputSize(input.height, config.cloud),
-    width: stackOutputSize(input.width, config.cloud),
-    channels: config.cloud.filters,
-  };
 }
 
 /** Builds named, deterministic initial parameters; `named` lists every variable by name. */

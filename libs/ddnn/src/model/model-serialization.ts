@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { DdnnConfig } from '../config/ddnn-config';
+import type { DdnnConfig } from '@ddnn/model-spec';
 import { DdnnModel } from './ddnn-model';
 import { BundleEntry, decodeBundle, encodeBundle } from './tensor-bundle';
 

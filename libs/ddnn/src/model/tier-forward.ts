@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { AggregationScheme, ConvStackConfig } from '../config/ddnn-config';
+import type { AggregationScheme, ConvStackConfig } from '@ddnn/model-spec';
 import { fusedBatchNormTraining, fusedKernelsAvailable } from '../backend/fused-ops';
 import { binarizeWeights, binaryActivation } from './binarize';
 import type { BatchNormParams, ConvBlockParams, ExitParams, TierParams } from './model-parameters';

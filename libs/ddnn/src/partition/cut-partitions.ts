@@ -7,7 +7,7 @@ import {
   sha256Hex,
 } from '@ddnn/partition-format';
 import type { DdnnModel } from '../model/ddnn-model';
-import type { ExitThresholds } from '../inference/exit-decision';
+import type { ExitThresholds } from '@ddnn/model-spec';
 import {
   isSignBitTensor,
   paramPrefix,
@@ -77,7 +77,7 @@ export function cutPartitions(model: DdnnModel, options: CutOptions): CutPartiti
         formatVersion: PARTITION_FORMAT_VERSION,
         tier: ref.tier,
         deviceIndex: ref.deviceIndex,
-        modelConfig: config as unknown as Record<string, unknown>,
+        modelConfig: config,
         scheme: {
           local: config.localAggregator,
           edge: config.edge?.aggregator ?? null,

@@ -1,6 +1,10 @@
-import type { DdnnConfig } from '../config/ddnn-config';
+import {
+  cloudInputShape,
+  type DdnnConfig,
+  deviceFeatureShape,
+  edgeFeatureShape,
+} from '@ddnn/model-spec';
 import type { PartitionIoSpec, PartitionTier } from '@ddnn/partition-format';
-import { cloudInputShape, deviceFeatureShape, edgeFeatureShape } from '../model/model-parameters';
 
 export interface TierRef {
   tier: PartitionTier;

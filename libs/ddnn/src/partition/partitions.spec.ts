@@ -1,10 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { decodePartition, encodePartition, PartitionFormatError } from '@ddnn/partition-format';
 import { initEngineBackend } from '../backend/engine-backend';
-import { PAPER_MVMC_CONFIG } from '../config/presets';
+import { deviceFeatureShape, PAPER_MVMC_CONFIG } from '@ddnn/model-spec';
 import { predictExits } from '../inference/exit-probabilities';
 import { DdnnModel } from '../model/ddnn-model';
-import { deviceFeatureShape } from '../model/model-parameters';
 import { PreparedData } from '../data/prepared-data';
 import { TOY_CONFIG, toyData } from '../testing/toy-data';
 import { trainModel } from '../training/train-model';

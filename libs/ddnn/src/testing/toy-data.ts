@@ -1,5 +1,4 @@
-import type { DdnnConfigInput } from '../config/ddnn-config';
-import type { MultiViewData } from '../data/multi-view-data';
+import type { DdnnConfigInput, MultiViewData } from '@ddnn/model-spec';
 import { createRandom } from '../random/seeded-random';
 
 /** A tiny model for fast tests: 3 devices of 8x8x1 views, 3 classes. */

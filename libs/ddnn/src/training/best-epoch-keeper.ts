@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { MultiViewData } from '../data/multi-view-data';
+import type { MultiViewData } from '@ddnn/model-spec';
 import type { PreparedData } from '../data/prepared-data';
 import { exitOutcomes } from '../evaluation/threshold-analysis';
 import { predictExits, prepare } from '../inference/exit-probabilities';

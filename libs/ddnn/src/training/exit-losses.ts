@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { argMaxRow } from '@ddnn/model-spec';
 
 /** One-hot rows; a label of -1 (absent view) gives an all-zero row, which the loss ignores. */
 export function oneHotMasked(
@@ -37,17 +38,4 @@ export function countCorrect(scores: Float32Array, labels: Int32Array, classes: 
     if (argMaxRow(scores, i, classes) === labels[i]) correct++;
   }
   return correct;
-}
-
-export function argMaxRow(scores: ArrayLike<number>, row: number, classes: number): number {
-  let best = 0;
-  let bestValue = -Infinity;
-  for (let c = 0; c < classes; c++) {
-    const v = scores[row * classes + c];
-    if (v > bestValue) {
-      bestValue = v;
-      best = c;
-    }
-  }
-  return best;
 }

@@ -1,6 +1,6 @@
 import '../backend/register-gradients';
 import * as tf from '@tensorflow/tfjs-core';
-import type { MultiViewData } from '../data/multi-view-data';
+import type { MultiViewData } from '@ddnn/model-spec';
 import { PreparedData } from '../data/prepared-data';
 import type { EngineBackendName } from '../backend/engine-backend';
 import type { DdnnModel } from '../model/ddnn-model';

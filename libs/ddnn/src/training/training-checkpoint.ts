@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { DdnnConfig } from '../config/ddnn-config';
+import type { DdnnConfig } from '@ddnn/model-spec';
 import type { DdnnModel } from '../model/ddnn-model';
 import { assignEntries, modelEntries } from '../model/model-serialization';
 import { decodeBundle, encodeBundle } from '../model/tensor-bundle';

@@ -1,12 +1,15 @@
-import { parseDdnnConfig } from '../config/ddnn-config';
+import {
+  type EvaluationReport,
+  type MultiViewData,
+  parseDdnnConfig,
+  type ThresholdEvidence,
+} from '@ddnn/model-spec';
 import { selectData, stratifiedHoldout } from '../data/holdout-split';
-import type { MultiViewData } from '../data/multi-view-data';
-import { evaluateModel, type EvaluationReport } from '../evaluation/evaluate-model';
+import { evaluateModel } from '../evaluation/evaluate-model';
 import {
   DEFAULT_MAX_ACCURACY_LOSS,
   safeThreshold,
   thresholdEvidence,
-  type ThresholdEvidence,
 } from '../evaluation/safe-threshold';
 import { calibrateForLocalExitRate, exitOutcomes } from '../evaluation/threshold-analysis';
 import { predictExits, prepare } from '../inference/exit-probabilities';

@@ -1,4 +1,4 @@
-import { argMaxRow } from '../training/exit-losses';
+import { argMaxRow } from './arg-max-row';
 import { normalizedEntropy } from './entropy';
 import type { ExitProbabilities } from './exit-probabilities';
 

@@ -66,17 +66,3 @@ export function parseDdnnConfig(input: unknown): DdnnConfig {
   }
   return result.data;
 }
-
-function pooledSize(size: number, stride: number): number {
-  // max-pool 3x3 with padding 1
-  return Math.floor((size + 2 - 3) / stride) + 1;
-}
-
-/** Spatial size after a stack of ConvP blocks. */
-export function stackOutputSize(size: number, stack: ConvStackConfig): number {
-  let s = size;
-  for (let b = 0; b < stack.blocks; b++) {
-    s = pooledSize(s, stack.poolStride);
-  }
-  return s;
-}

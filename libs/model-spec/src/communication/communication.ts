@@ -1,8 +1,8 @@
 import type { DdnnConfig } from '../config/ddnn-config';
-import { deviceFeatureShape } from '../model/model-parameters';
+import { deviceFeatureShape } from '../geometry/layer-geometry';
 
 /** Bytes a device sends upward when a sample does not exit locally (bit-packed if binary). */
-export function deviceFeatureBytes(config: DdnnConfig): number {
+export function deviceFeatureBytes(config: Pick<DdnnConfig, 'inputShape' | 'device'>): number {
   const s = deviceFeatureShape(config);
   const values = s.height * s.width * s.channels;
   return config.device.binary ? Math.ceil(values / 8) : values * 4;
