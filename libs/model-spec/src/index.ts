@@ -1,3 +1,4 @@
+export * from './config/config-bounds';
 export * from './config/ddnn-config';
 export * from './config/presets';
 export * from './config/config-defaults';

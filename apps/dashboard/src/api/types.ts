@@ -59,38 +59,16 @@ export interface TrainingProgress {
   error: string | null;
 }
 
-export interface OperatingPoint {
-  threshold: number;
-  localExitRate: number;
-  edgeExitRate: number;
-  overallAccuracy: number;
-  commBytesPerDevice: number;
-}
+// The evaluation report and operating point are the engine's own types, from the tfjs-free
+// model spec (type-only: nothing of it reaches the bundle).
+import type { EvaluationReport } from '../../../../libs/model-spec/src/evaluation/evaluation-report';
+export type { OperatingPoint } from '../../../../libs/model-spec/src/evaluation/evaluation-report';
 
-/** The evaluation report stored with a version (libs/ddnn EvaluationReport). */
-export interface VersionMetrics {
-  numSamples: number;
-  exitAccuracy: { local: number; edge: number | null; cloud: number };
-  deviceAccuracy: number[];
-  sweep: OperatingPoint[];
-  operatingPoint: OperatingPoint & { chosenBy: string };
+/** The evaluation report stored with a version, and the epoch whose weights it holds. */
+export type VersionMetrics = EvaluationReport & {
   /** The epoch whose weights the version holds (best on the validation split); older versions lack it. */
   keptEpoch?: { epoch: number; score: number } | null;
-  faultTolerance: {
-    missingDevice: number;
-    local: number;
-    edge: number | null;
-    cloud: number;
-    overall: number;
-    localExitRate: number;
-  }[];
-  communication: {
-    featureBytesPerDevice: number;
-    scoreBytesPerDevice: number;
-    rawViewBytes: number;
-    reductionVsRaw: number;
-  };
-}
+};
 
 export interface Partition {
   id: string;

@@ -1,3 +1,4 @@
+import { PAPER_MVMC_CONFIG } from '../../../../libs/model-spec/src/config/presets';
 import type { Dataset } from '../api/types';
 import {
   INITIAL_FORM,
@@ -44,7 +45,7 @@ describe('start-training form validation', () => {
       learningRate: expect.stringContaining('Learning rate must be a number above 0'),
       seed: 'Seed must be a whole number from 0 to 2147483647.',
       deviceFilters: 'Device filters must be a whole number from 1 to 256.',
-      cloudBlocks: 'Cloud blocks must be 1, 2 or 3.',
+      cloudBlocks: 'Cloud blocks must be a whole number from 1 to 3.',
       cloudFilters: 'Cloud filters must be a whole number from 1 to 256.',
     });
   });
@@ -74,5 +75,16 @@ describe('model config from the form', () => {
       cloudAggregator: 'CC',
       cloud: { blocks: 1, filters: 8, poolStride: 1, binary: true },
     });
+  });
+
+  it("the paper preset on the paper's data is the engine's PAPER_MVMC_CONFIG", () => {
+    const dataset = {
+      viewCount: 6,
+      viewShape: [32, 32, 3],
+      classNames: ['a', 'b', 'c'],
+    } as Dataset;
+    expect(modelConfigFor({ ...valid, ...presetValues('paper') }, dataset)).toEqual(
+      PAPER_MVMC_CONFIG,
+    );
   });
 });

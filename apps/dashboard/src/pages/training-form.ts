@@ -1,6 +1,10 @@
 import type { Dataset } from '../api/types';
 // The training-parameters contract's bounds (plain data, no zod or Node in the browser bundle).
 import { TRAINING_PARAMETER_BOUNDS as B } from '../../../../libs/contracts/src/training/training-parameter-bounds';
+// The DDNN config's bounds and the paper's preset (plain data, no zod in the browser bundle).
+import { DDNN_CONFIG_BOUNDS as CB } from '../../../../libs/model-spec/src/config/config-bounds';
+import type { DdnnConfig } from '../../../../libs/model-spec/src/config/ddnn-config';
+import { PAPER_MVMC_CONFIG as PAPER } from '../../../../libs/model-spec/src/config/presets';
 
 /** What the start-training form holds (strings, as typed). */
 export interface TrainingFormValues {
@@ -28,13 +32,13 @@ export type Scheme = (typeof SCHEMES)[number];
 /** Architecture presets; numDevices, view shape and classes always come from the dataset. */
 export const PRESETS = {
   paper: {
-    label: "Paper's MVMC DDNN (4-filter binary devices, 2x16-filter cloud)",
-    deviceFilters: 4,
-    cloudBlocks: 2,
-    cloudFilters: 16,
-    binary: true,
-    localAggregator: 'MP',
-    cloudAggregator: 'CC',
+    label: `Paper's MVMC DDNN (${PAPER.device.filters}-filter binary devices, ${PAPER.cloud.blocks}x${PAPER.cloud.filters}-filter cloud)`,
+    deviceFilters: PAPER.device.filters,
+    cloudBlocks: PAPER.cloud.blocks,
+    cloudFilters: PAPER.cloud.filters,
+    binary: PAPER.device.binary,
+    localAggregator: PAPER.localAggregator,
+    cloudAggregator: PAPER.cloudAggregator,
   },
   small: {
     label: 'Small and quick (2-filter devices, 1x8-filter cloud)',
@@ -65,12 +69,12 @@ export const INITIAL_FORM: TrainingFormValues = {
   model: NEW_MODEL,
   newModelName: '',
   preset: 'paper',
-  localAggregator: 'MP',
-  cloudAggregator: 'CC',
-  deviceFilters: '4',
-  cloudBlocks: '2',
-  cloudFilters: '16',
-  binary: true,
+  localAggregator: PAPER.localAggregator,
+  cloudAggregator: PAPER.cloudAggregator,
+  deviceFilters: String(PAPER.device.filters),
+  cloudBlocks: String(PAPER.cloud.blocks),
+  cloudFilters: String(PAPER.cloud.filters),
+  binary: PAPER.device.binary,
   dataset: '',
   epochs: String(B.epochs.default),
   batchSize: String(B.batchSize.default),
@@ -102,12 +106,13 @@ export function validateTrainingForm(
     } else if (existingModels.includes(values.newModelName)) {
       errors.newModelName = `A model named "${values.newModelName}" exists: choose it above, or pick another name.`;
     }
-    if (wholeNumber(values.deviceFilters, 1, 256) === undefined)
-      errors.deviceFilters = 'Device filters must be a whole number from 1 to 256.';
-    if (wholeNumber(values.cloudBlocks, 1, 3) === undefined)
-      errors.cloudBlocks = 'Cloud blocks must be 1, 2 or 3.';
-    if (wholeNumber(values.cloudFilters, 1, 256) === undefined)
-      errors.cloudFilters = 'Cloud filters must be a whole number from 1 to 256.';
+    const { filters, blocks } = CB;
+    if (wholeNumber(values.deviceFilters, filters.min, filters.max) === undefined)
+      errors.deviceFilters = `Device filters must be a whole number from ${filters.min} to ${filters.max}.`;
+    if (wholeNumber(values.cloudBlocks, blocks.min, blocks.max) === undefined)
+      errors.cloudBlocks = `Cloud blocks must be a whole number from ${blocks.min} to ${blocks.max}.`;
+    if (wholeNumber(values.cloudFilters, filters.min, filters.max) === undefined)
+      errors.cloudFilters = `Cloud filters must be a whole number from ${filters.min} to ${filters.max}.`;
   }
   if (wholeNumber(values.epochs, B.epochs.min, B.epochs.max) === undefined)
     errors.epochs = `Epochs must be a whole number from ${B.epochs.min} to ${B.epochs.max}.`;
@@ -127,27 +132,19 @@ export function validateTrainingForm(
 }
 
 /** The engine DdnnConfig for a new model, shaped by the dataset it will train on. */
-export function modelConfigFor(
-  values: TrainingFormValues,
-  dataset: Dataset,
-): Record<string, unknown> {
+export function modelConfigFor(values: TrainingFormValues, dataset: Dataset): DdnnConfig {
   return {
+    ...PAPER,
     numDevices: dataset.viewCount,
-    inputShape: dataset.viewShape,
+    inputShape: dataset.viewShape as DdnnConfig['inputShape'],
     numClasses: dataset.classNames.length,
-    device: {
-      blocks: 1,
-      filters: Number(values.deviceFilters),
-      poolStride: 2,
-      binary: values.binary,
-    },
+    device: { ...PAPER.device, filters: Number(values.deviceFilters), binary: values.binary },
     localAggregator: values.localAggregator,
-    edge: null,
     cloudAggregator: values.cloudAggregator,
     cloud: {
+      ...PAPER.cloud,
       blocks: Number(values.cloudBlocks),
       filters: Number(values.cloudFilters),
-      poolStride: 1,
       binary: values.binary,
     },
   };

@@ -1,29 +1,30 @@
 import { z } from 'zod';
+import { DDNN_CONFIG_BOUNDS as B } from './config-bounds';
 
 export const AGGREGATION_SCHEMES = ['MP', 'AP', 'CC'] as const;
 export type AggregationScheme = (typeof AGGREGATION_SCHEMES)[number];
 
 const convStack = z.object({
   /** ConvP blocks: conv 3x3 -> max-pool 3x3 (pad 1, stride poolStride) -> BatchNorm -> activation. */
-  blocks: z.number().int().min(1).max(3),
-  filters: z.number().int().min(1).max(256),
-  poolStride: z.number().int().min(1).max(4),
+  blocks: z.number().int().min(B.blocks.min).max(B.blocks.max),
+  filters: z.number().int().min(B.filters.min).max(B.filters.max),
+  poolStride: z.number().int().min(B.poolStride.min).max(B.poolStride.max),
   /** sign weights and sign activations (straight-through estimator) or float with ReLU. */
   binary: z.boolean(),
 });
 
 export const ddnnConfigSchema = z
   .object({
-    numDevices: z.number().int().min(1).max(16),
+    numDevices: z.number().int().min(B.numDevices.min).max(B.numDevices.max),
     /** [height, width, channels] of one device's view. */
     inputShape: z
       .tuple([
-        z.number().int().min(4).max(256),
-        z.number().int().min(4).max(256),
-        z.number().int().min(1).max(16),
+        z.number().int().min(B.inputSide.min).max(B.inputSide.max),
+        z.number().int().min(B.inputSide.min).max(B.inputSide.max),
+        z.number().int().min(B.inputChannels.min).max(B.inputChannels.max),
       ])
       .default([32, 32, 3]),
-    numClasses: z.number().int().min(2).max(1000),
+    numClasses: z.number().int().min(B.numClasses.min).max(B.numClasses.max),
     device: convStack,
     localAggregator: z.enum(AGGREGATION_SCHEMES),
     /** Optional edge tier between devices and cloud: aggregates the devices' feature maps. */
