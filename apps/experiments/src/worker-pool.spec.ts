@@ -1,14 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
-import { PAPER_MVMC_CONFIG } from '../../libs/ddnn/src/index';
-import type { ExperimentSettings } from '../../bench/experiments/experiment-results';
-import { planJobs } from '../../bench/experiments/experiment-runs';
-import { FULL_SETTINGS, QUICK_SETTINGS } from '../../bench/experiments/experiment-settings';
-import { jobSplits, type TrainingJob } from '../../bench/experiments/training-job';
-import type * as WorkerPool from '../../bench/experiments/worker-pool';
+import { PAPER_MVMC_CONFIG } from '@ddnn/engine';
+import type { ExperimentSettings } from './experiment-results';
+import { planJobs } from './experiment-runs';
+import { FULL_SETTINGS, QUICK_SETTINGS } from './experiment-settings';
+import { jobSplits, type TrainingJob } from './training-job';
+import type * as WorkerPool from './worker-pool';
 
-const ROOT = path.join(__dirname, '../..');
-const BUILD = path.join(ROOT, 'dist/experiments-build/bench/experiments');
+const ROOT = path.join(__dirname, '../../..');
+const BUILD = path.join(ROOT, 'dist/experiments-build/apps/experiments/src');
 
 /** Tiny settings: a real training in a real worker process takes a few seconds. */
 const TINY: ExperimentSettings = { ...QUICK_SETTINGS, trainSize: 80, testSize: 30 };
@@ -31,8 +31,8 @@ describe('experiments worker pool (compiled, real child processes)', () => {
   beforeAll(() => {
     // The pool forks the compiled worker, as `npm run experiments` does.
     const bin = (name: string) => path.join(ROOT, 'node_modules/.bin', name);
-    execFileSync(bin('tsc'), ['-p', 'bench/experiments/tsconfig.json'], { cwd: ROOT });
-    execFileSync(bin('tsc-alias'), ['-p', 'bench/experiments/tsconfig.json'], { cwd: ROOT });
+    execFileSync(bin('tsc'), ['-p', 'apps/experiments/tsconfig.json'], { cwd: ROOT });
+    execFileSync(bin('tsc-alias'), ['-p', 'apps/experiments/tsconfig.json'], { cwd: ROOT });
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     pool = require(path.join(BUILD, 'worker-pool.js')) as typeof WorkerPool;
   });

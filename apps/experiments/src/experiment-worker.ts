@@ -3,7 +3,7 @@
  * over IPC, runs them one at a time and sends back the results. Each worker has its own engine
  * (the WASM backend uses one core), so two workers use the machine's two cores.
  */
-import { initEngineBackend } from '../../libs/ddnn/src/index';
+import { initEngineBackend } from '@ddnn/engine';
 import type { ExperimentSettings } from './experiment-results';
 import { jobSplits, runTrainingJob, type Splits, type TrainingJob } from './training-job';
 

@@ -15,8 +15,8 @@ import {
   type AggregationScheme,
   type DdnnConfig,
   type EvaluationReport,
-} from '../../libs/ddnn/src/index';
-import { MNIST6_TILE_SHAPE } from '../../libs/datasets/src/index';
+} from '@ddnn/engine';
+import { MNIST6_TILE_SHAPE } from '@ddnn/datasets';
 import type {
   DeviceCountResult,
   ExperimentSettings,

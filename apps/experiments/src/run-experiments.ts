@@ -11,7 +11,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import * as path from 'node:path';
-import { initEngineBackend } from '../../libs/ddnn/src/index';
+import { initEngineBackend } from '@ddnn/engine';
 import type { ExperimentResults } from './experiment-results';
 import { runExperiments } from './experiment-runs';
 import { parseRunnerOptions } from './experiment-settings';

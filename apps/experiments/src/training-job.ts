@@ -10,13 +10,13 @@ import {
   runTrainingProtocol,
   type DdnnConfig,
   type EvaluationReport,
-} from '../../libs/ddnn/src/index';
+} from '@ddnn/engine';
 import {
   createBuiltinDataset,
   createMultiViewDataset,
   viewSize,
   type MultiViewDataset,
-} from '../../libs/datasets/src/index';
+} from '@ddnn/datasets';
 import type { ExperimentSettings } from './experiment-results';
 
 export interface TrainingJob {
