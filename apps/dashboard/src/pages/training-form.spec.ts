@@ -58,12 +58,14 @@ describe('start-training form validation', () => {
 });
 
 describe('model config from the form', () => {
+  /** Six 32x32x3 views of three classes, as the paper's MVMC data. */
+  const dataset = {
+    viewCount: 6,
+    viewShape: [32, 32, 3],
+    classNames: ['car', 'bus', 'person'],
+  } as Dataset;
+
   it('takes devices, view shape and classes from the dataset and the rest from the preset', () => {
-    const dataset = {
-      viewCount: 6,
-      viewShape: [32, 32, 3],
-      classNames: ['car', 'bus', 'person'],
-    } as Dataset;
     const config = modelConfigFor({ ...valid, ...presetValues('small') }, dataset);
     expect(config).toEqual({
       numDevices: 6,
@@ -78,11 +80,6 @@ describe('model config from the form', () => {
   });
 
   it("the paper preset on the paper's data is the engine's PAPER_MVMC_CONFIG", () => {
-    const dataset = {
-      viewCount: 6,
-      viewShape: [32, 32, 3],
-      classNames: ['a', 'b', 'c'],
-    } as Dataset;
     expect(modelConfigFor({ ...valid, ...presetValues('paper') }, dataset)).toEqual(
       PAPER_MVMC_CONFIG,
     );
