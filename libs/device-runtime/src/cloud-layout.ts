@@ -1,17 +1,12 @@
-import {
-  type DdnnConfig,
-  ddnnConfigSchema,
-  deviceFeatureShape,
-  pooledSize,
-} from '@ddnn/model-spec';
+import { type DdnnConfig, ddnnConfigSchema, deviceFeatureShape } from '@ddnn/model-spec';
 import type { PartitionArtifact } from '@ddnn/partition-format';
 import {
-  batchNormLayout,
   type ConvBlockLayout,
+  convStackLayout,
   type ExitLayout,
+  exitLayout,
   invalid,
   requireTier,
-  tensor,
 } from './device-layout';
 
 export interface CloudLayout {
@@ -61,35 +56,15 @@ export function readCloudLayout(artifact: PartitionArtifact): CloudLayout {
   const sent = deviceFeatureShape(config);
   const featureShape: [number, number, number] = [sent.height, sent.width, sent.channels];
   const V = config.numDevices;
-  let [h, w, c] = [sent.height, sent.width, scheme === 'CC' ? V * sent.channels : sent.channels];
-  const { filters, poolStride } = config.cloud;
-  const blocks: ConvBlockLayout[] = [];
-  for (let b = 0; b < config.cloud.blocks; b++) {
-    const prefix = `cloud/block${b}`;
-    blocks.push({
-      inHeight: h,
-      inWidth: w,
-      inChannels: c,
-      outHeight: pooledSize(h, poolStride),
-      outWidth: pooledSize(w, poolStride),
-      filters,
-      poolStride,
-      kernel: tensor(artifact, `${prefix}/conv/kernel`, [3, 3, c, filters], 'sign-bits'),
-      bias: tensor(artifact, `${prefix}/conv/bias`, [filters], 'float32'),
-      bn: batchNormLayout(artifact, prefix, filters),
-    });
-    [h, w, c] = [pooledSize(h, poolStride), pooledSize(w, poolStride), filters];
-  }
-  const features = h * w * c;
+  const input: [number, number, number] = [
+    sent.height,
+    sent.width,
+    scheme === 'CC' ? V * sent.channels : sent.channels,
+  ];
+  const { blocks, output } = convStackLayout(artifact, 'cloud', input, config.cloud, 'sign-bits');
   const classes = config.numClasses;
-  const prefix = 'cloud/exit/fc';
-  const exit: ExitLayout = {
-    features,
-    classes,
-    kernel: tensor(artifact, `${prefix}/kernel`, [features, classes], 'sign-bits'),
-    bias: tensor(artifact, `${prefix}/bias`, [classes], 'float32'),
-    bn: batchNormLayout(artifact, prefix, classes),
-  };
+  const features = output[0] * output[1] * output[2];
+  const exit = exitLayout(artifact, 'cloud/exit/fc', features, classes, 'sign-bits');
   const expectedTensors = config.cloud.blocks * 6 + 6;
   if (manifest.tensors.length !== expectedTensors) {
     throw invalid(

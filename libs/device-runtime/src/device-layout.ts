@@ -1,4 +1,4 @@
-import { pooledSize } from '@ddnn/model-spec';
+import { type ConvStackConfig, pooledSize } from '@ddnn/model-spec';
 import {
   PartitionArtifact,
   PartitionTier,
@@ -104,24 +104,22 @@ export function batchNormLayout(
   );
 }
 
-/** Validates a device partition and reads every tensor it needs into a layer description. */
-export function readDeviceLayout(artifact: PartitionArtifact): DeviceLayout {
-  requireTier(artifact, 'device', 'DeviceRuntime');
-  const { manifest } = artifact;
-  const config = manifest.modelConfig;
-  const d = manifest.deviceIndex;
-  if (d === null) throw invalid('a device partition needs a deviceIndex');
-  if (manifest.binary !== config.device.binary) {
-    throw invalid('manifest.binary disagrees with modelConfig.device.binary');
-  }
-  const binary = config.device.binary;
-  const kernelEncoding = binary ? 'sign-bits' : 'float32';
-  const [h0, w0, c0] = config.inputShape;
+/**
+ * Reads the ConvP blocks of one tier (`${tier}/block${b}/...`) starting from an input map of
+ * [height, width, channels]; returns them and the map they produce.
+ */
+export function convStackLayout(
+  artifact: PartitionArtifact,
+  tier: string,
+  input: [number, number, number],
+  stack: ConvStackConfig,
+  kernelEncoding: PartitionTensorSpec['encoding'],
+): { blocks: ConvBlockLayout[]; output: [number, number, number] } {
+  let [h, w, c] = input;
+  const { filters, poolStride } = stack;
   const blocks: ConvBlockLayout[] = [];
-  let [h, w, c] = [h0, w0, c0];
-  const { filters, poolStride } = config.device;
-  for (let b = 0; b < config.device.blocks; b++) {
-    const prefix = `device${d}/block${b}`;
+  for (let b = 0; b < stack.blocks; b++) {
+    const prefix = `${tier}/block${b}`;
     blocks.push({
       inHeight: h,
       inWidth: w,
@@ -136,16 +134,50 @@ export function readDeviceLayout(artifact: PartitionArtifact): DeviceLayout {
     });
     [h, w, c] = [pooledSize(h, poolStride), pooledSize(w, poolStride), filters];
   }
-  const features = h * w * c;
-  const classes = config.numClasses;
-  const prefix = `device${d}/exit/fc`;
-  const exit: ExitLayout = {
+  return { blocks, output: [h, w, c] };
+}
+
+/** Reads an exit (`${prefix}/kernel`, `/bias`, `/bn/...`): FC [features, classes] + BatchNorm. */
+export function exitLayout(
+  artifact: PartitionArtifact,
+  prefix: string,
+  features: number,
+  classes: number,
+  kernelEncoding: PartitionTensorSpec['encoding'],
+): ExitLayout {
+  return {
     features,
     classes,
     kernel: tensor(artifact, `${prefix}/kernel`, [features, classes], kernelEncoding),
     bias: tensor(artifact, `${prefix}/bias`, [classes], 'float32'),
     bn: batchNormLayout(artifact, prefix, classes),
   };
+}
+
+/** Validates a device partition and reads every tensor it needs into a layer description. */
+export function readDeviceLayout(artifact: PartitionArtifact): DeviceLayout {
+  requireTier(artifact, 'device', 'DeviceRuntime');
+  const { manifest } = artifact;
+  const config = manifest.modelConfig;
+  const d = manifest.deviceIndex;
+  if (d === null) throw invalid('a device partition needs a deviceIndex');
+  if (manifest.binary !== config.device.binary) {
+    throw invalid('manifest.binary disagrees with modelConfig.device.binary');
+  }
+  const binary = config.device.binary;
+  const kernelEncoding = binary ? 'sign-bits' : 'float32';
+  const [h0, w0, c0] = config.inputShape;
+  const stack = convStackLayout(
+    artifact,
+    `device${d}`,
+    [h0, w0, c0],
+    config.device,
+    kernelEncoding,
+  );
+  const { blocks } = stack;
+  const [h, w, c] = stack.output;
+  const prefix = `device${d}/exit/fc`;
+  const exit = exitLayout(artifact, prefix, h * w * c, config.numClasses, kernelEncoding);
   const expected = new Set([
     ...blocks.flatMap((_, b) =>
       ['conv/kernel', 'conv/bias', ...bnNames('bn')].map((n) => `device${d}/block${b}/${n}`),
@@ -159,7 +191,7 @@ export function readDeviceLayout(artifact: PartitionArtifact): DeviceLayout {
     deviceIndex: d,
     binary,
     inputShape: [h0, w0, c0],
-    numClasses: classes,
+    numClasses: config.numClasses,
     blocks,
     exit,
     featureShape: [h, w, c],

@@ -1,6 +1,6 @@
 import { decideTierExit, type TierExitDecision } from '@ddnn/model-spec';
 import { decodePartition, PartitionArtifact, PartitionManifest } from '@ddnn/partition-format';
-import { batchNormLayout, invalid, requireTier, tensor } from './device-layout';
+import { exitLayout, invalid, requireTier } from './device-layout';
 import { DeviceRuntimeError, DeviceRuntimeErrorCode } from './device-runtime-error';
 import { BatchNormChannel, batchNormF32, fround } from './float32-math';
 
@@ -36,13 +36,8 @@ export class LocalAggregatorRuntime {
     this.numClasses = C;
     this.threshold = manifest.thresholds.local;
     if (this.scheme === 'CC') {
-      const prefix = 'local/exit/fc';
       const encoding = manifest.modelConfig.device.binary ? 'sign-bits' : 'float32';
-      this.concatExit = {
-        kernel: tensor(artifact, `${prefix}/kernel`, [V * C, C], encoding),
-        bias: tensor(artifact, `${prefix}/bias`, [C], 'float32'),
-        bn: batchNormLayout(artifact, prefix, C),
-      };
+      this.concatExit = exitLayout(artifact, 'local/exit/fc', V * C, C, encoding);
       if (manifest.tensors.length !== 6)
         throw invalid('unexpected tensors in the CC local partition');
     } else {
