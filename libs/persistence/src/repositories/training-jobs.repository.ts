@@ -1,3 +1,4 @@
+import type { TrainingProgressEvent } from '@ddnn/contracts';
 import type {
   Model,
   ModelVersion,
@@ -15,15 +16,8 @@ export interface TrainingJobFilter {
   modelName?: string;
 }
 
-/** One epoch's progress as the engine reports it. */
-export interface RecordedEpoch {
-  epoch: number;
-  epochs: number;
-  losses: Record<string, number>;
-  accuracies: Record<string, number>;
-  elapsedMs: number;
-  etaMs: number;
-}
+/** One epoch's progress as the engine reports it (the queue event without job id and percent). */
+export type RecordedEpoch = Omit<TrainingProgressEvent, 'trainingJobId' | 'progress'>;
 
 /** Jobs no worker has finished: the only ones a cancel, a failure or the reaper may settle. */
 const UNFINISHED: TrainingJobStatus[] = ['QUEUED', 'RUNNING'];
