@@ -14,7 +14,7 @@ export const GRAPHQL_SDL_PATH = 'apps/api/schema.graphql';
 
 /**
  * Every resolver the API serves. A resolver missing here makes the committed SDL differ from
- * the running schema, which test/graphql-schema.e2e.spec.ts compares by introspection.
+ * the running schema, which test/graphql-over-http.e2e.spec.ts compares by introspection.
  */
 export const GRAPHQL_RESOLVERS: (new (...args: never[]) => unknown)[] = [
   DatasetsResolver,
