@@ -9,6 +9,7 @@ export default tseslint.config(
       'node_modules/',
       'coverage/',
       'libs/persistence/src/generated/',
+      'apps/dashboard/src/api/graphql.generated.ts',
       '**/*.js',
       '**/*.mjs',
     ],

@@ -14,3 +14,24 @@ export { createTestDatabase, type TestDatabase } from './testing/test-database';
 export { PrismaService } from './nest/prisma.service';
 export { PersistenceModule } from './nest/persistence.module';
 export { toDbBytes } from './bytes';
+export type { DatabaseClient } from './repositories/database-client';
+export {
+  ModelRegistryRepository,
+  type NewPartition,
+  type NewVersion,
+  type PartitionRecord,
+  type VersionFilter,
+  type VersionRecord,
+  type VersionRef,
+} from './repositories/model-registry.repository';
+export {
+  DatasetsRepository,
+  type DatasetRecord,
+  type DatasetSplit,
+} from './repositories/datasets.repository';
+export {
+  TrainingJobsRepository,
+  type RecordedEpoch,
+  type TrainingJobFilter,
+  type TrainingJobRecord,
+} from './repositories/training-jobs.repository';

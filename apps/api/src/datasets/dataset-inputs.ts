@@ -1,3 +1,4 @@
+import type { DatasetFileFormat } from '@ddnn/datasets';
 import { z } from 'zod';
 
 export const BUILTIN_DATASETS = ['synthetic-mvmc', 'mnist-6'] as const;
@@ -25,7 +26,11 @@ export const createBuiltinDatasetSchema = z.strictObject({
 });
 export type CreateBuiltinDatasetInput = z.output<typeof createBuiltinDatasetSchema>;
 
-export const UPLOAD_FORMATS = ['ddnnds', 'mvmc-npz', 'png-zip'] as const;
+export const UPLOAD_FORMATS = [
+  'ddnnds',
+  'mvmc-npz',
+  'png-zip',
+] as const satisfies readonly DatasetFileFormat[];
 export type UploadFormat = (typeof UPLOAD_FORMATS)[number];
 
 export const uploadFieldsSchema = z.strictObject({

@@ -6,6 +6,7 @@ import { AdminOnly } from '../common/admin.guard';
 import { RateLimitGuard } from '../common/rate-limit.guard';
 import { createBuiltinDatasetSchema } from './dataset-inputs';
 import { DatasetsService } from './datasets.service';
+import { receiveUpload } from './multipart-upload';
 
 @ApiTags('datasets')
 @Controller('datasets')
@@ -49,8 +50,13 @@ export class DatasetsController {
       },
     },
   })
-  upload(@Req() request: FastifyRequest) {
-    return this.datasets.upload(request);
+  async upload(@Req() request: FastifyRequest) {
+    const upload = await receiveUpload(request);
+    try {
+      return await this.datasets.upload(upload);
+    } finally {
+      await upload.cleanup();
+    }
   }
 
   @Post('builtin')

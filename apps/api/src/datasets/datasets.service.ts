@@ -3,17 +3,14 @@ import {
   createBuiltinDataset,
   DatasetImportError,
   DatasetImportErrorCode,
+  datasetFormatOfPath,
   encodeDataset,
-  type ImportLimits,
-  importMvmcNpz,
-  importPlatformDataset,
-  importPngZip,
+  importDatasetFile,
   MultiViewDataset,
   splitDataset,
 } from '@ddnn/datasets';
 import type { PlatformConfig } from '@ddnn/contracts';
-import { PrismaService } from '@ddnn/persistence';
-import type { FastifyRequest } from 'fastify';
+import { DatasetsRepository } from '@ddnn/persistence';
 import { createHash } from 'node:crypto';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { PLATFORM_CONFIG } from '../common/platform-config.token';
@@ -21,36 +18,27 @@ import { parseInput } from '../common/zod-validation';
 import {
   CreateBuiltinDatasetInput,
   createBuiltinDatasetSchema,
+  UPLOAD_FORMATS,
   UploadFormat,
   uploadFieldsSchema,
 } from './dataset-inputs';
-import { DATASET_BYTES_OMITTED, DatasetRecord } from './dataset-view';
-import { receiveUpload } from './multipart-upload';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { DatasetRecord } from './dataset-view';
+import type { ReceivedUpload } from './multipart-upload';
 
 @Injectable()
 export class DatasetsService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly repository: DatasetsRepository,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {}
 
   list(): Promise<DatasetRecord[]> {
-    return this.prisma.client.dataset.findMany({
-      omit: DATASET_BYTES_OMITTED,
-      orderBy: { createdAt: 'asc' },
-    });
+    return this.repository.list();
   }
 
   /** By id or by name. */
   async get(idOrName: string): Promise<DatasetRecord> {
-    const found = await this.prisma.client.dataset.findFirst({
-      where: UUID.test(idOrName)
-        ? { OR: [{ id: idOrName }, { name: idOrName }] }
-        : { name: idOrName },
-      omit: DATASET_BYTES_OMITTED,
-    });
+    const found = await this.repository.findByIdOrName(idOrName);
     if (!found) throw new DomainError(ErrorCode.DatasetNotFound, `no dataset "${idOrName}"`);
     return found;
   }
@@ -84,45 +72,39 @@ export class DatasetsService {
   /** Creates the built-in dataset unless one of that name exists (start-up seeding). */
   async ensureBuiltin(input: unknown): Promise<DatasetRecord> {
     const parsed = parseInput(createBuiltinDatasetSchema, input, 'built-in dataset request');
-    const existing = await this.prisma.client.dataset.findUnique({
-      where: { name: parsed.name ?? parsed.builtin },
-      omit: DATASET_BYTES_OMITTED,
-    });
+    const existing = await this.repository.findByName(parsed.name ?? parsed.builtin);
     return existing ?? this.createBuiltin(input);
   }
 
-  /** Multipart upload: validated and imported completely before anything is stored. */
-  async upload(request: FastifyRequest): Promise<DatasetRecord> {
-    const upload = await receiveUpload(request);
-    try {
-      const fields = parseInput(uploadFieldsSchema, upload.fields, 'upload fields');
-      const format = fields.format ?? formatFromFileName(upload.fileName);
-      await this.assertNameFree(fields.name);
-      const limits = {
-        maxBytes: this.config.UPLOAD_MAX_BYTES,
-        maxPixels: this.config.UPLOAD_MAX_PIXELS,
-        maxSamples: this.config.UPLOAD_MAX_SAMPLES,
-      };
-      const dataset = await importUpload(format, upload.path, fields.name, limits).catch(
-        (error: unknown) => {
-          throw uploadLimitError(error) ?? error;
-        },
-      );
-      const { train, test } = splitDataset(dataset, {
-        testFraction: fields.testFraction,
-        seed: fields.splitSeed,
-      });
-      return await this.store(fields.name, format, train, test);
-    } finally {
-      await upload.cleanup();
-    }
+  /**
+   * A received multipart upload (its file already on disk): validated and imported completely
+   * before anything is stored. The caller removes the file afterwards.
+   */
+  async upload(upload: Omit<ReceivedUpload, 'cleanup'>): Promise<DatasetRecord> {
+    const fields = parseInput(uploadFieldsSchema, upload.fields, 'upload fields');
+    const format = fields.format ?? formatOfFileName(upload.fileName);
+    await this.assertNameFree(fields.name);
+    const limits = {
+      maxBytes: this.config.UPLOAD_MAX_BYTES,
+      maxPixels: this.config.UPLOAD_MAX_PIXELS,
+      maxSamples: this.config.UPLOAD_MAX_SAMPLES,
+    };
+    const dataset = await importDatasetFile(upload.path, {
+      format,
+      name: fields.name,
+      limits,
+    }).catch((error: unknown) => {
+      throw uploadLimitError(error) ?? error;
+    });
+    const { train, test } = splitDataset(dataset, {
+      testFraction: fields.testFraction,
+      seed: fields.splitSeed,
+    });
+    return this.store(fields.name, format, train, test);
   }
 
   private async assertNameFree(name: string): Promise<void> {
-    const existing = await this.prisma.client.dataset.findUnique({
-      where: { name },
-      select: { id: true },
-    });
+    const existing = await this.repository.findByName(name);
     if (existing)
       throw new DomainError(ErrorCode.AlreadyExists, `a dataset named "${name}" exists`);
   }
@@ -136,39 +118,20 @@ export class DatasetsService {
     const trainData = encodeDataset(train);
     const testData = encodeDataset(test);
     const sha256 = createHash('sha256').update(trainData).update(testData).digest('hex');
-    return this.prisma.client.dataset.create({
-      data: {
-        name,
-        format,
-        viewCount: train.numViews,
-        viewNames: [...train.viewNames],
-        classNames: [...train.classNames],
-        viewShape: [...train.viewShape],
-        trainSize: train.numSamples,
-        testSize: test.numSamples,
-        sizeBytes: trainData.byteLength + testData.byteLength,
-        sha256,
-        trainData,
-        testData,
-      },
-      omit: DATASET_BYTES_OMITTED,
+    return this.repository.create({
+      name,
+      format,
+      viewCount: train.numViews,
+      viewNames: [...train.viewNames],
+      classNames: [...train.classNames],
+      viewShape: [...train.viewShape],
+      trainSize: train.numSamples,
+      testSize: test.numSamples,
+      sizeBytes: trainData.byteLength + testData.byteLength,
+      sha256,
+      trainData,
+      testData,
     });
-  }
-}
-
-function importUpload(
-  format: UploadFormat,
-  path: string,
-  name: string,
-  limits: Partial<ImportLimits>,
-): Promise<MultiViewDataset> {
-  switch (format) {
-    case 'ddnnds':
-      return importPlatformDataset(path, limits);
-    case 'mvmc-npz':
-      return importMvmcNpz(path, { name, limits });
-    case 'png-zip':
-      return importPngZip(path, { name, limits });
   }
 }
 
@@ -185,14 +148,14 @@ function uploadLimitError(error: unknown): DomainError | undefined {
   });
 }
 
-function formatFromFileName(fileName: string): UploadFormat {
-  const lower = fileName.toLowerCase();
-  if (lower.endsWith('.ddnnds')) return 'ddnnds';
-  if (lower.endsWith('.npz')) return 'mvmc-npz';
-  if (lower.endsWith('.zip')) return 'png-zip';
-  throw new DomainError(
-    ErrorCode.ValidationFailed,
-    `cannot tell the format of "${fileName}": name the file *.ddnnds (platform format), *.npz (MVMC layout) ` +
-      'or *.zip (PNG views + manifest), or send a "format" field (ddnnds | mvmc-npz | png-zip)',
-  );
+/** The importers' own detection (by extension); a name it cannot place asks for the field. */
+function formatOfFileName(fileName: string): UploadFormat {
+  try {
+    return datasetFormatOfPath(fileName);
+  } catch (error) {
+    throw new DomainError(
+      ErrorCode.ValidationFailed,
+      `${(error as Error).message}; or send a "format" field (${UPLOAD_FORMATS.join(' | ')})`,
+    );
+  }
 }

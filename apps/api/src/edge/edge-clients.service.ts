@@ -1,18 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { PlatformConfig } from '@ddnn/contracts';
 import { parseDdnnConfig } from '@ddnn/engine';
-import { EdgeClient, Prisma, PrismaService } from '@ddnn/persistence';
+import { EdgeClient, ModelRegistryRepository, Prisma } from '@ddnn/persistence';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { PLATFORM_CONFIG } from '../common/platform-config.token';
 import { parseInput } from '../common/zod-validation';
 import { ModelChanges } from '../models/model-changes';
 import { ModelsService } from '../models/models.service';
-import {
-  EdgeClientView,
-  edgeClientViewInclude,
-  EdgeClientWithRelations,
-  toEdgeClientView,
-} from './edge-client-view';
+import { EdgeClientView, EdgeClientWithRelations, toEdgeClientView } from './edge-client-view';
+import { EdgeClientsRepository } from './edge-clients.repository';
 import { hashSecret, newSecret } from './edge-credentials';
 import { heartbeatSchema, listClientsSchema, registerClientSchema } from './edge-inputs';
 import { DeviceGroupSecretsService } from './device-group-secrets.service';
@@ -49,7 +45,8 @@ export class EdgeClientsService {
   >();
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly repository: EdgeClientsRepository,
+    private readonly registry: ModelRegistryRepository,
     private readonly models: ModelsService,
     private readonly enrollmentTokens: EnrollmentTokensService,
     private readonly groupSecrets: DeviceGroupSecretsService,
@@ -82,25 +79,24 @@ export class EdgeClientsService {
       parsed.alias ?? String(parsed.version),
     );
     const credential = newSecret();
-    // Inside the transaction, single statements only: Prisma loads an `include`'s relations with
-    // concurrent queries, which on a transaction's one pg connection overlap (pg's "client.query()
-    // when the client is already executing a query" deprecation). The view is read after commit.
-    const createdId = await this.prisma.client.$transaction(async (tx) => {
-      const client = await tx.edgeClient.create({
-        data: {
-          name: parsed.name,
-          modelId: model.id,
-          aliasName: parsed.alias ?? null,
-          pinnedVersionId: parsed.alias === undefined ? version.id : null,
-          deviceIndex: parsed.deviceIndex ?? null,
-          role: parsed.gateway ? 'GATEWAY' : 'DEVICE',
-          credentialHash: hashSecret(credential),
-        },
-        select: { id: true },
-      });
-      await this.enrollmentTokens.consume(tx, token.id, client.id);
-      return client.id;
-    });
+    const createdId = await this.repository.createWithToken(
+      {
+        name: parsed.name,
+        modelId: model.id,
+        aliasName: parsed.alias ?? null,
+        pinnedVersionId: parsed.alias === undefined ? version.id : null,
+        deviceIndex: parsed.deviceIndex ?? null,
+        role: parsed.gateway ? 'GATEWAY' : 'DEVICE',
+        credentialHash: hashSecret(credential),
+      },
+      token.id,
+    );
+    if (createdId === null) {
+      throw new DomainError(
+        ErrorCode.EnrollmentTokenRefused,
+        'this enrollment token was used or expired meanwhile; ask an admin for a new one',
+      );
+    }
     const groupSecret = await this.groupSecrets.secretFor(model.name);
     return { client: toEdgeClientView(await this.find(createdId)), credential, groupSecret };
   }
@@ -117,13 +113,9 @@ export class EdgeClientsService {
 
   async list(input: unknown): Promise<EdgeClientView[]> {
     const parsed = parseInput(listClientsSchema, input, 'edge client filter');
-    const clients = await this.prisma.client.edgeClient.findMany({
-      where: {
-        ...(parsed.modelName ? { model: { name: parsed.modelName } } : {}),
-        ...(parsed.status ? { status: parsed.status } : {}),
-      },
-      include: edgeClientViewInclude,
-      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    const clients = await this.repository.list({
+      modelName: parsed.modelName,
+      status: parsed.status,
     });
     return clients.map(toEdgeClientView);
   }
@@ -135,10 +127,7 @@ export class EdgeClientsService {
   /** Revokes at once: the credential stops working on the next request. Idempotent. */
   async revoke(id: string): Promise<EdgeClientView> {
     const client = await this.find(id);
-    await this.prisma.client.edgeClient.updateMany({
-      where: { id, status: 'ACTIVE' },
-      data: { status: 'REVOKED', revokedAt: new Date() },
-    });
+    await this.repository.revoke(id);
     // /v2 infer caches credentials: every API process drops this model's at once
     await this.changes.announce(client.model.name);
     return this.get(id);
@@ -170,10 +159,7 @@ export class EdgeClientsService {
         'edge client credential missing: send "Authorization: Bearer <credential>"',
       );
     }
-    const client = await this.prisma.client.edgeClient.findUnique({
-      where: { credentialHash: hashSecret(credential) },
-      include: edgeClientViewInclude,
-    });
+    const client = await this.repository.findByCredentialHash(hashSecret(credential));
     if (!client) throw new DomainError(ErrorCode.Unauthorized, 'unknown edge client credential');
     if (client.status === 'REVOKED') {
       throw new DomainError(
@@ -188,11 +174,8 @@ export class EdgeClientsService {
     const parsed = parseInput(heartbeatSchema, input, 'heartbeat');
     let installedVersionId: string | null = null;
     if (parsed.installedVersion !== undefined && parsed.installedVersion !== null) {
-      const installed = await this.prisma.client.modelVersion.findUnique({
-        where: {
-          modelId_version: { modelId: client.modelId, version: parsed.installedVersion },
-        },
-        select: { id: true },
+      const installed = await this.registry.resolveVersionRef(client.modelId, {
+        version: parsed.installedVersion,
       });
       if (!installed) {
         throw new DomainError(
@@ -204,13 +187,10 @@ export class EdgeClientsService {
       installedVersionId = installed.id;
     }
     const lastSeenAt = new Date();
-    await this.prisma.client.edgeClient.update({
-      where: { id: client.id },
-      data: {
-        lastSeenAt,
-        ...(parsed.counters ? { counters: parsed.counters as Prisma.InputJsonValue } : {}),
-        ...(parsed.installedVersion !== undefined ? { installedVersionId } : {}),
-      },
+    await this.repository.recordHeartbeat(client.id, {
+      lastSeenAt,
+      ...(parsed.counters ? { counters: parsed.counters as Prisma.InputJsonValue } : {}),
+      ...(parsed.installedVersion !== undefined ? { installedVersionId } : {}),
     });
     const target = await this.targetVersion(client).catch((error: unknown) => {
       if (error instanceof DomainError && error.code === ErrorCode.ModelVersionNotFound) {
@@ -232,19 +212,12 @@ export class EdgeClientsService {
 
   /** The version a client runs now: its pinned version, or where its alias points right now. */
   async targetVersion(client: EdgeClient): Promise<{ id: string; version: number }> {
-    if (client.pinnedVersionId) {
-      const pinned = await this.prisma.client.modelVersion.findUnique({
-        where: { id: client.pinnedVersionId },
-        select: { id: true, version: true },
-      });
-      if (pinned) return pinned;
-    } else if (client.aliasName) {
-      const alias = await this.prisma.client.modelAlias.findUnique({
-        where: { modelId_name: { modelId: client.modelId, name: client.aliasName } },
-        include: { version: { select: { id: true, version: true } } },
-      });
-      if (alias) return alias.version;
-    }
+    const target = client.pinnedVersionId
+      ? await this.registry.findVersionById(client.pinnedVersionId)
+      : client.aliasName
+        ? await this.registry.resolveVersionRef(client.modelId, { alias: client.aliasName })
+        : null;
+    if (target) return { id: target.id, version: target.version };
     throw new DomainError(
       ErrorCode.ModelVersionNotFound,
       client.aliasName
@@ -254,12 +227,7 @@ export class EdgeClientsService {
   }
 
   private async find(id: string): Promise<EdgeClientWithRelations> {
-    const client = /^[0-9a-f-]{36}$/i.test(id)
-      ? await this.prisma.client.edgeClient.findUnique({
-          where: { id },
-          include: edgeClientViewInclude,
-        })
-      : null;
+    const client = /^[0-9a-f-]{36}$/i.test(id) ? await this.repository.findById(id) : null;
     if (!client) throw new DomainError(ErrorCode.EdgeClientNotFound, `no edge client ${id}`);
     return client;
   }

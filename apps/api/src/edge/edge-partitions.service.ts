@@ -4,7 +4,7 @@ import {
   partitionSignatureStatement,
   sha256Hex,
 } from '@ddnn/partition-format';
-import { PartitionTier, PrismaService } from '@ddnn/persistence';
+import { ModelRegistryRepository, PartitionTier } from '@ddnn/persistence';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { parseInput } from '../common/zod-validation';
 import { AuthenticatedEdgeClient, EdgeClientsService } from './edge-clients.service';
@@ -47,7 +47,7 @@ export type PartitionDownload =
 @Injectable()
 export class EdgePartitionsService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly registry: ModelRegistryRepository,
     private readonly clients: EdgeClientsService,
     private readonly signingKey: PartitionSigningKeyService,
   ) {}
@@ -60,11 +60,7 @@ export class EdgePartitionsService {
     const wanted = this.authorize(client, parseInput(partitionQuerySchema, query ?? {}, 'query'));
     const version = await this.clients.targetVersion(client);
     const dbTier: PartitionTier = wanted.tier === 'device' ? 'DEVICE' : 'LOCAL';
-    const where = { versionId: version.id, tier: dbTier, deviceIndex: wanted.deviceIndex };
-    const found = await this.prisma.client.partition.findFirst({
-      where,
-      select: { id: true, sha256: true, sizeBytes: true, manifest: true },
-    });
+    const found = await this.registry.findPartition(version.id, dbTier, wanted.deviceIndex);
     if (!found) {
       throw new DomainError(
         ErrorCode.PartitionNotFound,
@@ -81,10 +77,7 @@ export class EdgePartitionsService {
       sizeBytes: found.sizeBytes,
     };
     if (etagMatches(ifNoneMatch, found.sha256)) return { notModified: true, descriptor };
-    const { bytes } = await this.prisma.client.partition.findUniqueOrThrow({
-      where: { id: found.id },
-      select: { bytes: true },
-    });
+    const bytes = await this.registry.partitionBytes(found.id);
     // The sha256 of the bytes actually sent, not the stored column: the signature vouches for them.
     const { signature, keyId } = await this.signingKey.sign(
       partitionSignatureStatement({ ...descriptor, fileSha256: sha256Hex(bytes) }),

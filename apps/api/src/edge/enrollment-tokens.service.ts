@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { PlatformConfig } from '@ddnn/contracts';
-import { EnrollmentToken, Prisma, PrismaService } from '@ddnn/persistence';
+import { EnrollmentToken } from '@ddnn/persistence';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { PLATFORM_CONFIG } from '../common/platform-config.token';
 import { parseInput } from '../common/zod-validation';
 import { hashSecret, newSecret } from './edge-credentials';
+import { EdgeClientsRepository } from './edge-clients.repository';
 import { createEnrollmentTokenSchema } from './edge-inputs';
 
 export interface IssuedEnrollmentToken {
@@ -18,7 +19,7 @@ export interface IssuedEnrollmentToken {
 @Injectable()
 export class EnrollmentTokensService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly repository: EdgeClientsRepository,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {}
 
@@ -26,21 +27,17 @@ export class EnrollmentTokensService {
     const parsed = parseInput(createEnrollmentTokenSchema, input, 'enrollment token');
     const token = newSecret();
     const lifetime = parsed.expiresInSeconds ?? this.config.EDGE_ENROLLMENT_TTL_SECONDS;
-    const record = await this.prisma.client.enrollmentToken.create({
-      data: {
-        tokenHash: hashSecret(token),
-        description: parsed.description,
-        expiresAt: new Date(Date.now() + lifetime * 1000),
-      },
+    const record = await this.repository.createEnrollmentToken({
+      tokenHash: hashSecret(token),
+      description: parsed.description,
+      expiresAt: new Date(Date.now() + lifetime * 1000),
     });
     return { id: record.id, token, description: record.description, expiresAt: record.expiresAt };
   }
 
   /** Refuses an unknown, expired or used token with a message that says which. */
   async checkUsable(token: string): Promise<EnrollmentToken> {
-    const record = await this.prisma.client.enrollmentToken.findUnique({
-      where: { tokenHash: hashSecret(token) },
-    });
+    const record = await this.repository.findEnrollmentToken(hashSecret(token));
     if (!record) {
       throw new DomainError(ErrorCode.EnrollmentTokenRefused, 'unknown enrollment token');
     }
@@ -57,22 +54,5 @@ export class EnrollmentTokensService {
       );
     }
     return record;
-  }
-
-  /**
-   * Marks the token used by `edgeClientId` inside the registering transaction. The conditional
-   * update is what makes a token single-use when two registrations race with it.
-   */
-  async consume(tx: Prisma.TransactionClient, tokenId: string, edgeClientId: string) {
-    const { count } = await tx.enrollmentToken.updateMany({
-      where: { id: tokenId, usedAt: null, expiresAt: { gt: new Date() } },
-      data: { usedAt: new Date(), edgeClientId },
-    });
-    if (count !== 1) {
-      throw new DomainError(
-        ErrorCode.EnrollmentTokenRefused,
-        'this enrollment token was used or expired meanwhile; ask an admin for a new one',
-      );
-    }
   }
 }

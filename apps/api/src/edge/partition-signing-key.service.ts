@@ -9,8 +9,8 @@ import {
   sign,
 } from 'node:crypto';
 import type { PlatformConfig } from '@ddnn/contracts';
-import { PrismaService } from '@ddnn/persistence';
 import { PLATFORM_CONFIG } from '../common/platform-config.token';
+import { SigningKeysRepository } from './signing-keys.repository';
 
 const PURPOSE = 'edge-partitions';
 const ALGORITHM = 'ed25519';
@@ -40,7 +40,7 @@ export class PartitionSigningKeyService {
   private loading?: Promise<LoadedKey>;
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly keys: SigningKeysRepository,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {}
 
@@ -77,20 +77,14 @@ export class PartitionSigningKeyService {
     if (this.config.EDGE_SIGNING_KEY) {
       return describe(createPrivateKey(this.config.EDGE_SIGNING_KEY), 'config');
     }
-    const stored = await this.prisma.client.signingKey.findUnique({ where: { purpose: PURPOSE } });
+    const stored = await this.keys.find(PURPOSE);
     if (stored) return describe(createPrivateKey(stored.privateKeyPem), 'database');
     const { privateKey, publicKey } = generateKeyPairSync(ALGORITHM);
-    await this.prisma.client.signingKey.createMany({
-      data: {
-        purpose: PURPOSE,
-        algorithm: ALGORITHM,
-        publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-        privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-      },
-      skipDuplicates: true,
-    });
-    const winner = await this.prisma.client.signingKey.findUniqueOrThrow({
-      where: { purpose: PURPOSE },
+    const winner = await this.keys.createOrGet({
+      purpose: PURPOSE,
+      algorithm: ALGORITHM,
+      publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     });
     const loaded = describe(createPrivateKey(winner.privateKeyPem), 'database');
     this.logger.log(`edge partition signing key ${loaded.keyId.slice(0, 16)} in use`);

@@ -7,14 +7,14 @@ import { DatasetsModule } from '../datasets/datasets.module';
 import { ModelsModule } from '../models/models.module';
 import { TrainingModule } from '../training/training.module';
 import { graphqlErrorFormatter } from './graphql-over-http';
-import { DatasetsResolver } from './datasets.resolver';
+import { DatasetsResolver } from '../datasets/datasets.resolver';
 import { graphqlLimitRules, graphqlParseOptions, subscriptionLimitsHook } from './graphql-limits';
-import { ModelVersionsResolver } from './model-versions.resolver';
-import { ModelsResolver } from './models.resolver';
+import { ModelVersionsResolver } from '../models/model-versions.resolver';
+import { ModelsResolver } from '../models/models.resolver';
 import { SubscriptionLimits } from './subscription-limits';
 import { TrainingEventsBridge } from './training-events.bridge';
-import { TrainingJobLinksResolver } from './training-job-links.resolver';
-import { TrainingResolver } from './training.resolver';
+import { TrainingJobLinksResolver } from '../training/training-job-links.resolver';
+import { TrainingResolver } from '../training/training.resolver';
 
 /**
  * GraphQL at /graphql (GraphiQL at /graphiql unless turned off, see GRAPHQL_GRAPHIQL). Limits on

@@ -1,6 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { PrismaService } from '@ddnn/persistence';
+import { TrainingJobsRepository } from '@ddnn/persistence';
 import { TrainingQueueProducer } from '../training/training-queue.producer';
 import { MetricsService } from './metrics.service';
 
@@ -10,22 +10,18 @@ export class MetricsController {
   constructor(
     private readonly metrics: MetricsService,
     private readonly queue: TrainingQueueProducer,
-    private readonly prisma: PrismaService,
+    private readonly jobs: TrainingJobsRepository,
   ) {}
 
   @Get()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   async scrape(): Promise<string> {
     // Queue depth and job states are read at scrape time: they change in other processes.
-    const [counts, byStatus] = await Promise.all([
-      this.queue.counts(),
-      this.prisma.client.trainingJob.groupBy({ by: ['status'], _count: { _all: true } }),
-    ]);
+    const [counts, byStatus] = await Promise.all([this.queue.counts(), this.jobs.countByStatus()]);
     for (const [state, count] of Object.entries(counts))
       this.metrics.queueJobs.set({ state }, count);
     this.metrics.trainingJobs.reset();
-    for (const row of byStatus)
-      this.metrics.trainingJobs.set({ status: row.status }, row._count._all);
+    for (const row of byStatus) this.metrics.trainingJobs.set({ status: row.status }, row.count);
     return this.metrics.registry.metrics();
   }
 }

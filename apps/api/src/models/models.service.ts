@@ -3,10 +3,10 @@ import { parseDdnnConfig, withConfigDefaults } from '@ddnn/engine';
 import {
   Model,
   ModelAlias,
-  ModelVersion,
-  Partition,
+  ModelRegistryRepository,
+  PartitionRecord,
   Prisma,
-  PrismaService,
+  VersionRecord,
 } from '@ddnn/persistence';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { parseInput } from '../common/zod-validation';
@@ -19,8 +19,7 @@ import {
   moveAliasSchema,
 } from './model-inputs';
 
-export type VersionRecord = Omit<ModelVersion, 'weights'>;
-export type PartitionRecord = Omit<Partition, 'bytes'>;
+export type { PartitionRecord, VersionRecord };
 
 export interface VersionPage {
   nodes: VersionRecord[];
@@ -32,69 +31,53 @@ export interface VersionPage {
 @Injectable()
 export class ModelsService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly registry: ModelRegistryRepository,
     private readonly changes: ModelChanges,
   ) {}
 
   async create(input: unknown): Promise<Model> {
     const parsed = parseInput(createModelSchema, input, 'model');
     const config = parseDdnnConfig(withConfigDefaults(parsed.config ?? {}));
-    const existing = await this.prisma.client.model.findUnique({ where: { name: parsed.name } });
+    const existing = await this.registry.findModelByName(parsed.name);
     if (existing)
       throw new DomainError(ErrorCode.AlreadyExists, `a model named "${parsed.name}" exists`);
-    return this.prisma.client.model.create({
-      data: {
-        name: parsed.name,
-        description: parsed.description,
-        config: config as unknown as Prisma.InputJsonValue,
-      },
+    return this.registry.createModel({
+      name: parsed.name,
+      description: parsed.description,
+      config: config as unknown as Prisma.InputJsonValue,
     });
   }
 
   list(): Promise<Model[]> {
-    return this.prisma.client.model.findMany({ orderBy: { createdAt: 'asc' } });
+    return this.registry.listModels();
   }
 
   async getByName(name: string): Promise<Model> {
-    const model = await this.prisma.client.model.findUnique({ where: { name } });
+    const model = await this.registry.findModelByName(name);
     if (!model) throw new DomainError(ErrorCode.ModelNotFound, `no model "${name}"`);
     return model;
   }
 
   async getById(id: string): Promise<Model> {
-    const model = await this.prisma.client.model.findUnique({ where: { id } });
+    const model = await this.registry.findModelById(id);
     if (!model) throw new DomainError(ErrorCode.ModelNotFound, `no model ${id}`);
     return model;
   }
 
   aliasesOf(modelId: string): Promise<ModelAlias[]> {
-    return this.prisma.client.modelAlias.findMany({ where: { modelId }, orderBy: { name: 'asc' } });
+    return this.registry.aliasesOfModel(modelId);
   }
 
   aliasesOfVersion(versionId: string): Promise<ModelAlias[]> {
-    return this.prisma.client.modelAlias.findMany({
-      where: { versionId },
-      orderBy: { name: 'asc' },
-    });
+    return this.registry.aliasesOfVersion(versionId);
   }
 
   async listVersions(input: ListVersionsInput): Promise<VersionPage> {
     const parsed = parseInput(listVersionsSchema, input, 'version filter');
-    const where: Prisma.ModelVersionWhereInput = {
-      ...(parsed.modelName ? { model: { name: parsed.modelName } } : {}),
-      ...(parsed.alias ? { aliases: { some: { name: parsed.alias } } } : {}),
-      ...(parsed.status ? { status: parsed.status } : {}),
-    };
-    const [nodes, totalCount] = await Promise.all([
-      this.prisma.client.modelVersion.findMany({
-        where,
-        omit: { weights: true },
-        orderBy: [{ createdAt: 'desc' }, { version: 'desc' }],
-        skip: parsed.offset,
-        take: parsed.first,
-      }),
-      this.prisma.client.modelVersion.count({ where }),
-    ]);
+    const { nodes, totalCount } = await this.registry.pageVersions(
+      { modelName: parsed.modelName, alias: parsed.alias, status: parsed.status },
+      { offset: parsed.offset, first: parsed.first },
+    );
     return {
       nodes,
       totalCount,
@@ -104,10 +87,7 @@ export class ModelsService {
   }
 
   async getVersionById(id: string): Promise<VersionRecord> {
-    const version = await this.prisma.client.modelVersion.findUnique({
-      where: { id },
-      omit: { weights: true },
-    });
+    const version = await this.registry.findVersionById(id);
     if (!version) throw new DomainError(ErrorCode.ModelVersionNotFound, `no model version ${id}`);
     return version;
   }
@@ -121,17 +101,10 @@ export class ModelsService {
         `version "${ref}" is out of range: version numbers are 1..${MAX_VERSION_NUMBER}`,
       );
     }
-    const version = /^[0-9]+$/.test(ref)
-      ? await this.prisma.client.modelVersion.findUnique({
-          where: { modelId_version: { modelId: model.id, version: Number(ref) } },
-          omit: { weights: true },
-        })
-      : (
-          await this.prisma.client.modelAlias.findUnique({
-            where: { modelId_name: { modelId: model.id, name: ref } },
-            include: { version: { omit: { weights: true } } },
-          })
-        )?.version;
+    const version = await this.registry.resolveVersionRef(
+      model.id,
+      /^[0-9]+$/.test(ref) ? { version: Number(ref) } : { alias: ref },
+    );
     if (!version) {
       throw new DomainError(
         ErrorCode.ModelVersionNotFound,
@@ -144,11 +117,7 @@ export class ModelsService {
   /** The newest version when no ref is given (what /v2/models/{name} serves). */
   async latestVersion(modelName: string): Promise<VersionRecord> {
     const model = await this.getByName(modelName);
-    const version = await this.prisma.client.modelVersion.findFirst({
-      where: { modelId: model.id, status: 'READY' },
-      orderBy: { version: 'desc' },
-      omit: { weights: true },
-    });
+    const version = await this.registry.latestReadyVersion(model.id);
     if (!version)
       throw new DomainError(
         ErrorCode.ModelVersionNotFound,
@@ -158,22 +127,14 @@ export class ModelsService {
   }
 
   partitionsOf(versionId: string): Promise<PartitionRecord[]> {
-    return this.prisma.client.partition.findMany({
-      where: { versionId },
-      omit: { bytes: true },
-      orderBy: [{ tier: 'asc' }, { deviceIndex: 'asc' }],
-    });
+    return this.registry.partitionsOf(versionId);
   }
 
   /** Points `alias` of a model at one of its versions (creates the alias if new). */
   async moveAlias(input: unknown): Promise<ModelAlias> {
     const parsed = parseInput(moveAliasSchema, input, 'alias move');
     const version = await this.resolveVersion(parsed.modelName, String(parsed.version));
-    const alias = await this.prisma.client.modelAlias.upsert({
-      where: { modelId_name: { modelId: version.modelId, name: parsed.alias } },
-      create: { modelId: version.modelId, name: parsed.alias, versionId: version.id },
-      update: { versionId: version.id },
-    });
+    const alias = await this.registry.upsertAlias(version.modelId, parsed.alias, version.id);
     // serving caches of resolved aliases, in every API process, drop this model
     await this.changes.announce(parsed.modelName);
     return alias;

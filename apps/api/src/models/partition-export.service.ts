@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { CExportError, exportPartitionToC, type CExportFile } from '@ddnn/device-runtime';
-import { PrismaService } from '@ddnn/persistence';
+import { ModelRegistryRepository } from '@ddnn/persistence';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { parseInput } from '../common/zod-validation';
 import { ModelsService } from './models.service';
@@ -36,7 +36,7 @@ export interface PartitionExport {
 @Injectable()
 export class PartitionExportService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly registry: ModelRegistryRepository,
     private readonly models: ModelsService,
   ) {}
 
@@ -56,14 +56,11 @@ export class PartitionExportService {
     }
     const deviceIndex = match[1] === undefined ? null : Number(match[1]);
     const version = await this.models.resolveVersion(modelName, versionRef);
-    const found = await this.prisma.client.partition.findFirst({
-      where: {
-        versionId: version.id,
-        tier: deviceIndex === null ? 'LOCAL' : 'DEVICE',
-        deviceIndex,
-      },
-      select: { bytes: true },
-    });
+    const found = await this.registry.findPartition(
+      version.id,
+      deviceIndex === null ? 'LOCAL' : 'DEVICE',
+      deviceIndex,
+    );
     if (!found) {
       throw new DomainError(
         ErrorCode.PartitionNotFound,
@@ -72,7 +69,7 @@ export class PartitionExportService {
     }
     let exported;
     try {
-      exported = exportPartitionToC(new Uint8Array(found.bytes), {
+      exported = exportPartitionToC(new Uint8Array(await this.registry.partitionBytes(found.id)), {
         modelVersion: `${modelName} v${version.version}`,
       });
     } catch (error) {

@@ -1,6 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { parseDdnnConfig } from '@ddnn/engine';
-import { Prisma, PrismaService, TrainingEpoch, TrainingJob } from '@ddnn/persistence';
+import {
+  Prisma,
+  TrainingEpoch,
+  TrainingJobRecord,
+  TrainingJobsRepository,
+} from '@ddnn/persistence';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { parseInput } from '../common/zod-validation';
 import { DatasetsService } from '../datasets/datasets.service';
@@ -9,7 +14,7 @@ import { idempotencyKeySchema, requestHashOf } from './idempotency-key';
 import { ListJobsInput, listJobsSchema, startTrainingSchema } from './training-inputs';
 import { TrainingQueueProducer } from './training-queue.producer';
 
-export type TrainingJobRecord = Omit<TrainingJob, 'checkpoint'>;
+export type { TrainingJobRecord };
 /** Queue states in which no worker holds the job (it only waits for one). */
 const WAITING_STATES = new Set(['waiting', 'delayed', 'prioritized', 'waiting-children']);
 
@@ -18,7 +23,7 @@ export class TrainingService {
   private readonly logger = new Logger(TrainingService.name);
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly jobs: TrainingJobsRepository,
     private readonly models: ModelsService,
     private readonly datasets: DatasetsService,
     private readonly queue: TrainingQueueProducer,
@@ -65,15 +70,12 @@ export class TrainingService {
     const { modelName: _m, dataset: _d, ...params } = parsed;
     let job: TrainingJobRecord;
     try {
-      job = await this.prisma.client.trainingJob.create({
-        data: {
-          modelId: model.id,
-          datasetId: dataset.id,
-          params: params as Prisma.InputJsonValue,
-          totalEpochs: parsed.epochs,
-          ...(key !== undefined ? { idempotencyKey: key, requestHash } : {}),
-        },
-        omit: { checkpoint: true },
+      job = await this.jobs.create({
+        modelId: model.id,
+        datasetId: dataset.id,
+        params: params as Prisma.InputJsonValue,
+        totalEpochs: parsed.epochs,
+        ...(key !== undefined ? { idempotencyKey: key, requestHash } : {}),
       });
     } catch (error) {
       // The same key sent twice at once: the other request created the job.
@@ -91,8 +93,8 @@ export class TrainingService {
       await this.queue.enqueueTraining({ trainingJobId: job.id });
     } catch (error) {
       this.logger.error(`could not enqueue training job ${job.id}: ${(error as Error).message}`);
-      await this.prisma.client.trainingJob
-        .deleteMany({ where: { id: job.id, status: 'QUEUED', attempts: 0 } })
+      await this.jobs
+        .deleteNeverStarted(job.id)
         .catch((deleteError: Error) =>
           this.logger.error(
             `could not remove the unqueued training job ${job.id} (the reaper will enqueue it): ${deleteError.message}`,
@@ -107,10 +109,7 @@ export class TrainingService {
     key: string,
     requestHash: string,
   ): Promise<TrainingJobRecord | undefined> {
-    const job = await this.prisma.client.trainingJob.findUnique({
-      where: { idempotencyKey: key },
-      omit: { checkpoint: true },
-    });
+    const job = await this.jobs.findByIdempotencyKey(key);
     if (!job) return undefined;
     if (job.requestHash !== requestHash) {
       throw new DomainError(
@@ -124,12 +123,7 @@ export class TrainingService {
   }
 
   async get(id: string): Promise<TrainingJobRecord> {
-    const job = isUuid(id)
-      ? await this.prisma.client.trainingJob.findUnique({
-          where: { id },
-          omit: { checkpoint: true },
-        })
-      : null;
+    const job = isUuid(id) ? await this.jobs.findById(id) : null;
     if (!job) throw new DomainError(ErrorCode.TrainingJobNotFound, `no training job ${id}`);
     return job;
   }
@@ -140,10 +134,7 @@ export class TrainingService {
   }
 
   epochsOf(jobId: string): Promise<TrainingEpoch[]> {
-    return this.prisma.client.trainingEpoch.findMany({
-      where: { jobId },
-      orderBy: { epoch: 'asc' },
-    });
+    return this.jobs.epochsOf(jobId);
   }
 
   /** One page of jobs, newest first, with the total (GraphQL's page shape, as modelVersions). */
@@ -156,12 +147,7 @@ export class TrainingService {
     const parsed = parseInput(listJobsSchema, input, 'job filter');
     const [nodes, totalCount] = await Promise.all([
       this.list(parsed),
-      this.prisma.client.trainingJob.count({
-        where: {
-          ...(parsed.status ? { status: parsed.status } : {}),
-          ...(parsed.modelName ? { model: { name: parsed.modelName } } : {}),
-        },
-      }),
+      this.jobs.count({ status: parsed.status, modelName: parsed.modelName }),
     ]);
     return {
       nodes,
@@ -173,16 +159,10 @@ export class TrainingService {
 
   async list(input: ListJobsInput): Promise<TrainingJobRecord[]> {
     const parsed = parseInput(listJobsSchema, input, 'job filter');
-    return this.prisma.client.trainingJob.findMany({
-      where: {
-        ...(parsed.status ? { status: parsed.status } : {}),
-        ...(parsed.modelName ? { model: { name: parsed.modelName } } : {}),
-      },
-      omit: { checkpoint: true },
-      orderBy: { createdAt: 'desc' },
-      skip: parsed.offset,
-      take: parsed.first,
-    });
+    return this.jobs.list(
+      { status: parsed.status, modelName: parsed.modelName },
+      { offset: parsed.offset, first: parsed.first },
+    );
   }
 
   /**
@@ -195,11 +175,7 @@ export class TrainingService {
    */
   async cancel(id: string): Promise<TrainingJobRecord> {
     await this.get(id);
-    const { count } = await this.prisma.client.trainingJob.updateMany({
-      where: { id, status: { in: ['QUEUED', 'RUNNING'] } },
-      data: { cancelRequested: true },
-    });
-    if (count === 0) {
+    if (!(await this.jobs.requestCancel(id))) {
       const job = await this.get(id);
       throw new DomainError(
         ErrorCode.JobNotCancellable,
@@ -218,10 +194,7 @@ export class TrainingService {
     const held =
       state === 'active' || (WAITING_STATES.has(state) && !(await this.queue.removeIfWaiting(id)));
     if (!held) {
-      await this.prisma.client.trainingJob.updateMany({
-        where: { id, status: { in: ['QUEUED', 'RUNNING'] } },
-        data: { status: 'CANCELLED', finishedAt: new Date() },
-      });
+      await this.jobs.updateIfUnfinished(id, { status: 'CANCELLED', finishedAt: new Date() });
     }
     return this.get(id);
   }

@@ -1,22 +1,27 @@
 import { ApiError, graphqlError, networkError, reportIfUnauthorized } from './api-error';
+import type { TypedDocumentString } from './graphql.generated';
 import { authHeaders } from './session';
 
-/** One GraphQL request over fetch with the admin token; errors become ApiError. */
-export async function graphql<T>(
-  query: string,
-  variables: Record<string, unknown> = {},
-): Promise<T> {
+/**
+ * One GraphQL request over fetch with the admin token; errors become ApiError. The document
+ * (queries.ts) fixes the variables' and the result's types.
+ */
+export async function graphql<TResult, TVariables>(
+  document: TypedDocumentString<TResult, TVariables>,
+  variables?: TVariables,
+): Promise<TResult> {
+  const query = document.toString();
   let response: Response;
   try {
     response = await fetch('/graphql', {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...authHeaders() },
-      body: JSON.stringify({ query, variables }),
+      body: JSON.stringify({ query, variables: variables ?? {} }),
     });
   } catch (error) {
     throw networkError(error);
   }
-  let body: { data?: T; errors?: { message: string }[] };
+  let body: { data?: TResult; errors?: { message: string }[] };
   try {
     body = (await response.json()) as typeof body;
   } catch {

@@ -1,51 +1,36 @@
-/** The GraphQL shapes the dashboard reads (a subset of the schema at /graphql). */
-export type JobStatus = 'QUEUED' | 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
+/**
+ * The GraphQL shapes the dashboard reads: generated from its operations and the API's schema
+ * (graphql.generated.ts). Only what the schema leaves open (JSON scalars) is refined here.
+ */
+import type {
+  DatasetsQuery,
+  EdgeClientsQuery,
+  EnrollMutation,
+  JobEpochsQuery,
+  JobFieldsFragment,
+  ModelsQuery,
+  TrainingJobStatus,
+  VersionFieldsFragment,
+  VersionQuery,
+} from './graphql.generated';
 
-export interface Dataset {
-  id: string;
-  name: string;
-  format: string;
-  status: string;
-  viewCount: number;
-  viewNames: string[];
-  classNames: string[];
-  viewShape: number[];
-  trainSize: number;
-  testSize: number;
-  sizeBytes: number;
-  createdAt: string;
-}
+export type JobStatus = TrainingJobStatus;
 
-export interface ModelSummary {
-  id: string;
-  name: string;
-  lastVersion: number;
+export type Dataset = DatasetsQuery['datasets'][number];
+
+export type ModelSummary = Omit<ModelsQuery['models'][number], 'config'> & {
   config: Record<string, unknown>;
-  aliases: { name: string; versionId: string }[];
-}
+};
 
-export interface TrainingJob {
-  id: string;
-  status: JobStatus;
-  totalEpochs: number;
-  currentEpoch: number;
-  progress: number;
-  error: string | null;
-  params: Record<string, unknown>;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  model: { name: string };
-  dataset: { name: string };
-}
+export type TrainingJob = Omit<JobFieldsFragment, 'params'> & { params: Record<string, unknown> };
 
-export interface TrainingEpoch {
-  epoch: number;
+export type TrainingEpoch = Omit<
+  JobEpochsQuery['trainingJob']['epochs'][number],
+  'losses' | 'accuracies'
+> & {
   losses: Record<string, number>;
   accuracies: Record<string, number>;
-  elapsedMs: number;
-  etaMs: number;
-}
+};
 
 export interface TrainingProgress {
   trainingJobId: string;
@@ -70,49 +55,16 @@ export type VersionMetrics = EvaluationReport & {
   keptEpoch?: { epoch: number; score: number } | null;
 };
 
-export interface Partition {
-  id: string;
-  tier: 'DEVICE' | 'LOCAL' | 'EDGE' | 'CLOUD';
-  deviceIndex: number | null;
-  sizeBytes: number;
-  sha256: string;
-}
+export type Partition = VersionQuery['modelVersion']['partitions'][number];
 
-export interface ModelVersionSummary {
-  id: string;
-  version: number;
-  status: string;
-  threshold: number;
-  createdAt: string;
-  trainingJobId: string;
-  model: { name: string };
-  aliases: { name: string }[];
-}
+export type ModelVersionSummary = VersionFieldsFragment;
 
-export interface ModelVersionDetail extends ModelVersionSummary {
+export type ModelVersionDetail = Omit<VersionQuery['modelVersion'], 'metrics'> & {
   metrics: VersionMetrics;
-  partitions: Partition[];
-}
+};
 
-export interface EdgeClient {
-  id: string;
-  name: string;
-  role: 'DEVICE' | 'GATEWAY';
-  status: 'ACTIVE' | 'REVOKED';
-  modelName: string;
-  deviceIndex: number | null;
-  alias: string | null;
-  pinnedVersion: number | null;
-  installedVersion: number | null;
-  lastSeenAt: string | null;
+export type EdgeClient = Omit<EdgeClientsQuery['edgeClients'][number], 'counters'> & {
   counters: { samples?: number; localExits?: number; bytesSent?: number } | null;
-  createdAt: string;
-  revokedAt: string | null;
-}
+};
 
-export interface EnrollmentToken {
-  id: string;
-  token: string;
-  description: string | null;
-  expiresAt: string;
-}
+export type EnrollmentToken = EnrollMutation['createEnrollmentToken'];

@@ -79,11 +79,7 @@ export function CompareVersions({ ids }: { ids: [string, string] }) {
   const versions = useApi(
     () =>
       Promise.all(
-        ids.map((id) =>
-          graphql<{ modelVersion: ModelVersionDetail }>(VERSION, { id }).then(
-            (d) => d.modelVersion,
-          ),
-        ),
+        ids.map((id) => graphql(VERSION, { id }).then((d) => d.modelVersion as ModelVersionDetail)),
       ),
     [ids[0], ids[1]],
   );

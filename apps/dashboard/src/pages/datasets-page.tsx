@@ -48,10 +48,7 @@ function ContactSheet({ dataset }: { dataset: Dataset }) {
 }
 
 export function DatasetsPage() {
-  const datasets = useApi(
-    () => graphql<{ datasets: Dataset[] }>(DATASETS).then((d) => d.datasets),
-    [],
-  );
+  const datasets = useApi(() => graphql(DATASETS).then((d) => d.datasets), []);
   const [previewId, setPreviewId] = useState<string>();
   const preview = datasets.data?.find((d) => d.id === previewId);
   return (

@@ -31,12 +31,9 @@ function EnrollmentTokenForm() {
     if (!(h > 0 && h <= 24 * 30))
       return setError(new Error('Valid for: 0 to 720 hours (30 days).'));
     try {
-      const result = await graphql<{ createEnrollmentToken: EnrollmentToken }>(
-        CREATE_ENROLLMENT_TOKEN,
-        {
-          input: { description: description || null, expiresInSeconds: Math.round(h * 3600) },
-        },
-      );
+      const result = await graphql(CREATE_ENROLLMENT_TOKEN, {
+        input: { description: description || null, expiresInSeconds: Math.round(h * 3600) },
+      });
       setIssued(result.createEnrollmentToken);
     } catch (e) {
       setError(e);
@@ -77,7 +74,7 @@ function EnrollmentTokenForm() {
 
 export function EdgeClientsPage() {
   const clients = useApi(
-    () => graphql<{ edgeClients: EdgeClient[] }>(EDGE_CLIENTS).then((d) => d.edgeClients),
+    () => graphql(EDGE_CLIENTS).then((d) => d.edgeClients as EdgeClient[]),
     [],
     10000,
   );

@@ -56,8 +56,7 @@ export function JobDetail({
   onChanged: (newJobId?: string) => void;
 }) {
   const job = useApi(
-    () =>
-      graphql<{ trainingJob: JobWithEpochs }>(JOB_EPOCHS, { id: jobId }).then((d) => d.trainingJob),
+    () => graphql(JOB_EPOCHS, { id: jobId }).then((d) => d.trainingJob as JobWithEpochs),
     [jobId],
   );
   const [actionError, setActionError] = useState<unknown>();
@@ -70,11 +69,15 @@ export function JobDetail({
   const lossSpec = useMemo(() => (epochs ? curveSpec(epochs, 'losses') : undefined), [epochs]);
   const accSpec = useMemo(() => (epochs ? curveSpec(epochs, 'accuracies') : undefined), [epochs]);
 
-  async function act(mutation: string, key: 'cancelTraining' | 'retryTraining') {
+  async function act(action: 'cancel' | 'retry') {
     setActionError(undefined);
     try {
-      const result = await graphql<Record<string, { id: string }>>(mutation, { id: jobId });
-      onChanged(key === 'retryTraining' ? result[key].id : undefined);
+      if (action === 'cancel') {
+        await graphql(CANCEL_TRAINING, { id: jobId });
+        onChanged();
+      } else {
+        onChanged((await graphql(RETRY_TRAINING, { id: jobId })).retryTraining.id);
+      }
       await reload();
     } catch (e) {
       setActionError(e);
@@ -105,16 +108,12 @@ export function JobDetail({
       ) : null}
       <div className="actions">
         {j.status === 'QUEUED' || j.status === 'RUNNING' ? (
-          <button
-            type="button"
-            className="danger"
-            onClick={() => void act(CANCEL_TRAINING, 'cancelTraining')}
-          >
+          <button type="button" className="danger" onClick={() => void act('cancel')}>
             Cancel
           </button>
         ) : null}
         {j.status === 'FAILED' || j.status === 'CANCELLED' ? (
-          <button type="button" onClick={() => void act(RETRY_TRAINING, 'retryTraining')}>
+          <button type="button" onClick={() => void act('retry')}>
             Retry
           </button>
         ) : null}
@@ -136,10 +135,7 @@ export function JobDetail({
 /** The version a completed job published (found by its training job id). */
 function VersionLink({ modelName, jobId }: { modelName: string; jobId: string }) {
   const versions = useApi(
-    () =>
-      graphql<{
-        modelVersions: { nodes: { id: string; version: number; trainingJobId: string }[] };
-      }>(VERSIONS_OF_MODEL, { modelName }).then((d) => d.modelVersions.nodes),
+    () => graphql(VERSIONS_OF_MODEL, { modelName }).then((d) => d.modelVersions.nodes),
     [modelName, jobId],
   );
   const published = versions.data?.find((v) => v.trainingJobId === jobId);

@@ -1,7 +1,7 @@
 import { useCallback, useState } from 'react';
 import { graphql } from '../api/graphql-client';
 import { DATASETS, JOBS, MODELS } from '../api/queries';
-import type { Dataset, ModelSummary, TrainingJob } from '../api/types';
+import type { ModelSummary, TrainingJob } from '../api/types';
 import { ErrorMessage } from '../components/error-message';
 import { useApi } from '../components/use-api';
 import { JobDetail } from './job-detail';
@@ -11,19 +11,12 @@ import { StartTrainingForm } from './start-training-form';
 export function JobsPage({ selectedId }: { selectedId?: string }) {
   // Polling keeps the list honest for jobs started elsewhere; running jobs also move live.
   const jobs = useApi(
-    () =>
-      graphql<{ trainingJobs: { nodes: TrainingJob[] } }>(JOBS).then((d) => d.trainingJobs.nodes),
+    () => graphql(JOBS).then((d) => d.trainingJobs.nodes as TrainingJob[]),
     [],
     5000,
   );
-  const models = useApi(
-    () => graphql<{ models: ModelSummary[] }>(MODELS).then((d) => d.models),
-    [],
-  );
-  const datasets = useApi(
-    () => graphql<{ datasets: Dataset[] }>(DATASETS).then((d) => d.datasets),
-    [],
-  );
+  const models = useApi(() => graphql(MODELS).then((d) => d.models as ModelSummary[]), []);
+  const datasets = useApi(() => graphql(DATASETS).then((d) => d.datasets), []);
   const [refreshKey, setRefreshKey] = useState(0);
   const { reload: reloadJobs } = jobs;
   const onLiveEvent = useCallback(() => {

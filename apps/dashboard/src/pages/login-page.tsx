@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { ApiError } from '../api/api-error';
 import { graphql } from '../api/graphql-client';
+import { ADMIN_CHECK } from '../api/queries';
 import { forgetToken, storeToken } from '../api/session';
 import { ErrorMessage } from '../components/error-message';
 
@@ -19,7 +20,7 @@ export function LoginPage({ onLogin, notice }: { onLogin: () => void; notice?: s
     setBusy(true);
     storeToken(token.trim());
     try {
-      await graphql('query { edgeClients { id } }');
+      await graphql(ADMIN_CHECK);
       onLogin();
     } catch (e) {
       forgetToken();

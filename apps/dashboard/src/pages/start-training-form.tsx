@@ -87,7 +87,7 @@ export function StartTrainingForm({
         set({ model: modelName, newModelName: '' });
         onModelCreated();
       }
-      const started = await graphql<{ startTraining: { id: string } }>(START_TRAINING, {
+      const started = await graphql(START_TRAINING, {
         input: trainingInput(values, modelName, dataset.id),
       });
       onStarted(started.startTraining.id);

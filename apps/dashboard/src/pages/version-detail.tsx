@@ -13,8 +13,7 @@ const ALIASES = ['production', 'staging'];
 
 export function VersionDetail({ id, onAliasMoved }: { id: string; onAliasMoved: () => void }) {
   const version = useApi(
-    () =>
-      graphql<{ modelVersion: ModelVersionDetail }>(VERSION, { id }).then((d) => d.modelVersion),
+    () => graphql(VERSION, { id }).then((d) => d.modelVersion as ModelVersionDetail),
     [id],
   );
   const [aliasError, setAliasError] = useState<unknown>();

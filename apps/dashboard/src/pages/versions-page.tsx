@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import { graphql } from '../api/graphql-client';
 import { VERSIONS } from '../api/queries';
-import type { ModelVersionSummary } from '../api/types';
 import { ErrorMessage } from '../components/error-message';
 import { useApi } from '../components/use-api';
 import { dateTime } from '../format';
@@ -9,10 +8,7 @@ import { VersionDetail } from './version-detail';
 
 export function VersionsPage({ selectedId }: { selectedId?: string }) {
   const versions = useApi(
-    () =>
-      graphql<{ modelVersions: { nodes: ModelVersionSummary[] } }>(VERSIONS).then(
-        (d) => d.modelVersions.nodes,
-      ),
+    () => graphql(VERSIONS).then((d) => d.modelVersions.nodes),
     [],
     // Polled like the jobs list, so a version a job publishes meanwhile shows up.
     5000,

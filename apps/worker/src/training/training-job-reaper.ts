@@ -1,5 +1,5 @@
 import { JobName, trainingJobOptions, type TrainingRetryPolicy } from '@ddnn/contracts';
-import type { PrismaClient } from '@ddnn/persistence';
+import { type Prisma, type PrismaClient, TrainingJobsRepository } from '@ddnn/persistence';
 import type { Queue } from 'bullmq';
 
 /** Queue states in which a worker holds the job or will take it: nothing to do. */
@@ -38,26 +38,19 @@ export async function reapTrainingJobs(
   queue: Queue,
   options: ReaperOptions,
 ): Promise<ReapedJob[]> {
-  const candidates = await prisma.trainingJob.findMany({
-    where: {
-      status: { in: ['QUEUED', 'RUNNING'] },
-      updatedAt: { lt: new Date(Date.now() - options.graceMs) },
-    },
-    select: { id: true, cancelRequested: true, attempts: true },
-    orderBy: { updatedAt: 'asc' },
-    take: options.batch ?? 50,
-  });
+  const jobs = new TrainingJobsRepository(prisma);
+  const candidates = await jobs.findStale(options.graceMs, options.batch ?? 50);
   const reaped: ReapedJob[] = [];
   for (const row of candidates) {
     const queued = await queue.getJob(row.id);
     const queueState = queued ? await queued.getState() : 'missing';
     if (HANDLED_STATES.has(queueState)) continue;
-    const settle = async (action: ReaperAction, data: Record<string, unknown>) => {
-      const { count } = await prisma.trainingJob.updateMany({
-        where: { id: row.id, status: { in: ['QUEUED', 'RUNNING'] } },
-        data,
-      });
-      if (count > 0) reaped.push({ id: row.id, action, queueState });
+    const settle = async (
+      action: ReaperAction,
+      data: Prisma.TrainingJobUpdateManyMutationInput,
+    ) => {
+      if (await jobs.updateIfUnfinished(row.id, data))
+        reaped.push({ id: row.id, action, queueState });
     };
     if (row.cancelRequested) {
       await settle('cancelled', { status: 'CANCELLED', finishedAt: new Date() });
@@ -78,9 +71,9 @@ export async function reapTrainingJobs(
         { trainingJobId: row.id },
         trainingJobOptions(row.id, options.retry),
       );
-      await prisma.trainingJob.updateMany({
-        where: { id: row.id, status: { in: ['QUEUED', 'RUNNING'] } },
-        data: { status: 'QUEUED', error: 'resumed by the reaper: no worker held the job' },
+      await jobs.updateIfUnfinished(row.id, {
+        status: 'QUEUED',
+        error: 'resumed by the reaper: no worker held the job',
       });
       reaped.push({ id: row.id, action: 'resumed', queueState });
     }

@@ -1,5 +1,11 @@
 import type { CutPartition, EvaluationReport, KeptEpoch } from '@ddnn/engine';
-import { Prisma, PrismaClient, toDbBytes } from '@ddnn/persistence';
+import {
+  ModelRegistryRepository,
+  Prisma,
+  PrismaClient,
+  toDbBytes,
+  TrainingJobsRepository,
+} from '@ddnn/persistence';
 import { createHash } from 'node:crypto';
 
 export interface TrainedVersion {
@@ -42,46 +48,22 @@ export async function publishVersion(
 ): Promise<{ versionId: string; version: number; created: boolean }> {
   try {
     return await prisma.$transaction(async (tx) => {
-      const existing = await tx.modelVersion.findUnique({
-        where: { trainingJobId: trained.trainingJobId },
-        select: { id: true, version: true },
-      });
+      const registry = new ModelRegistryRepository(tx);
+      const existing = await registry.findVersionOfTrainingJob(trained.trainingJobId);
       if (existing) return { versionId: existing.id, version: existing.version, created: false };
-      const completed = await tx.trainingJob.updateMany({
-        where: {
-          id: trained.trainingJobId,
-          cancelRequested: false,
-          status: { in: ['QUEUED', 'RUNNING'] },
-        },
-        data: {
-          status: 'COMPLETED',
-          progress: 1,
-          finishedAt: new Date(),
-          error: null,
-          checkpoint: null,
-        },
-      });
-      if (completed.count === 0) {
+      if (!(await new TrainingJobsRepository(tx).completeUnlessCancelled(trained.trainingJobId))) {
         // Another copy of this job published while we waited for the row lock, or the job was
         // cancelled (or settled by the reaper): publish nothing.
-        const published = await tx.modelVersion.findUnique({
-          where: { trainingJobId: trained.trainingJobId },
-          select: { id: true, version: true },
-        });
+        const published = await registry.findVersionOfTrainingJob(trained.trainingJobId);
         if (published)
           return { versionId: published.id, version: published.version, created: false };
         throw new CancelledBeforePublishError(trained.trainingJobId);
       }
       // Row lock on the model serialises concurrent publishers of the same model.
-      const { lastVersion } = await tx.model.update({
-        where: { id: trained.modelId },
-        data: { lastVersion: { increment: 1 } },
-        select: { lastVersion: true },
-      });
-      const version = await tx.modelVersion.create({
-        data: {
+      const version = await registry.createVersion(
+        {
           modelId: trained.modelId,
-          version: lastVersion,
+          version: await registry.nextVersionNumber(trained.modelId),
           config: trained.config as Prisma.InputJsonValue,
           metrics: {
             ...trained.report,
@@ -92,11 +74,7 @@ export async function publishVersion(
           datasetId: trained.datasetId,
           trainingJobId: trained.trainingJobId,
         },
-        select: { id: true, version: true },
-      });
-      await tx.partition.createMany({
-        data: trained.partitions.map((p) => ({
-          versionId: version.id,
+        trained.partitions.map((p) => ({
           tier: TIER[p.manifest.tier],
           deviceIndex: p.manifest.deviceIndex,
           formatVersion: p.manifest.formatVersion,
@@ -105,16 +83,16 @@ export async function publishVersion(
           manifest: p.manifest as unknown as Prisma.InputJsonValue,
           bytes: toDbBytes(p.bytes),
         })),
-      });
+      );
       return { versionId: version.id, version: version.version, created: true };
     });
   } catch (error) {
     // Two copies of the job racing: the loser hits the unique key; the winner's version stands.
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-      const existing = await prisma.modelVersion.findUniqueOrThrow({
-        where: { trainingJobId: trained.trainingJobId },
-        select: { id: true, version: true },
-      });
+      const existing = await new ModelRegistryRepository(prisma).findVersionOfTrainingJob(
+        trained.trainingJobId,
+      );
+      if (!existing) throw error;
       return { versionId: existing.id, version: existing.version, created: false };
     }
     throw error;

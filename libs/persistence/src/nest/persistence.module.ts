@@ -1,6 +1,12 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import type { PrismaClientOptions } from '../prisma-client';
+import { DatasetsRepository } from '../repositories/datasets.repository';
+import { ModelRegistryRepository } from '../repositories/model-registry.repository';
+import { TrainingJobsRepository } from '../repositories/training-jobs.repository';
 import { PrismaService } from './prisma.service';
+
+/** The repositories the API and the worker share, over the process's one client. */
+const SHARED_REPOSITORIES = [ModelRegistryRepository, DatasetsRepository, TrainingJobsRepository];
 
 @Global()
 @Module({})
@@ -10,8 +16,13 @@ export class PersistenceModule {
       module: PersistenceModule,
       providers: [
         { provide: PrismaService, useFactory: () => new PrismaService(databaseUrl, options) },
+        ...SHARED_REPOSITORIES.map((repository) => ({
+          provide: repository,
+          inject: [PrismaService],
+          useFactory: (prisma: PrismaService) => new repository(prisma.client),
+        })),
       ],
-      exports: [PrismaService],
+      exports: [PrismaService, ...SHARED_REPOSITORIES],
     };
   }
 }

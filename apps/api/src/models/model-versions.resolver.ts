@@ -1,6 +1,6 @@
 import { Args, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { DomainError, ErrorCode } from '../common/domain-error';
-import { ModelsService } from '../models/models.service';
+import { ModelsService } from './models.service';
 import {
   ModelAliasGql,
   ModelGql,
@@ -8,8 +8,8 @@ import {
   ModelVersionGql,
   ModelVersionPageGql,
   PartitionGql,
-} from './types';
-import { withoutNulls } from './without-nulls';
+} from '../graphql/types';
+import { withoutNulls } from '../graphql/without-nulls';
 
 @Resolver(() => ModelVersionGql)
 export class ModelVersionsResolver {

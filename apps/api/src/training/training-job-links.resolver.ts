@@ -1,7 +1,7 @@
 import { Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { DatasetsService } from '../datasets/datasets.service';
 import { ModelsService } from '../models/models.service';
-import { DatasetGql, ModelGql, TrainingJobGql } from './types';
+import { DatasetGql, ModelGql, TrainingJobGql } from '../graphql/types';
 
 /** A job's model and dataset as objects, so a job list can show their names in one query. */
 @Resolver(() => TrainingJobGql)

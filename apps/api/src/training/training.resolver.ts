@@ -14,10 +14,10 @@ import {
 import type { FastifyRequest } from 'fastify';
 import type { PubSub } from 'mercurius';
 import { AdminGuard } from '../common/admin.guard';
-import { TrainingService } from '../training/training.service';
-import { SubscriptionLimits } from './subscription-limits';
-import { trainingProgressTopic } from './training-events.bridge';
-import { trainingProgressStream } from './training-progress-stream';
+import { TrainingService } from './training.service';
+import { SubscriptionLimits } from '../graphql/subscription-limits';
+import { trainingProgressTopic } from '../graphql/training-events.bridge';
+import { trainingProgressStream } from '../graphql/training-progress-stream';
 import {
   StartTrainingInput,
   TrainingEpochGql,
@@ -25,8 +25,8 @@ import {
   TrainingJobPageGql,
   TrainingJobStatusGql,
   TrainingProgressGql,
-} from './types';
-import { withoutNulls } from './without-nulls';
+} from '../graphql/types';
+import { withoutNulls } from '../graphql/without-nulls';
 
 @Resolver(() => TrainingJobGql)
 export class TrainingResolver {

@@ -1,6 +1,6 @@
 import { Args, Query, Resolver } from '@nestjs/graphql';
-import { DatasetsService } from '../datasets/datasets.service';
-import { DatasetGql } from './types';
+import { DatasetsService } from './datasets.service';
+import { DatasetGql } from '../graphql/types';
 
 @Resolver(() => DatasetGql)
 export class DatasetsResolver {

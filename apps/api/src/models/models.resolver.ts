@@ -1,9 +1,9 @@
 import { UseGuards } from '@nestjs/common';
 import { Args, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { AdminGuard } from '../common/admin.guard';
-import { ModelsService } from '../models/models.service';
-import { CreateModelInput, ModelAliasGql, ModelGql } from './types';
-import { withoutNulls } from './without-nulls';
+import { ModelsService } from './models.service';
+import { CreateModelInput, ModelAliasGql, ModelGql } from '../graphql/types';
+import { withoutNulls } from '../graphql/without-nulls';
 
 @Resolver(() => ModelGql)
 export class ModelsResolver {
