@@ -23,15 +23,18 @@ import { outputBytes } from '../inference/binary-output-encoding';
 import { InferenceService } from '../inference/inference.service';
 import { OIP_SERVER } from '../inference/oip-protocol';
 import { MetricsService } from '../metrics/metrics.service';
+import { InferenceStatistics } from '../inference/statistics/inference-statistics';
+import { modelStatistics } from '../inference/statistics/inference-statistics.controller';
 import { OPEN_INFERENCE_GRPC_PROTO } from './open-inference-grpc.proto';
+import { TRITON_STATISTICS_GRPC_PROTO } from './triton-statistics-grpc.proto';
 import { GrpcInferRequest, grpcParameters, toOipRequest } from './grpc-tensors';
 
-function loadService(): ServiceDefinition {
+function loadService(proto: string): ServiceDefinition {
   // proto-loader reads files only: the proto text goes through a private temporary file.
   const dir = mkdtempSync(join(tmpdir(), 'ddnn-oip-proto-'));
   try {
-    const file = join(dir, 'open_inference_grpc.proto');
-    writeFileSync(file, OPEN_INFERENCE_GRPC_PROTO);
+    const file = join(dir, 'service.proto');
+    writeFileSync(file, proto);
     const definition = loadSync(file, {
       keepCase: true,
       longs: Number,
@@ -66,6 +69,7 @@ export class OipGrpcServer implements OnModuleDestroy {
     private readonly auth: EdgeInferenceGuard,
     private readonly prisma: PrismaService,
     private readonly metrics: MetricsService,
+    private readonly statistics: InferenceStatistics,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {}
 
@@ -74,7 +78,10 @@ export class OipGrpcServer implements OnModuleDestroy {
     const server = new Server({
       'grpc.max_receive_message_length': this.config.BODY_MAX_BYTES,
     });
-    server.addService(loadService(), this.handlers());
+    const handlers = this.handlers();
+    // Two protos, one service name: each registers its own methods' paths.
+    server.addService(loadService(OPEN_INFERENCE_GRPC_PROTO), handlers);
+    server.addService(loadService(TRITON_STATISTICS_GRPC_PROTO), handlers);
     const address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
     const bound = await new Promise<number>((resolve, reject) =>
       server.bindAsync(address, ServerCredentials.createInsecure(), (error, actual) =>
@@ -131,6 +138,16 @@ export class OipGrpcServer implements OnModuleDestroy {
           ),
         };
       },
+      ModelStatistics: async (request: { name: string; version: string }) => ({
+        model_stats: request.name
+          ? await modelStatistics(
+              this.inference,
+              this.statistics,
+              request.name,
+              request.version || undefined,
+            )
+          : this.statistics.report(),
+      }),
       ModelInfer: async (request: GrpcInferRequest, metadata: Metadata) => {
         const bytes = request.raw_input_contents.reduce((sum, raw) => sum + raw.length, 0);
         const authorization = metadata.get('authorization')[0];
