@@ -18,6 +18,8 @@ import { PrismaService } from '@ddnn/persistence';
 import { ErrorCode } from '../common/domain-error';
 import { grpcStatusOf, toDomainError } from '../common/error-mapping';
 import { PLATFORM_CONFIG } from '../common/platform-config.token';
+import { enforceRateLimit } from '../common/rate-limit.guard';
+import { RateLimitStore } from '../common/rate-limit-store';
 import { EdgeInferenceGuard } from '../edge/edge-inference.guard';
 import { outputBytes } from '../inference/binary-output-encoding';
 import { InferenceService } from '../inference/inference.service';
@@ -53,6 +55,16 @@ function loadService(proto: string): ServiceDefinition {
 
 type Handler = (request: never, metadata: Metadata) => Promise<unknown>;
 
+/** The client IP of a grpc-js peer string (`<address>:<port>`, `[<v6>]:<port>` or `unknown`). */
+export function peerAddress(peer: string): string {
+  const port = /:\d+$/.exec(peer);
+  const address = port ? peer.slice(0, port.index) : peer;
+  return address.replace(/^\[(.*)\]$/, '$1');
+}
+
+/** Calls counted against RATE_LIMIT_PER_MINUTE per client IP, as REST's inference routes. */
+const RATE_LIMITED_METHODS = new Set(['ModelInfer']);
+
 /**
  * The Open Inference Protocol over gRPC (GRPCInferenceService of open_inference_grpc.proto, the
  * service Triton's clients call) on GRPC_PORT. Every call goes through the same code as REST:
@@ -70,6 +82,7 @@ export class OipGrpcServer implements OnModuleDestroy {
     private readonly prisma: PrismaService,
     private readonly metrics: MetricsService,
     private readonly statistics: InferenceStatistics,
+    private readonly rateLimits: RateLimitStore,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {}
 
@@ -176,21 +189,32 @@ export class OipGrpcServer implements OnModuleDestroy {
       Object.entries(methods).map(([method, handle]) => [
         method,
         (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
-          handle(call.request as never, call.metadata).then(
-            (response) => {
-              this.metrics.grpcRequests.inc({ method, code: 'OK' });
-              callback(null, response);
-            },
-            (error: unknown) => {
-              const domain = toDomainError(error);
-              if (domain.code === ErrorCode.Internal) this.logger.error(error);
-              const status = grpcStatusOf(domain.code);
-              this.metrics.grpcRequests.inc({ method, code: String(status) });
-              const trailer = new Metadata();
-              trailer.set('x-error-code', domain.code);
-              callback({ code: status, details: domain.message, metadata: trailer });
-            },
-          );
+          const limited = RATE_LIMITED_METHODS.has(method)
+            ? enforceRateLimit(
+                this.rateLimits,
+                this.config.RATE_LIMIT_PER_MINUTE,
+                `${OipGrpcServer.name}:${peerAddress(call.getPeer())}`,
+              )
+            : Promise.resolve();
+          limited
+            .then(() => handle(call.request as never, call.metadata))
+            .then(
+              (response) => {
+                this.metrics.grpcRequests.inc({ method, code: 'OK' });
+                callback(null, response);
+              },
+              (error: unknown) => {
+                const domain = toDomainError(error);
+                if (domain.code === ErrorCode.Internal) this.logger.error(error);
+                const status = grpcStatusOf(domain.code);
+                this.metrics.grpcRequests.inc({ method, code: String(status) });
+                const trailer = new Metadata();
+                trailer.set('x-error-code', domain.code);
+                const retryAfter = domain.details?.retryAfterSeconds;
+                if (typeof retryAfter === 'number') trailer.set('retry-after', String(retryAfter));
+                callback({ code: status, details: domain.message, metadata: trailer });
+              },
+            );
         },
       ]),
     );
