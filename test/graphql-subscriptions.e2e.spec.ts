@@ -1,5 +1,6 @@
 import { initEngineBackend } from '@ddnn/engine';
-import { trainingProgressTopic } from '../apps/api/src/graphql/training-events.bridge';
+import { TrainingProgressPubSub } from '../apps/api/src/graphql/training-progress-pubsub';
+import type { TrainingProgressGql } from '../apps/api/src/graphql/types';
 import { createOipModel } from './support/oip-fixture';
 import { GraphqlSubscription } from './support/graphql-subscription';
 import { TestPlatform, waitFor } from './support/test-platform';
@@ -47,10 +48,10 @@ describe('GraphQL subscriptions end', () => {
     const sub = await open(id);
     try {
       await new Promise((resolve) => setTimeout(resolve, 300));
-      const pubsub = platform.app.getHttpAdapter().getInstance().graphql.pubsub;
-      const event = (status: string, epoch: number) => ({
+      const pubsub = platform.app.get(TrainingProgressPubSub);
+      const event = (status: string, epoch: number): TrainingProgressGql => ({
         trainingJobId: id,
-        status,
+        status: status as TrainingProgressGql['status'],
         epoch,
         epochs: 3,
         progress: epoch / 3,
@@ -59,14 +60,8 @@ describe('GraphQL subscriptions end', () => {
         etaMs: null,
         error: null,
       });
-      await pubsub.publish({
-        topic: trainingProgressTopic(id),
-        payload: { trainingProgress: event('RUNNING', 1) },
-      });
-      await pubsub.publish({
-        topic: trainingProgressTopic(id),
-        payload: { trainingProgress: event('COMPLETED', 3) },
-      });
+      pubsub.publish(id, event('RUNNING', 1));
+      pubsub.publish(id, event('COMPLETED', 3));
       await within(sub.completed, 5000, 'complete');
       expect(sub.events.map((e) => [e.trainingProgress.status, e.trainingProgress.epoch])).toEqual([
         ['RUNNING', 1],

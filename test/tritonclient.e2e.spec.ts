@@ -1,17 +1,8 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { initEngineBackend } from '@ddnn/engine';
 import { OipGrpcServer } from '../apps/api/src/grpc/oip-grpc.server';
 import { createOipModel, sampleViews } from './support/oip-fixture';
-import { sharedDir } from './support/shared-dir';
 import { TestPlatform } from './support/test-platform';
-
-const run = promisify(execFile);
-/** Debian's python3 (its python3-numpy, -geventhttpclient, -aiohttp, -grpcio...), not a pyenv one. */
-const PYTHON = '/usr/bin/python3';
+import { TritonClientRunner } from './support/tritonclient';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
@@ -24,13 +15,11 @@ type Json = any;
  */
 describe('tritonclient (HTTP, asyncio, gRPC) against the platform', () => {
   let platform: TestPlatform;
-  let stubs: string;
+  let triton: TritonClientRunner | undefined;
   let seen: Json;
   const reference = new Map<string, Record<string, unknown[]>>();
 
   beforeAll(async () => {
-    const shared = sharedDir();
-    const vendor = join(shared, 'vendor', 'tritonclient-python');
     await initEngineBackend('wasm');
     platform = await TestPlatform.start();
     const grpcPort = await platform.app.get(OipGrpcServer).listen('127.0.0.1', 0);
@@ -50,37 +39,15 @@ describe('tritonclient (HTTP, asyncio, gRPC) against the platform', () => {
         Object.fromEntries(res.json.outputs.map((o: Json) => [o.name, o.data as unknown[]])),
       );
     }
-    // Triton's protos compiled at test time, outside shared/ (read-only in CI).
-    stubs = mkdtempSync(join(tmpdir(), 'ddnn-triton-stubs-'));
-    const protos = join(vendor, 'protobuf');
-    await run(PYTHON, [
-      '-m',
-      'grpc_tools.protoc',
-      `-I${protos}`,
-      `--python_out=${stubs}`,
-      `--grpc_python_out=${stubs}`,
-      ...readdirSync(protos)
-        .filter((f) => f.endsWith('.proto'))
-        .map((f) => join(protos, f)),
+    triton = await TritonClientRunner.prepare();
+    seen = await triton.run('run_clients.py', [
+      platform.baseUrl.replace(/^http:\/\//, ''),
+      `127.0.0.1:${grpcPort}`,
+      'cams',
     ]);
-    const { stdout } = await run(
-      PYTHON,
-      [
-        join(__dirname, 'tritonclient', 'run_clients.py'),
-        platform.baseUrl.replace(/^http:\/\//, ''),
-        `127.0.0.1:${grpcPort}`,
-        'cams',
-      ],
-      {
-        env: { ...process.env, PYTHONPATH: vendor, GRPC_STUBS: stubs },
-        timeout: 120_000,
-        maxBuffer: 16 * 1024 * 1024,
-      },
-    );
-    seen = JSON.parse(stdout);
   }, 240_000);
   afterAll(async () => {
-    if (stubs) rmSync(stubs, { recursive: true, force: true });
+    triton?.dispose();
     await platform?.stop();
   });
 

@@ -1,8 +1,8 @@
 import WebSocket from 'ws';
 
 /**
- * A minimal GraphQL-over-WebSocket client (graphql-transport-ws protocol, which Mercurius
- * speaks): collects every `next` payload of one subscription, its `error` and `complete`.
+ * A minimal GraphQL-over-WebSocket client (graphql-transport-ws protocol, served by
+ * graphql-ws): collects every `next` payload of one subscription, its `error` and `complete`.
  */
 export class GraphqlSubscription<T> {
   readonly events: T[] = [];

@@ -8,25 +8,14 @@ usage: run_clients.py HTTP_HOST:PORT GRPC_HOST:PORT MODEL
 """
 
 import asyncio
-import importlib
 import json
-import os
 import sys
 
 import numpy as np
 
 HTTP_URL, GRPC_URL, MODEL = sys.argv[1], sys.argv[2], sys.argv[3]
 
-# tritonclient.grpc imports its stubs as tritonclient.grpc.{service_pb2,...}: map the modules
-# generated from Triton's protos (grpc_service.proto -> grpc_service_pb2) onto those names.
-sys.path.insert(0, os.environ["GRPC_STUBS"])
-for ours, theirs in [
-    ("model_config_pb2", "model_config_pb2"),
-    ("grpc_service_pb2", "service_pb2"),
-    ("grpc_service_pb2_grpc", "service_pb2_grpc"),
-]:
-    sys.modules["tritonclient.grpc." + theirs] = importlib.import_module(ours)
-
+import triton_stubs  # noqa: E402,F401  (before tritonclient.grpc)
 import tritonclient.grpc as grpcclient  # noqa: E402
 import tritonclient.http as httpclient  # noqa: E402
 import tritonclient.http.aio as aiohttpclient  # noqa: E402

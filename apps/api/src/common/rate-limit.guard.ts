@@ -18,18 +18,30 @@ export class RateLimitGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const limit = this.config.RATE_LIMIT_PER_MINUTE;
-    if (limit === 0) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const { count, resetInMs } = await this.store.hit(`${context.getClass().name}:${request.ip}`);
-    if (count > limit) {
-      const retryAfter = Math.max(1, Math.ceil(resetInMs / 1000));
-      throw new DomainError(
-        ErrorCode.RateLimited,
-        `rate limit of ${limit} requests per minute exceeded; retry in ${retryAfter} s`,
-        { retryAfterSeconds: retryAfter, limitPerMinute: limit },
-      );
-    }
+    const key = `${context.getClass().name}:${request.ip}`;
+    await enforceRateLimit(this.store, this.config.RATE_LIMIT_PER_MINUTE, key);
     return true;
+  }
+}
+
+/**
+ * Counts one request of `key` (a client IP and what it calls) and refuses it past `limit` per
+ * minute: RATE_LIMITED (HTTP 429, gRPC RESOURCE_EXHAUSTED) naming the limit and when to retry.
+ */
+export async function enforceRateLimit(
+  store: RateLimitStore,
+  limit: number,
+  key: string,
+): Promise<void> {
+  if (limit === 0) return;
+  const { count, resetInMs } = await store.hit(key);
+  if (count > limit) {
+    const retryAfter = Math.max(1, Math.ceil(resetInMs / 1000));
+    throw new DomainError(
+      ErrorCode.RateLimited,
+      `rate limit of ${limit} requests per minute exceeded (RATE_LIMIT_PER_MINUTE); retry in ${retryAfter} s`,
+      { retryAfterSeconds: retryAfter, limitPerMinute: limit },
+    );
   }
 }

@@ -4,10 +4,12 @@ import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import type { PlatformConfig } from '@ddnn/contracts';
 import { ErrorCode } from '../common/domain-error';
 import {
+  type DocumentNode,
   GraphQLError,
   GraphQLSchema,
   NoSchemaIntrospectionCustomRule,
   parse,
+  specifiedRules,
   validate,
   type ValidationContext,
   type ValidationRule,
@@ -78,15 +80,23 @@ export function graphqlParseOptions(config: LimitsConfig): { maxTokens: number }
 }
 
 /**
- * Mercurius validates queries and mutations with the rules above but runs a WebSocket
- * subscription's document without them: this preSubscriptionParsing hook applies the same
- * bounds (tokens, depth, aliases, cost) before the subscription starts.
+ * A WebSocket operation's document, parsed and validated with graphql-js' rules and the bounds
+ * above (tokens, depth, aliases, cost), as Mercurius does for HTTP: the document, or the errors
+ * to send back (a syntax error, the first limit exceeded, invalid fields).
  */
-export function subscriptionLimitsHook(config: LimitsConfig) {
-  const rules = graphqlLimitRules(config);
-  return async (schema: GraphQLSchema, source: string): Promise<void> => {
-    const document = parse(source, graphqlParseOptions(config));
-    const errors = validate(schema, document, rules);
-    if (errors.length > 0) throw errors[0];
-  };
+export function parseAndValidate(
+  schema: GraphQLSchema,
+  source: string,
+  config: LimitsConfig,
+  rules: ValidationRule[] = graphqlLimitRules(config),
+): { document: DocumentNode } | { errors: readonly GraphQLError[] } {
+  let document: DocumentNode;
+  try {
+    document = parse(source, graphqlParseOptions(config));
+  } catch (error) {
+    if (error instanceof GraphQLError) return { errors: [error] };
+    throw error;
+  }
+  const errors = validate(schema, document, [...specifiedRules, ...rules]);
+  return errors.length > 0 ? { errors } : { document };
 }

@@ -5,7 +5,6 @@ import {
   OnApplicationBootstrap,
   OnModuleDestroy,
 } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
 import { QueueEvents } from 'bullmq';
 import {
   type PlatformConfig,
@@ -14,12 +13,9 @@ import {
   type TrainingProgressEvent,
 } from '@ddnn/contracts';
 import { PrismaService } from '@ddnn/persistence';
-import type { FastifyInstance } from 'fastify';
-import type { PubSub } from 'mercurius';
 import { PLATFORM_CONFIG } from '../common/platform-config.token';
+import { TrainingProgressPubSub } from './training-progress-pubsub';
 import type { TrainingProgressGql } from './types';
-
-export const trainingProgressTopic = (jobId: string) => `training-progress:${jobId}`;
 
 /** A final state that cannot be read (database down) is tried again this often, this many times. */
 const FINAL_STATE_RETRY_MS = 2000;
@@ -33,18 +29,15 @@ const FINAL_STATE_RETRIES = 150;
 export class TrainingEventsBridge implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(TrainingEventsBridge.name);
   private events?: QueueEvents;
-  private pubsub?: PubSub;
   private closed = false;
 
   constructor(
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
-    private readonly adapterHost: HttpAdapterHost,
+    private readonly pubsub: TrainingProgressPubSub,
     private readonly prisma: PrismaService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    this.pubsub = fastify.graphql.pubsub;
     this.events = new QueueEvents(QueueName.Training, {
       connection: redisConnectionOptions(this.config.REDIS_URL),
       prefix: this.config.QUEUE_PREFIX,
@@ -52,7 +45,7 @@ export class TrainingEventsBridge implements OnApplicationBootstrap, OnModuleDes
     this.events.on('progress', ({ jobId, data }) => {
       const event = data as unknown as TrainingProgressEvent;
       if (typeof event !== 'object' || event === null || !('epoch' in event)) return;
-      void this.publish(jobId, {
+      this.pubsub.publish(jobId, {
         trainingJobId: jobId,
         status: 'RUNNING' as TrainingProgressGql['status'],
         epoch: event.epoch,
@@ -108,7 +101,7 @@ export class TrainingEventsBridge implements OnApplicationBootstrap, OnModuleDes
       omit: { checkpoint: true },
     });
     if (!job) return;
-    await this.publish(jobId, {
+    this.pubsub.publish(jobId, {
       trainingJobId: jobId,
       status: job.status as TrainingProgressGql['status'],
       epoch: job.currentEpoch,
@@ -119,16 +112,5 @@ export class TrainingEventsBridge implements OnApplicationBootstrap, OnModuleDes
       etaMs: null,
       error: job.error,
     });
-  }
-
-  private async publish(jobId: string, event: TrainingProgressGql): Promise<void> {
-    try {
-      await this.pubsub?.publish({
-        topic: trainingProgressTopic(jobId),
-        payload: { trainingProgress: event },
-      });
-    } catch (error) {
-      this.logger.warn(`could not publish progress of ${jobId}: ${(error as Error).message}`);
-    }
   }
 }

@@ -40,7 +40,28 @@ const RECHECK = Symbol('recheck');
  * job that ended without a final event (a cancel, an event lost with a restarted Redis
  * connection) still completes its subscribers.
  */
-export async function* trainingProgressStream(
+export function trainingProgressStream(
+  job: JobState,
+  events: AsyncIterator<Payload>,
+  reload: () => Promise<JobState>,
+): AsyncIterableIterator<Payload> {
+  const stream = progressEvents(job, events, reload);
+  // An async generator's return() waits until the generator reaches a yield, which a job without
+  // events never does: ending `events` first resolves its pending next() with done, so a client's
+  // `complete` (or a closed connection) ends the stream at once.
+  const closable: AsyncIterableIterator<Payload> = {
+    next: () => stream.next(),
+    return: async () => {
+      await events.return?.();
+      return stream.return(undefined);
+    },
+    throw: (error?: unknown) => stream.throw(error),
+    [Symbol.asyncIterator]: () => closable,
+  };
+  return closable;
+}
+
+async function* progressEvents(
   job: JobState,
   events: AsyncIterator<Payload>,
   reload: () => Promise<JobState>,
@@ -72,8 +93,7 @@ export async function* trainingProgressStream(
       if (TERMINAL_STATUSES.includes(result.value.trainingProgress.status)) return;
     }
   } finally {
-    // Not awaited: a stream iterator's return() waits for the pending next(), which resolves
-    // when the server closes the subscription's queue right after sending `complete`.
+    // Removes the listener; resolves any pending next() with done.
     void events.return?.()?.catch(() => undefined);
   }
 }

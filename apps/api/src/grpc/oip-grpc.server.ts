@@ -18,20 +18,25 @@ import { PrismaService } from '@ddnn/persistence';
 import { ErrorCode } from '../common/domain-error';
 import { grpcStatusOf, toDomainError } from '../common/error-mapping';
 import { PLATFORM_CONFIG } from '../common/platform-config.token';
+import { enforceRateLimit } from '../common/rate-limit.guard';
+import { RateLimitStore } from '../common/rate-limit-store';
 import { EdgeInferenceGuard } from '../edge/edge-inference.guard';
 import { outputBytes } from '../inference/binary-output-encoding';
 import { InferenceService } from '../inference/inference.service';
 import { OIP_SERVER } from '../inference/oip-protocol';
 import { MetricsService } from '../metrics/metrics.service';
+import { InferenceStatistics } from '../inference/statistics/inference-statistics';
+import { modelStatistics } from '../inference/statistics/inference-statistics.controller';
 import { OPEN_INFERENCE_GRPC_PROTO } from './open-inference-grpc.proto';
+import { TRITON_STATISTICS_GRPC_PROTO } from './triton-statistics-grpc.proto';
 import { GrpcInferRequest, grpcParameters, toOipRequest } from './grpc-tensors';
 
-function loadService(): ServiceDefinition {
+function loadService(proto: string): ServiceDefinition {
   // proto-loader reads files only: the proto text goes through a private temporary file.
   const dir = mkdtempSync(join(tmpdir(), 'ddnn-oip-proto-'));
   try {
-    const file = join(dir, 'open_inference_grpc.proto');
-    writeFileSync(file, OPEN_INFERENCE_GRPC_PROTO);
+    const file = join(dir, 'service.proto');
+    writeFileSync(file, proto);
     const definition = loadSync(file, {
       keepCase: true,
       longs: Number,
@@ -50,6 +55,16 @@ function loadService(): ServiceDefinition {
 
 type Handler = (request: never, metadata: Metadata) => Promise<unknown>;
 
+/** The client IP of a grpc-js peer string (`<address>:<port>`, `[<v6>]:<port>` or `unknown`). */
+export function peerAddress(peer: string): string {
+  const port = /:\d+$/.exec(peer);
+  const address = port ? peer.slice(0, port.index) : peer;
+  return address.replace(/^\[(.*)\]$/, '$1');
+}
+
+/** Calls counted against RATE_LIMIT_PER_MINUTE per client IP, as REST's inference routes. */
+const RATE_LIMITED_METHODS = new Set(['ModelInfer']);
+
 /**
  * The Open Inference Protocol over gRPC (GRPCInferenceService of open_inference_grpc.proto, the
  * service Triton's clients call) on GRPC_PORT. Every call goes through the same code as REST:
@@ -66,6 +81,8 @@ export class OipGrpcServer implements OnModuleDestroy {
     private readonly auth: EdgeInferenceGuard,
     private readonly prisma: PrismaService,
     private readonly metrics: MetricsService,
+    private readonly statistics: InferenceStatistics,
+    private readonly rateLimits: RateLimitStore,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {}
 
@@ -74,7 +91,10 @@ export class OipGrpcServer implements OnModuleDestroy {
     const server = new Server({
       'grpc.max_receive_message_length': this.config.BODY_MAX_BYTES,
     });
-    server.addService(loadService(), this.handlers());
+    const handlers = this.handlers();
+    // Two protos, one service name: each registers its own methods' paths.
+    server.addService(loadService(OPEN_INFERENCE_GRPC_PROTO), handlers);
+    server.addService(loadService(TRITON_STATISTICS_GRPC_PROTO), handlers);
     const address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
     const bound = await new Promise<number>((resolve, reject) =>
       server.bindAsync(address, ServerCredentials.createInsecure(), (error, actual) =>
@@ -131,6 +151,16 @@ export class OipGrpcServer implements OnModuleDestroy {
           ),
         };
       },
+      ModelStatistics: async (request: { name: string; version: string }) => ({
+        model_stats: request.name
+          ? await modelStatistics(
+              this.inference,
+              this.statistics,
+              request.name,
+              request.version || undefined,
+            )
+          : this.statistics.report(),
+      }),
       ModelInfer: async (request: GrpcInferRequest, metadata: Metadata) => {
         const bytes = request.raw_input_contents.reduce((sum, raw) => sum + raw.length, 0);
         const authorization = metadata.get('authorization')[0];
@@ -159,21 +189,32 @@ export class OipGrpcServer implements OnModuleDestroy {
       Object.entries(methods).map(([method, handle]) => [
         method,
         (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
-          handle(call.request as never, call.metadata).then(
-            (response) => {
-              this.metrics.grpcRequests.inc({ method, code: 'OK' });
-              callback(null, response);
-            },
-            (error: unknown) => {
-              const domain = toDomainError(error);
-              if (domain.code === ErrorCode.Internal) this.logger.error(error);
-              const status = grpcStatusOf(domain.code);
-              this.metrics.grpcRequests.inc({ method, code: String(status) });
-              const trailer = new Metadata();
-              trailer.set('x-error-code', domain.code);
-              callback({ code: status, details: domain.message, metadata: trailer });
-            },
-          );
+          const limited = RATE_LIMITED_METHODS.has(method)
+            ? enforceRateLimit(
+                this.rateLimits,
+                this.config.RATE_LIMIT_PER_MINUTE,
+                `${OipGrpcServer.name}:${peerAddress(call.getPeer())}`,
+              )
+            : Promise.resolve();
+          limited
+            .then(() => handle(call.request as never, call.metadata))
+            .then(
+              (response) => {
+                this.metrics.grpcRequests.inc({ method, code: 'OK' });
+                callback(null, response);
+              },
+              (error: unknown) => {
+                const domain = toDomainError(error);
+                if (domain.code === ErrorCode.Internal) this.logger.error(error);
+                const status = grpcStatusOf(domain.code);
+                this.metrics.grpcRequests.inc({ method, code: String(status) });
+                const trailer = new Metadata();
+                trailer.set('x-error-code', domain.code);
+                const retryAfter = domain.details?.retryAfterSeconds;
+                if (typeof retryAfter === 'number') trailer.set('retry-after', String(retryAfter));
+                callback({ code: status, details: domain.message, metadata: trailer });
+              },
+            );
         },
       ]),
     );

@@ -7,8 +7,13 @@ import { runFeatures, runViews } from './inference-execution';
 export interface BatchingOptions {
   maxBatch: number;
   maxDelayMs: number;
-  onQueueWait: (seconds: number) => void;
-  onBatch: (loaded: LoadedVersion, samples: number, computeSeconds: number) => void;
+  onQueueWait: (seconds: number, loaded: LoadedVersion) => void;
+  onBatch: (
+    loaded: LoadedVersion,
+    samples: number,
+    computeSeconds: number,
+    requests: number,
+  ) => void;
 }
 
 type Batcher = DynamicBatcher<DecodedRequest, SampleAnswer[]>;
@@ -52,7 +57,7 @@ export class InferenceBatchers {
   private createBatcher(loaded: LoadedVersion, mode: DecodedRequest['mode']): Batcher {
     const { maxBatch, maxDelayMs, onQueueWait, onBatch } = this.options;
     return new DynamicBatcher<DecodedRequest, SampleAnswer[]>(
-      { maxBatch, maxDelayMs, onQueueWait },
+      { maxBatch, maxDelayMs, onQueueWait: (seconds) => onQueueWait(seconds, loaded) },
       (r) => r.numSamples,
       (items) => {
         const started = process.hrtime.bigint();
@@ -61,7 +66,7 @@ export class InferenceBatchers {
           mode === 'views'
             ? runViews(loaded, items as ViewsRequest[], total)
             : runFeatures(loaded, items as FeaturesRequest[], total);
-        onBatch(loaded, total, Number(process.hrtime.bigint() - started) / 1e9);
+        onBatch(loaded, total, Number(process.hrtime.bigint() - started) / 1e9, items.length);
         const out: SampleAnswer[][] = [];
         let offset = 0;
         for (const item of items) {

@@ -13,6 +13,7 @@ import { LoadedVersion } from './loaded-version';
 import { ModelCache } from './model-cache';
 import { versionMetadata } from './model-metadata';
 import { InferResponse, inferRequestSchema } from './oip-protocol';
+import { InferenceStatistics } from './statistics/inference-statistics';
 import { checkWantedOutputs, outputTensors, SampleAnswer } from './oip-response';
 import { checkSampleLimit, splitRequest } from './request-batches';
 import { decodeRequest } from './request-decoding';
@@ -39,19 +40,31 @@ export class InferenceService implements OnModuleInit, OnModuleDestroy {
     private readonly prisma: PrismaService,
     private readonly models: ModelsService,
     private readonly metrics: MetricsService,
+    private readonly statistics: InferenceStatistics,
     changes: ModelChanges,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {
     this.batchers = new InferenceBatchers({
       maxBatch: config.INFERENCE_MAX_BATCH,
       maxDelayMs: config.INFERENCE_MAX_DELAY_MS,
-      onQueueWait: (s) => metrics.inferenceStage.observe({ stage: 'queue_wait' }, s),
-      onBatch: (loaded, samples, computeSeconds) => {
+      onQueueWait: (s, loaded) => {
+        metrics.inferenceStage.observe({ stage: 'queue_wait' }, s);
+        statistics.queued(loaded.versionId, loaded.modelName, loaded.version, s);
+      },
+      onBatch: (loaded, samples, computeSeconds, requests) => {
         metrics.batchSize.observe(
           { model: loaded.modelName, version: String(loaded.version) },
           samples,
         );
         metrics.inferenceStage.observe({ stage: 'compute' }, computeSeconds);
+        statistics.executed(
+          loaded.versionId,
+          loaded.modelName,
+          loaded.version,
+          samples,
+          requests,
+          computeSeconds,
+        );
       },
     });
     this.cache = new ModelCache(config.MODEL_CACHE_SIZE, (versionId) =>
@@ -120,12 +133,15 @@ export class InferenceService implements OnModuleInit, OnModuleDestroy {
     checkWantedOutputs(wanted);
     const version = await this.resolve(modelName, ref);
     const labels = { model: modelName, version: String(version.version) };
+    let samples = -1; // set once the request succeeded
     try {
       const loaded = await this.acquire(modelName, version);
       try {
         const decodeStarted = process.hrtime.bigint();
         const decoded = decodeRequest(request, loaded);
-        this.metrics.inferenceStage.observe({ stage: 'decode' }, seconds(decodeStarted));
+        const decodeSeconds = seconds(decodeStarted);
+        this.metrics.inferenceStage.observe({ stage: 'decode' }, decodeSeconds);
+        this.statistics.computeInput(version.id, modelName, version.version, decodeSeconds);
         const maxBatch = this.config.INFERENCE_MAX_BATCH;
         const perSample =
           decoded.mode === 'views'
@@ -146,8 +162,11 @@ export class InferenceService implements OnModuleInit, OnModuleDestroy {
           ...(request.id !== undefined ? { id: request.id } : {}),
           outputs: outputTensors(answers, loaded.config.numClasses, wanted),
         };
-        this.metrics.inferenceStage.observe({ stage: 'encode' }, seconds(encodeStarted));
+        const encodeSeconds = seconds(encodeStarted);
+        this.metrics.inferenceStage.observe({ stage: 'encode' }, encodeSeconds);
+        this.statistics.computeOutput(version.id, modelName, version.version, encodeSeconds);
         this.metrics.inferenceRequests.inc({ ...labels, outcome: 'ok' });
+        samples = decoded.numSamples;
         return response;
       } finally {
         loaded.release();
@@ -156,7 +175,16 @@ export class InferenceService implements OnModuleInit, OnModuleDestroy {
       this.metrics.inferenceRequests.inc({ ...labels, outcome: 'error' });
       throw error;
     } finally {
-      this.metrics.inferenceLatency.observe(labels, seconds(started));
+      const total = seconds(started);
+      this.metrics.inferenceLatency.observe(labels, total);
+      this.statistics.finished(
+        version.id,
+        modelName,
+        version.version,
+        samples >= 0,
+        samples,
+        total,
+      );
     }
   }
 

@@ -71,5 +71,5 @@ export interface TensorMetadata {
 export const OIP_SERVER = {
   name: 'ddnn-platform',
   version: '0.1.0',
-  extensions: ['binary_tensor_data'],
+  extensions: ['binary_tensor_data', 'statistics'],
 } as const;

@@ -107,6 +107,55 @@ export const RESOURCE_SCHEMAS: Record<string, Schema> = {
       parameters: { type: 'object' },
     },
   },
+  OipDurationStat: {
+    type: 'object',
+    required: ['count', 'ns'],
+    properties: { count: { type: 'integer' }, ns: { type: 'integer' } },
+  },
+  OipModelStatistics: {
+    type: 'object',
+    description: "Triton's statistics extension: this API process's counts since it started",
+    required: ['model_stats'],
+    properties: {
+      model_stats: list({
+        type: 'object',
+        required: [
+          'name',
+          'version',
+          'last_inference',
+          'inference_count',
+          'execution_count',
+          'inference_stats',
+          'batch_stats',
+        ],
+        properties: {
+          name: { type: 'string' },
+          version: { type: 'string' },
+          last_inference: { type: 'integer', description: 'ms since the epoch, 0 if never' },
+          inference_count: { type: 'integer' },
+          execution_count: { type: 'integer' },
+          inference_stats: {
+            type: 'object',
+            additionalProperties: ref('OipDurationStat'),
+            description:
+              'success, fail, queue, compute_input, compute_infer, compute_output, cache_hit, cache_miss',
+          },
+          response_stats: { type: 'object' },
+          batch_stats: list({
+            type: 'object',
+            required: ['batch_size', 'compute_input', 'compute_infer', 'compute_output'],
+            properties: {
+              batch_size: { type: 'integer' },
+              compute_input: ref('OipDurationStat'),
+              compute_infer: ref('OipDurationStat'),
+              compute_output: ref('OipDurationStat'),
+            },
+          }),
+          memory_usage: list({ type: 'object' }),
+        },
+      }),
+    },
+  },
   OipInferResponse: {
     type: 'object',
     required: ['model_name', 'outputs'],
@@ -192,6 +241,12 @@ export const SUCCESS_RESPONSES: Record<string, { status: string; content: Schema
     content: json(ref('OipModelMetadata')),
   },
   'GET /v2/models/{name}/versions/{version}/ready': { status: '200', content: json(ready) },
+  'GET /v2/models/stats': { status: '200', content: json(ref('OipModelStatistics')) },
+  'GET /v2/models/{name}/stats': { status: '200', content: json(ref('OipModelStatistics')) },
+  'GET /v2/models/{name}/versions/{version}/stats': {
+    status: '200',
+    content: json(ref('OipModelStatistics')),
+  },
   'POST /v2/models/{name}/infer': { status: '200', content: inferAnswer },
   'POST /v2/models/{name}/versions/{version}/infer': { status: '200', content: inferAnswer },
   'POST /edge/enrollment-tokens': {

@@ -1,7 +1,6 @@
 import { UseGuards } from '@nestjs/common';
 import {
   Args,
-  Context,
   ID,
   Int,
   Mutation,
@@ -11,12 +10,9 @@ import {
   Resolver,
   Subscription,
 } from '@nestjs/graphql';
-import type { FastifyRequest } from 'fastify';
-import type { PubSub } from 'mercurius';
 import { AdminGuard } from '../common/admin.guard';
 import { TrainingService } from './training.service';
-import { SubscriptionLimits } from '../graphql/subscription-limits';
-import { trainingProgressTopic } from '../graphql/training-events.bridge';
+import { TrainingProgressPubSub } from '../graphql/training-progress-pubsub';
 import { trainingProgressStream } from '../graphql/training-progress-stream';
 import {
   StartTrainingInput,
@@ -32,7 +28,7 @@ import { withoutNulls } from '../graphql/without-nulls';
 export class TrainingResolver {
   constructor(
     private readonly training: TrainingService,
-    private readonly subscriptionLimits: SubscriptionLimits,
+    private readonly progress: TrainingProgressPubSub,
   ) {}
 
   @Query(() => TrainingJobPageGql, {
@@ -91,25 +87,16 @@ export class TrainingResolver {
       'Live progress of one training job: an event per epoch, then its final status, then complete. ' +
       'A finished job yields its final status and completes; an unknown job is an error.',
   })
-  async trainingProgress(
-    @Args('jobId', { type: () => ID }) jobId: string,
-    @Context('pubsub') pubsub: PubSub,
-    @Context('request') connection: FastifyRequest,
-  ) {
-    return this.subscriptionLimits.track(connection, async () => {
-      // Mercurius resolves subscribe() with the subscription's queue, an async-iterable stream.
-      const queue = (await pubsub.subscribe(trainingProgressTopic(jobId))) as AsyncIterable<{
-        trainingProgress: TrainingProgressGql;
-      }>;
-      const events = queue[Symbol.asyncIterator]();
-      let job;
-      try {
-        job = await this.training.get(jobId);
-      } catch (error) {
-        await events.return?.();
-        throw error;
-      }
-      return trainingProgressStream(job, events, () => this.training.get(jobId));
-    });
+  async trainingProgress(@Args('jobId', { type: () => ID }) jobId: string) {
+    // Subscribed before the job is read, so nothing published in between is lost.
+    const events = this.progress.subscribe(jobId);
+    let job;
+    try {
+      job = await this.training.get(jobId);
+    } catch (error) {
+      await events.return?.();
+      throw error;
+    }
+    return trainingProgressStream(job, events, () => this.training.get(jobId));
   }
 }

@@ -25,6 +25,8 @@ export const abuseLimitsEnvShape = {
   GRAPHQL_SUBSCRIPTIONS_PER_CONNECTION: positiveInt(100_000).default(10),
   /** Live GraphQL subscriptions in one API process, all connections together. */
   GRAPHQL_SUBSCRIPTIONS_MAX: positiveInt(10_000_000).default(1000),
+  /** A GraphQL WebSocket that sends no connection_init within this many ms is closed (4408). */
+  GRAPHQL_WS_INIT_TIMEOUT_MS: positiveInt(600_000).default(3000),
   /** Serve GraphiQL at /graphiql. Unset: on, except with NODE_ENV=production. */
   GRAPHQL_GRAPHIQL: optionalFlag,
   /** Answer introspection (__schema, __type). Unset: on, except with NODE_ENV=production. */

@@ -170,6 +170,7 @@ describe('GraphQL development tools', () => {
       GRAPHQL_MAX_TOKENS: 5000,
       GRAPHQL_SUBSCRIPTIONS_PER_CONNECTION: 10,
       GRAPHQL_SUBSCRIPTIONS_MAX: 1000,
+      GRAPHQL_WS_INIT_TIMEOUT_MS: 3000,
     });
     expect(() => loadPlatformConfig({ GRAPHQL_MAX_ALIASES: '0' })).toThrow(/GRAPHQL_MAX_ALIASES/);
   });
