@@ -31,7 +31,7 @@ import { TrainingResolver } from './training.resolver';
         autoSchemaFile: true,
         sortSchema: true,
         subscription: true,
-        graphiql: config.GRAPHQL_GRAPHIQL,
+        graphiql: false, // Mercurius' page loads GraphiQL from a CDN: see dashboard/graphiql-page.ts
         validationRules: graphqlLimitRules(config),
         graphql: { parseOptions: graphqlParseOptions(config) },
         hooks: { preSubscriptionParsing: subscriptionLimitsHook(config) },

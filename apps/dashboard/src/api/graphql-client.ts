@@ -1,4 +1,5 @@
 import { ApiError, graphqlError, networkError, reportIfUnauthorized } from './api-error';
+import { GRAPHQL_HTTP_PATH } from './graphql-endpoints';
 import { authHeaders } from './session';
 
 /** One GraphQL request over fetch with the admin token; errors become ApiError. */
@@ -8,7 +9,7 @@ export async function graphql<T>(
 ): Promise<T> {
   let response: Response;
   try {
-    response = await fetch('/graphql', {
+    response = await fetch(GRAPHQL_HTTP_PATH, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...authHeaders() },
       body: JSON.stringify({ query, variables }),
