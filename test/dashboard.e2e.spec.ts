@@ -800,14 +800,17 @@ describe('admin dashboard in a browser', () => {
     expect((await platform.http('/dashboard/graphiql.html')).status).toBe(404);
 
     foreignRequests.length = 0;
-    // Same tab: the dashboard's session (its admin token) is this tab's sessionStorage.
-    const response = await page.goto(`${platform.baseUrl}/graphiql`);
-    expect(response!.status()).toBe(200);
-    const csp = response!.headers()['content-security-policy'];
+    // The dashboard's link opens it in the same tab, whose sessionStorage holds the admin token.
+    const [response] = await Promise.all([
+      page.waitForResponse(`${platform.baseUrl}/graphiql`),
+      page.getByRole('link', { name: 'GraphiQL' }).click(),
+    ]);
+    expect(response.status()).toBe(200);
+    const csp = response.headers()['content-security-policy'];
     expect(csp).toContain("script-src 'self';"); // no eval here
     expect(csp).toContain("connect-src 'self';");
     expect(csp).not.toMatch(/https?:|\bwss?:|\*/);
-    expect(response!.headers()['cache-control']).toBe('no-cache');
+    expect(response.headers()['cache-control']).toBe('no-cache');
     const queryEditor = page.locator('.graphiql-query-editor .monaco-editor');
     await queryEditor.waitFor();
     await expect(page.getByTestId('graphiql-token-note').textContent()).resolves.toContain(
