@@ -17,9 +17,9 @@ export const GRAPHIQL_PATH = '/graphiql';
 
 /**
  * GraphiQL at /graphiql: the page `vite build` made next to the dashboard (GraphiQL 5, Monaco and
- * its workers bundled, so it works without internet), with the dashboard's Content-Security-Policy
- * (this origin only) minus eval. Off (404 saying so) when GRAPHQL_GRAPHIQL is false, as it is by default with
- * NODE_ENV=production.
+ * its workers bundled, so it works without internet), with the dashboard's
+ * Content-Security-Policy (this origin only) minus eval. Off (404 saying so) when
+ * GRAPHQL_GRAPHIQL is false, as it is by default with NODE_ENV=production.
  */
 export function serveGraphiql(fastify: FastifyInstance, enabled: boolean): void {
   fastify.get(GRAPHIQL_PATH, async (request, reply) => {
