@@ -1,13 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -16,6 +7,8 @@ import {
   issueQueueBoardSession,
   QUEUE_BOARD_COOKIE,
 } from '../apps/api/src/dashboard/queue-board-session';
+import { DASHBOARD_BUILD, ensureDashboardBuilt } from './support/ensure-dashboard-built';
+import { remoteLoads } from './support/remote-loads';
 import { ADMIN_TOKEN, TestPlatform, waitFor } from './support/test-platform';
 
 /**
@@ -28,30 +21,7 @@ import { ADMIN_TOKEN, TestPlatform, waitFor } from './support/test-platform';
 const ROOT = join(__dirname, '..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(ROOT, 'test-artifacts', 'dashboard');
-const DASHBOARD_SRC = join(ROOT, 'apps', 'dashboard');
-const DASHBOARD_INDEX = join(ROOT, 'dist', 'dashboard', 'index.html');
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** The API serves dist/dashboard: build it when its sources are newer than the build. */
-function ensureDashboardBuilt(): void {
-  const built = existsSync(DASHBOARD_INDEX) ? statSync(DASHBOARD_INDEX).mtimeMs : 0;
-  if (built >= newestMtime(DASHBOARD_SRC)) return;
-  execFileSync('flock', ['/tmp/ddnn-build.lock', 'npm', 'run', '--silent', 'build:dashboard'], {
-    cwd: ROOT,
-    // Jest sets NODE_ENV=test, which would make Vite bundle React's development build.
-    env: { ...process.env, NODE_ENV: 'production' },
-    stdio: 'ignore',
-    timeout: 180_000,
-  });
-}
+const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 // The same display formats the dashboard promises (apps/dashboard/src/format.ts), written out
 // again here so the test is an independent check of what the page shows.
@@ -71,6 +41,7 @@ describe('admin dashboard in a browser', () => {
   let page: Page;
   let profileDir: string;
   const consoleErrors: string[] = [];
+  const foreignRequests: string[] = [];
 
   beforeAll(async () => {
     ensureDashboardBuilt();
@@ -100,6 +71,14 @@ describe('admin dashboard in a browser', () => {
       viewport: { width: 1400, height: 1000 },
     });
     context.setDefaultTimeout(20_000);
+    // Offline, as on a machine without internet: every request to another host is refused, and
+    // recorded so a test can say which page tried (GraphiQL's assets must all be our own).
+    await context.route('**/*', (route) => {
+      const { hostname } = new URL(route.request().url());
+      if (LOCAL_HOSTS.has(hostname)) return route.continue();
+      foreignRequests.push(route.request().url());
+      return route.abort('internetdisconnected');
+    });
     page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (error) => consoleErrors.push(error.message));
     // The page's Content-Security-Policy must not block anything the dashboard itself does.
@@ -808,6 +787,102 @@ describe('admin dashboard in a browser', () => {
       100,
     );
     await board.close();
+    expect(consoleErrors).toEqual([]);
+  });
+  it('serves GraphiQL from its own assets: with every other host blocked it runs queries, mutations and subscriptions', async () => {
+    // The build loads nothing from another host; the same scan flags Mercurius' CDN page (what
+    // /graphiql used to be), so it does find such loads when there are some.
+    expect(remoteLoads(DASHBOARD_BUILD)).toEqual([]);
+    expect(remoteLoads(join(ROOT, 'node_modules', 'mercurius', 'static')).length).toBeGreaterThan(
+      0,
+    );
+    // One address: the page is not also reachable (past GRAPHQL_GRAPHIQL) under /dashboard/.
+    expect((await platform.http('/dashboard/graphiql.html')).status).toBe(404);
+
+    foreignRequests.length = 0;
+    // The dashboard's link opens it in the same tab, whose sessionStorage holds the admin token.
+    const [response] = await Promise.all([
+      page.waitForResponse(`${platform.baseUrl}/graphiql`),
+      page.getByRole('link', { name: 'GraphiQL' }).click(),
+    ]);
+    expect(response.status()).toBe(200);
+    const csp = response.headers()['content-security-policy'];
+    expect(csp).toContain("script-src 'self';"); // no eval here
+    expect(csp).toContain("connect-src 'self';");
+    expect(csp).not.toMatch(/https?:|\bwss?:|\*/);
+    expect(response.headers()['cache-control']).toBe('no-cache');
+    const queryEditor = page.locator('.graphiql-query-editor .monaco-editor');
+    await queryEditor.waitFor();
+    await expect(page.getByTestId('graphiql-token-note').textContent()).resolves.toContain(
+      "Sending the dashboard's admin token",
+    );
+
+    /** Types an operation into the query editor (one line: Monaco would auto-indent more). */
+    async function type(operation: string) {
+      await queryEditor.click();
+      await page.keyboard.press('Control+A');
+      await page.keyboard.press('Delete');
+      await page.keyboard.insertText(operation);
+    }
+    /** Runs the editor's operation and reads the response editor's JSON once `done` holds. */
+    async function run(what: string, done: (json: { data?: unknown }) => boolean) {
+      await page.locator('.graphiql-execute-button').click();
+      return waitFor(
+        async () => {
+          const text = await page.locator('.graphiql-response .view-lines').innerText();
+          try {
+            const json = JSON.parse(text.replace(/\u00a0/g, ' ')) as { data?: unknown };
+            return done(json) ? json : undefined;
+          } catch {
+            return undefined; // still being written
+          }
+        },
+        20_000,
+        `GraphiQL's answer to ${what}`,
+      );
+    }
+    const answered = (field: string) => (json: unknown) =>
+      JSON.stringify(json).includes(`"${field}"`) || JSON.stringify(json).includes('"errors"');
+
+    // A query, prettified first (Prettier, a chunk GraphiQL loads on demand): the same models the
+    // API lists.
+    const expected = await graphql('{ models { name } }');
+    await type('{ models { name } }');
+    await page.getByRole('button', { name: /^Prettify query/ }).click();
+    await waitFor(
+      async () =>
+        (await page.locator('.graphiql-query-editor .view-line').count()) > 1 ? true : undefined,
+      10_000,
+      'the prettified query (one field a line)',
+    );
+    const models = await run('the models query', answered('models'));
+    expect(models).toEqual({ data: expected });
+    await screenshot('graphiql');
+
+    // A mutation: the admin token went with it (moving production where it already is).
+    const production = await graphql(
+      'query { modelVersion(modelName: "e2e-mvmc", ref: "production") { id version } }',
+    );
+    await type(
+      `mutation { moveAlias(modelName: "e2e-mvmc", alias: "production", version: ${production.modelVersion.version}) { name versionId } }`,
+    );
+    const moved = await run('moveAlias', answered('moveAlias'));
+    expect(moved).toEqual({
+      data: { moveAlias: { name: 'production', versionId: production.modelVersion.id } },
+    });
+
+    // A subscription, over the WebSocket: a finished job yields its final state.
+    await type(`subscription { trainingProgress(jobId: "${jobId}") { trainingJobId status } }`);
+    const progress = await run('trainingProgress', answered('trainingProgress'));
+    expect(progress).toEqual({
+      data: { trainingProgress: { trainingJobId: jobId, status: 'COMPLETED' } },
+    });
+
+    // Monaco's editor, JSON and GraphQL workers came from this origin too.
+    const workers = page.workers().map((w) => new URL(w.url()));
+    expect(workers.length).toBeGreaterThan(0);
+    expect(workers.every((url) => url.origin === platform.baseUrl)).toBe(true);
+    expect(foreignRequests).toEqual([]);
     expect(consoleErrors).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import WebSocket from 'ws';
 import * as dashboardQueries from '../apps/dashboard/src/api/queries';
 import { graphqlLimitRules } from '../apps/api/src/graphql/graphql-limits';
 import { initEngineBackend } from '@ddnn/engine';
+import { ensureDashboardBuilt } from './support/ensure-dashboard-built';
 import { createOipModel } from './support/oip-fixture';
 import { TestPlatform } from './support/test-platform';
 
@@ -148,6 +149,7 @@ describe('GraphQL limits (low limits configured)', () => {
   });
 
   it('serves GraphiQL and introspection outside production', async () => {
+    ensureDashboardBuilt(); // GraphiQL's page is part of the dashboard's build
     expect((await platform.http('/graphiql')).status).toBe(200);
     const res = await platform.graphql('{ __schema { queryType { name } } }');
     expect(res.data.__schema.queryType.name).toBe('Query');

@@ -71,6 +71,8 @@ export function App() {
           <button type="button" className="link" onClick={() => void openQueues()}>
             Queue internals ↗
           </button>
+          {/* Same tab: GraphiQL sends this tab's admin token (sessionStorage is per tab). */}
+          <a href="/graphiql">GraphiQL</a>
         </nav>
         <button
           type="button"

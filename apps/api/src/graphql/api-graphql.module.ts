@@ -36,7 +36,7 @@ import { TrainingResolver } from '../training/training.resolver';
         sortSchema: true,
         // Subscriptions are served by graphql-ws (graphql-ws.server.ts), not Mercurius' server.
         subscription: false,
-        graphiql: config.GRAPHQL_GRAPHIQL,
+        graphiql: false, // Mercurius' page loads GraphiQL from a CDN: see dashboard/graphiql-page.ts
         validationRules: graphqlLimitRules(config),
         graphql: { parseOptions: graphqlParseOptions(config) },
         // Mercurius loads its parsed-query LRU with a dynamic ESM import, which Jest's CommonJS

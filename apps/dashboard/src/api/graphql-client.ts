@@ -1,4 +1,5 @@
 import { ApiError, graphqlError, networkError, reportIfUnauthorized } from './api-error';
+import { GRAPHQL_HTTP_PATH } from './graphql-endpoints';
 import type { TypedDocumentString } from './graphql.generated';
 import { authHeaders } from './session';
 
@@ -13,7 +14,7 @@ export async function graphql<TResult, TVariables>(
   const query = document.toString();
   let response: Response;
   try {
-    response = await fetch('/graphql', {
+    response = await fetch(GRAPHQL_HTTP_PATH, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...authHeaders() },
       body: JSON.stringify({ query, variables: variables ?? {} }),

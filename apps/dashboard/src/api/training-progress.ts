@@ -1,11 +1,11 @@
 import { createClient, type Client } from 'graphql-ws';
+import { graphqlWebSocketUrl } from './graphql-endpoints';
 import type { TrainingProgress } from './types';
 
 let client: Client | undefined;
 
 function wsClient(): Client {
-  const protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  client ??= createClient({ url: `${protocol}//${location.host}/graphql`, lazy: true });
+  client ??= createClient({ url: graphqlWebSocketUrl(), lazy: true });
   return client;
 }
 
