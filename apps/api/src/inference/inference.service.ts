@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import type { PlatformConfig } from '@ddnn/contracts';
+import { decodeBinaryBody, type PlatformConfig } from '@ddnn/contracts';
 import { initEngineBackend } from '@ddnn/engine';
 import { PrismaService } from '@ddnn/persistence';
 import { PLATFORM_CONFIG } from '../common/platform-config.token';
@@ -7,7 +7,6 @@ import { parseInput } from '../common/zod-validation';
 import { MetricsService } from '../metrics/metrics.service';
 import { ModelChanges } from '../models/model-changes';
 import { ModelsService, VersionRecord } from '../models/models.service';
-import { decodeBinaryBody } from './binary-tensor-data';
 import { InferenceBatchers } from './inference-batchers';
 import { LoadedVersion } from './loaded-version';
 import { ModelCache } from './model-cache';

@@ -1,10 +1,7 @@
+import { FEATURES_INPUT, PRESENT_INPUT, VIEWS_INPUT } from '@ddnn/contracts';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import type { InferInput, InferRequest } from './oip-protocol';
 import type { LoadedVersion } from './loaded-version';
-
-export const VIEWS_INPUT = 'views';
-export const FEATURES_INPUT = 'device_features';
-export const PRESENT_INPUT = 'device_present';
 
 /** Mode (b): raw multi-view samples through the whole hierarchy. */
 export interface ViewsRequest {
