@@ -18,10 +18,19 @@ export class RateLimitGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const limit = this.config.RATE_LIMIT_PER_MINUTE;
-    if (limit === 0) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const { count, resetInMs } = await this.store.hit(`${context.getClass().name}:${request.ip}`);
+    await this.check(context.getClass().name, request.ip);
+    return true;
+  }
+
+  /**
+   * Counts one request of a client IP against a scope's limit (the controller's name: its routes
+   * share one limit); throws 429 past it. Also the /v2 infer routes' Fastify hook.
+   */
+  async check(scope: string, ip: string): Promise<void> {
+    const limit = this.config.RATE_LIMIT_PER_MINUTE;
+    if (limit === 0) return;
+    const { count, resetInMs } = await this.store.hit(`${scope}:${ip}`);
     if (count > limit) {
       const retryAfter = Math.max(1, Math.ceil(resetInMs / 1000));
       throw new DomainError(
@@ -30,6 +39,5 @@ export class RateLimitGuard implements CanActivate {
         { retryAfterSeconds: retryAfter, limitPerMinute: limit },
       );
     }
-    return true;
   }
 }
