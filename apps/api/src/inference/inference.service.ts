@@ -8,10 +8,11 @@ import { MetricsService } from '../metrics/metrics.service';
 import { ModelChanges } from '../models/model-changes';
 import { ModelsService, VersionRecord } from '../models/models.service';
 import { InferenceBatchers } from './inference-batchers';
+import { InferenceMetrics } from './inference-metrics';
 import { LoadedVersion } from './loaded-version';
 import { ModelCache } from './model-cache';
 import { versionMetadata } from './model-metadata';
-import { InferResponse, inferRequestSchema } from './oip-protocol';
+import { InferResponse, inferRequestSchema, isWellFormedInferRequest } from './oip-protocol';
 import { checkWantedOutputs, outputTensors, SampleAnswer } from './oip-response';
 import { checkSampleLimit, splitRequest } from './request-batches';
 import { decodeRequest } from './request-decoding';
@@ -32,25 +33,25 @@ export class InferenceService implements OnModuleInit, OnModuleDestroy {
   private readonly cache: ModelCache;
   private readonly batchers: InferenceBatchers;
   private readonly resolutions: VersionResolutionCache<VersionRecord>;
+  private readonly stages: InferenceMetrics;
   private backend?: Promise<string>;
 
   constructor(
     private readonly prisma: PrismaService,
     private readonly models: ModelsService,
-    private readonly metrics: MetricsService,
+    metrics: MetricsService,
     changes: ModelChanges,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {
+    const stages = new InferenceMetrics(metrics);
+    this.stages = stages;
     this.batchers = new InferenceBatchers({
       maxBatch: config.INFERENCE_MAX_BATCH,
       maxDelayMs: config.INFERENCE_MAX_DELAY_MS,
-      onQueueWait: (s) => metrics.inferenceStage.observe({ stage: 'queue_wait' }, s),
+      onQueueWait: (s) => stages.queueWait.observe(s),
       onBatch: (loaded, samples, computeSeconds) => {
-        metrics.batchSize.observe(
-          { model: loaded.modelName, version: String(loaded.version) },
-          samples,
-        );
-        metrics.inferenceStage.observe({ stage: 'compute' }, computeSeconds);
+        stages.version(loaded.modelName, String(loaded.version)).batchSize.observe(samples);
+        stages.compute.observe(computeSeconds);
       },
     });
     this.cache = new ModelCache(config.MODEL_CACHE_SIZE, (versionId) =>
@@ -113,18 +114,20 @@ export class InferenceService implements OnModuleInit, OnModuleDestroy {
   ): Promise<InferResponse> {
     const started = process.hrtime.bigint();
     const json = Buffer.isBuffer(body) ? decodeBinaryBody(body, binaryHeaderLength) : body;
-    const request = parseInput(inferRequestSchema, json, 'inference request');
+    const request = isWellFormedInferRequest(json)
+      ? json
+      : parseInput(inferRequestSchema, json, 'inference request');
     checkSampleLimit(request, this.config.INFERENCE_MAX_SAMPLES);
     const wanted = request.outputs?.map((o) => o.name);
     checkWantedOutputs(wanted);
     const version = await this.resolve(modelName, ref);
-    const labels = { model: modelName, version: String(version.version) };
+    const series = this.stages.version(modelName, String(version.version));
     try {
       const loaded = await this.acquire(modelName, version);
       try {
         const decodeStarted = process.hrtime.bigint();
         const decoded = decodeRequest(request, loaded);
-        this.metrics.inferenceStage.observe({ stage: 'decode' }, seconds(decodeStarted));
+        this.stages.decode.observe(seconds(decodeStarted));
         const maxBatch = this.config.INFERENCE_MAX_BATCH;
         const perSample =
           decoded.mode === 'views'
@@ -145,17 +148,17 @@ export class InferenceService implements OnModuleInit, OnModuleDestroy {
           ...(request.id !== undefined ? { id: request.id } : {}),
           outputs: outputTensors(answers, loaded.config.numClasses, wanted),
         };
-        this.metrics.inferenceStage.observe({ stage: 'encode' }, seconds(encodeStarted));
-        this.metrics.inferenceRequests.inc({ ...labels, outcome: 'ok' });
+        this.stages.encode.observe(seconds(encodeStarted));
+        series.ok.inc();
         return response;
       } finally {
         loaded.release();
       }
     } catch (error) {
-      this.metrics.inferenceRequests.inc({ ...labels, outcome: 'error' });
+      series.error.inc();
       throw error;
     } finally {
-      this.metrics.inferenceLatency.observe(labels, seconds(started));
+      series.latency.observe(seconds(started));
     }
   }
 
