@@ -1,18 +1,12 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import {
-  loadPackageDefinition,
   Metadata,
   Server,
   ServerCredentials,
   type sendUnaryData,
   type ServerUnaryCall,
-  type ServiceDefinition,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { PlatformConfig } from '@ddnn/contracts';
 import { PrismaService } from '@ddnn/persistence';
 import { ErrorCode } from '../common/domain-error';
@@ -23,30 +17,8 @@ import { outputBytes } from '../inference/binary-output-encoding';
 import { InferenceService } from '../inference/inference.service';
 import { OIP_SERVER } from '../inference/oip-protocol';
 import { MetricsService } from '../metrics/metrics.service';
-import { OPEN_INFERENCE_GRPC_PROTO } from './open-inference-grpc.proto';
+import { loadOipGrpcService } from './oip-grpc-service';
 import { GrpcInferRequest, grpcParameters, toOipRequest } from './grpc-tensors';
-
-function loadService(): ServiceDefinition {
-  // proto-loader reads files only: the proto text goes through a private temporary file.
-  const dir = mkdtempSync(join(tmpdir(), 'ddnn-oip-proto-'));
-  try {
-    const file = join(dir, 'open_inference_grpc.proto');
-    writeFileSync(file, OPEN_INFERENCE_GRPC_PROTO);
-    const definition = loadSync(file, {
-      keepCase: true,
-      longs: Number,
-      enums: String,
-      defaults: true,
-      oneofs: true,
-    });
-    const root = loadPackageDefinition(definition) as unknown as {
-      inference: { GRPCInferenceService: { service: ServiceDefinition } };
-    };
-    return root.inference.GRPCInferenceService.service;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 type Handler = (request: never, metadata: Metadata) => Promise<unknown>;
 
@@ -74,7 +46,7 @@ export class OipGrpcServer implements OnModuleDestroy {
     const server = new Server({
       'grpc.max_receive_message_length': this.config.BODY_MAX_BYTES,
     });
-    server.addService(loadService(), this.handlers());
+    server.addService(loadOipGrpcService().service, this.handlers());
     const address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
     const bound = await new Promise<number>((resolve, reject) =>
       server.bindAsync(address, ServerCredentials.createInsecure(), (error, actual) =>
