@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { INFERENCE_HEADER_CONTENT_LENGTH } from '@ddnn/contracts';
+import { decodeBinaryBody, INFERENCE_HEADER_CONTENT_LENGTH } from '@ddnn/contracts';
 import { RateLimitGuard } from '../common/rate-limit.guard';
 import { EdgeInferenceGuard } from '../edge/edge-inference.guard';
 import { sendInferResponse } from './infer-http-response';
@@ -50,11 +50,11 @@ export function registerInferRoutes(
       request.body,
       Array.isArray(headerLength) ? headerLength[0] : headerLength,
     );
-    const response =
-      'json' in payload
-        ? await inference.infer(name, version, payload.json)
-        : await inference.infer(name, version, payload.binary, payload.headerLength);
-    return sendInferResponse(reply, payload, response, request.headers['accept-encoding']);
+    // a binary body's JSON header is parsed once, here, for the service and the answer's encoding
+    const json =
+      'json' in payload ? payload.json : decodeBinaryBody(payload.binary, payload.headerLength);
+    const response = await inference.infer(name, version, json);
+    return sendInferResponse(reply, { json }, response, request.headers['accept-encoding']);
   };
   for (const url of INFER_PATHS) {
     fastify.route({ method: 'POST', url, preHandler: checks, handler });

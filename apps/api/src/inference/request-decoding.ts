@@ -151,6 +151,15 @@ export function decodeRequest(request: InferRequest, loaded: LoadedVersion): Dec
     if (!mask.some(Boolean))
       throw bad(`input "${PRESENT_INPUT}": at least one device must be present`);
   }
+  if (flat instanceof Uint8Array && n === 1) {
+    // binary tensor data, one sample: each device's bytes are a view on the body (no copy)
+    return {
+      mode: 'features',
+      numSamples: 1,
+      features: mask.map((on, d) => (on ? flat.subarray(d * B, (d + 1) * B) : null)),
+      presentKey: mask.map((m) => (m ? '1' : '0')).join(''),
+    };
+  }
   const perDevice = mask.map((on) => (on ? new Uint8Array(n * B) : null));
   if (flat instanceof Uint8Array) {
     // binary tensor data: every byte is a valid value; [N, V, B] to per-device [N, B]
