@@ -13,13 +13,21 @@
  * BENCH_PORT (3900; the baseline uses the next port), BENCH_API_ENV (extra API settings as
  * JSON, e.g. '{"API_PROCESSES":"2"}'), BENCH_ONLY (comma-separated scenario keys: a-binary,
  * a-json, b-binary).
+ * With a-binary, the same features also go over gRPC (ModelInfer, raw_input_contents) from as
+ * many concurrent calls as connections, and the gRPC / REST ratio of that run is printed.
  */
 import autocannon from 'autocannon';
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadPlatformConfig } from '@ddnn/contracts';
+import { credentials } from '@grpc/grpc-js';
+import {
+  encodeBinaryRequest,
+  FEATURES_INPUT,
+  loadPlatformConfig,
+  VIEWS_INPUT,
+} from '@ddnn/contracts';
 import { createBuiltinDataset } from '@ddnn/datasets';
 import {
   createModel,
@@ -31,6 +39,7 @@ import {
   type EvaluationReport,
 } from '@ddnn/engine';
 import { createPrismaClient, ensureDatabase, migrateDatabase } from '@ddnn/persistence';
+import { loadOipGrpcService } from '../apps/api/src/grpc/oip-grpc-service';
 import { publishVersion } from '../apps/worker/src/training/version-publisher';
 
 const env = process.env;
@@ -66,25 +75,18 @@ function databaseUrl(): string {
   return url.toString();
 }
 
-function binaryBody(name: string, datatype: string, shape: number[], raw: Buffer) {
-  const header = Buffer.from(
-    JSON.stringify({
-      inputs: [{ name, datatype, shape, parameters: { binary_data_size: raw.length } }],
-    }),
-  );
-  return {
-    body: Buffer.concat([header, raw]),
-    headers: {
-      'content-type': 'application/octet-stream',
-      'inference-header-content-length': String(header.length),
-    },
-  };
+function binaryBody(name: string, datatype: string, shape: number[], bytes: Uint8Array) {
+  const { body, headers } = encodeBinaryRequest([{ name, datatype, shape, bytes }]);
+  return { body, headers };
 }
+
+/** The bench's mode (a) features: 6 devices x 128 bytes, the same in every request. */
+const FEATURES = Buffer.from(Array.from({ length: 6 * 128 }, (_, i) => (i * 37 + 11) % 256));
 
 function scenarios(): Scenario[] {
   const { test } = createBuiltinDataset('synthetic-mvmc', { seed: 99, trainSize: 2, testSize: 4 });
   const [h, w, c] = test.viewShape;
-  const features = Buffer.from(Array.from({ length: 6 * 128 }, (_, i) => (i * 37 + 11) % 256));
+  const features = FEATURES;
   const views = Float32Array.from(test.pixels.subarray(0, 6 * h * w * c), (v) =>
     test.pixelFormat === 'uint8' ? v / 255 : v,
   );
@@ -92,7 +94,7 @@ function scenarios(): Scenario[] {
     {
       key: 'a-binary',
       label: 'mode a, binary (768 B of features)',
-      ...binaryBody('device_features', 'UINT8', [1, 6, 128], features),
+      ...binaryBody(FEATURES_INPUT, 'UINT8', [1, 6, 128], features),
       goal: 0.5,
     },
     {
@@ -102,7 +104,7 @@ function scenarios(): Scenario[] {
         JSON.stringify({
           inputs: [
             {
-              name: 'device_features',
+              name: FEATURES_INPUT,
               datatype: 'UINT8',
               shape: [1, 6, 128],
               data: Array.from(features),
@@ -116,7 +118,7 @@ function scenarios(): Scenario[] {
     {
       key: 'b-binary',
       label: 'mode b, binary FP32 views',
-      ...binaryBody('views', 'FP32', [1, 6, h, w, c], Buffer.from(views.buffer)),
+      ...binaryBody(VIEWS_INPUT, 'FP32', [1, 6, h, w, c], new Uint8Array(views.buffer)),
       goal: 0.2,
     },
   ];
@@ -124,24 +126,25 @@ function scenarios(): Scenario[] {
   return only ? all.filter((s) => only.includes(s.key)) : all;
 }
 
+/** Starts a node process; resolves with it and its standard output up to the ready line. */
 async function startProcess(
   args: string[],
   ready: string,
   extraEnv: Record<string, string>,
-): Promise<ChildProcess> {
+): Promise<{ child: ChildProcess; output: string }> {
   const child = spawn(process.execPath, args, {
     env: { ...env, ...extraEnv },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  await new Promise<void>((resolve, reject) => {
-    let output = '';
+  const output = await new Promise<string>((resolve, reject) => {
+    let text = '';
     child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes(ready)) resolve();
+      text += chunk.toString();
+      if (text.includes(ready)) resolve(text);
     });
-    child.once('exit', (code) => reject(new Error(`${args[0]} exited with ${code}: ${output}`)));
+    child.once('exit', (code) => reject(new Error(`${args[0]} exited with ${code}: ${text}`)));
   });
-  return child;
+  return { child, output };
 }
 
 async function stopProcess(child: ChildProcess): Promise<void> {
@@ -190,6 +193,64 @@ async function measure(url: string, scenario: Scenario, server: ChildProcess): P
     failed: result.non2xx + result.errors + result.timeouts,
   };
 }
+
+/**
+ * gRPC ModelInfer with the features as raw_input_contents (what Triton's gRPC clients send), from
+ * CONNECTIONS concurrent loops over one channel (HTTP/2 streams), for the same warm-up and time.
+ */
+async function measureGrpc(port: number, server: ChildProcess): Promise<Measured> {
+  const Client = loadOipGrpcService();
+  const client = new Client(`127.0.0.1:${port}`, credentials.createInsecure());
+  const request = {
+    model_name: MODEL,
+    inputs: [{ name: FEATURES_INPUT, datatype: 'UINT8', shape: [1, 6, 128] }],
+    raw_input_contents: [FEATURES],
+  };
+  const call = () =>
+    new Promise<void>((resolve, reject) =>
+      (client as unknown as Record<string, GrpcUnary>).ModelInfer(request, (error) =>
+        error ? reject(error) : resolve(),
+      ),
+    );
+  const run = async (seconds: number) => {
+    const latencies: number[] = [];
+    let failed = 0;
+    const started = performance.now();
+    const end = started + seconds * 1000;
+    const loop = async () => {
+      while (performance.now() < end) {
+        const t = performance.now();
+        try {
+          await call();
+          latencies.push(performance.now() - t);
+        } catch {
+          failed++;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: CONNECTIONS }, loop));
+    return { latencies, failed, duration: (performance.now() - started) / 1000 };
+  };
+  try {
+    await run(2); // warm-up
+    const cpuBefore = cpuSeconds(server.pid!);
+    const { latencies, failed, duration } = await run(SECONDS);
+    const cpu = cpuSeconds(server.pid!) - cpuBefore;
+    latencies.sort((a, b) => a - b);
+    const at = (q: number) => Math.round(latencies[Math.floor(q * (latencies.length - 1))] ?? 0);
+    return {
+      rps: latencies.length / duration,
+      p50: at(0.5),
+      p99: at(0.99),
+      cpuUsPerRequest: (cpu / Math.max(1, latencies.length)) * 1e6,
+      failed,
+    };
+  } finally {
+    client.close();
+  }
+}
+
+type GrpcUnary = (request: unknown, callback: (error: Error | null) => void) => void;
 
 /** A model with a version to serve: the bench database's, or one trained here and published. */
 async function ensureModel(apiUrl: string, dbUrl: string): Promise<void> {
@@ -249,19 +310,24 @@ async function main(): Promise<void> {
       .map((l) => l.toFixed(2))
       .join(' ');
   const loadBefore = load();
-  const api = await startProcess([join(__dirname, '../apps/api/src/main.js')], 'api listening', {
-    DATABASE_URL: dbUrl,
-    API_PORT: String(PORT),
-    GRPC_PORT: '0', // any free port: several APIs (and other tests) run at once
-    ADMIN_TOKEN,
-    SEED_BUILTIN_DATASETS: 'true',
-    LOG_LEVEL: 'warn',
-    RATE_LIMIT_PER_MINUTE: '0',
-    ...API_ENV,
-  });
+  const { child: api, output: apiOutput } = await startProcess(
+    [join(__dirname, '../apps/api/src/main.js')],
+    'api listening',
+    {
+      DATABASE_URL: dbUrl,
+      API_PORT: String(PORT),
+      GRPC_PORT: '0', // any free port: several APIs (and other tests) run at once
+      ADMIN_TOKEN,
+      SEED_BUILTIN_DATASETS: 'true',
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_PER_MINUTE: '0',
+      ...API_ENV,
+    },
+  );
   const apiUrl = `http://127.0.0.1:${PORT}`;
   const dir = mkdtempSync(join(tmpdir(), 'bench-serve-'));
   const rows: { scenario: Scenario; baseline: Measured; platform: Measured; bytes: number }[] = [];
+  let grpc: Measured | undefined;
   try {
     await ensureModel(apiUrl, dbUrl);
     const inferUrl = `${apiUrl}/v2/models/${MODEL}/infer`;
@@ -275,7 +341,7 @@ async function main(): Promise<void> {
       if (answer.status !== 200) throw new Error(`${scenario.label}: ${answer.status} ${bytes}`);
       const responseFile = join(dir, `${scenario.key}.json`);
       writeFileSync(responseFile, bytes);
-      const baselineProcess = await startProcess(
+      const { child: baselineProcess } = await startProcess(
         [join(__dirname, 'bench-serve-baseline.js'), String(BASELINE_PORT), responseFile],
         'baseline listening',
         {},
@@ -292,6 +358,10 @@ async function main(): Promise<void> {
       }
       const platform = await measure(inferUrl, scenario, api);
       rows.push({ scenario, baseline, platform, bytes: bytes.length });
+    }
+    const grpcPort = Number(/gRPC on \S*:(\d+)/.exec(apiOutput)?.[1]);
+    if (rows.some((r) => r.scenario.key === 'a-binary') && grpcPort > 0) {
+      grpc = await measureGrpc(grpcPort, api);
     }
   } finally {
     await stopProcess(api);
@@ -315,6 +385,12 @@ async function main(): Promise<void> {
       );
     }
   }
+  const restBinary = rows.find((r) => r.scenario.key === 'a-binary')?.platform;
+  if (grpc) {
+    console.log(
+      `| mode a, gRPC ModelInfer (raw_input_contents) | ${FEATURES.length} raw | - | gRPC | ${fmt(grpc.rps, 0)} | ${grpc.p50} | ${grpc.p99} | ${fmt(grpc.cpuUsPerRequest, 0)} | ${grpc.failed} |`,
+    );
+  }
   console.log('\n| request | /v2 / bare | goal | met |');
   console.log('|---|---|---|---|');
   for (const { scenario, baseline, platform } of rows) {
@@ -323,6 +399,12 @@ async function main(): Promise<void> {
     const met = ratio >= scenario.goal && (scenario.key !== 'a-binary' || platform.p99 <= 10);
     console.log(
       `| ${scenario.label} | ${fmt(ratio, 3)} | >= ${scenario.goal}${p99} | ${met ? 'yes' : 'no'} |`,
+    );
+  }
+  if (grpc && restBinary) {
+    const ratio = grpc.rps / restBinary.rps;
+    console.log(
+      `| mode a, gRPC / REST binary (same run) | ${fmt(ratio, 3)} | >= 1 | ${ratio >= 1 ? 'yes' : 'no'} |`,
     );
   }
 }

@@ -5,10 +5,13 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { SwaggerModule } from '@nestjs/swagger';
 import type { PlatformConfig } from '@ddnn/contracts';
 import { ApiModule } from './app.module';
-import { sendHttpError } from './common/domain-exception.filter';
-import { httpStatusOf, toDomainError } from './common/error-mapping';
+import { DomainExceptionFilter } from './common/domain-exception.filter';
 import { allowNullExtensions } from './graphql/graphql-over-http';
 import { registerBodyParsers } from './inference/oip-http-body';
+import { registerInferRoutes } from './inference/infer-routes';
+import { InferenceService } from './inference/inference.service';
+import { RateLimitGuard } from './common/rate-limit.guard';
+import { EdgeInferenceGuard } from './edge/edge-inference.guard';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import { requestIdOf } from './common/request-id';
 import { registerDashboard } from './dashboard/register-dashboard';
@@ -44,12 +47,16 @@ export async function createApiApp(config: PlatformConfig): Promise<NestFastifyA
     maxJsonDepth: config.BODY_MAX_JSON_DEPTH,
   });
   allowNullExtensions(fastify);
-  // Errors before a route runs (body parsing, decompression, body limits): the same shapes as
-  // the exception filter's. Replaces Nest's Fastify error handler, which answers these 500.
-  fastify.setErrorHandler((error, request, reply) => {
-    const domain = toDomainError(error);
-    return sendHttpError(request, reply, domain, httpStatusOf(domain.code));
+  registerInferRoutes(fastify, {
+    inference: app.get(InferenceService),
+    rateLimit: app.get(RateLimitGuard),
+    edgeInference: app.get(EdgeInferenceGuard),
   });
+  // Errors before a route runs (body parsing, decompression, body limits) and of the routes
+  // outside Nest's router: answered by the exception filter's own code. Replaces Nest's Fastify
+  // error handler, which answers these 500.
+  const errors = new DomainExceptionFilter(config);
+  fastify.setErrorHandler((error, request, reply) => errors.sendHttp(error, request, reply));
   const metrics = app.get(MetricsService);
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

@@ -5,3 +5,4 @@ export * from './queues/job-options';
 export * from './queues/redis-connection';
 export * from './training/training-parameter-bounds';
 export * from './training/training-parameters';
+export * from './wire';

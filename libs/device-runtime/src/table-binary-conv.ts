@@ -23,6 +23,15 @@ export class TableBinaryConv {
   private readonly conv: Float32Array;
   private readonly thresholds: FloatThreshold[];
   private readonly layout: BlockGeometry;
+  /**
+   * Up to 32 filters: per padded pixel, the bits of the filters whose conv value reaches their
+   * threshold (border zero), so max-pool + threshold is the OR of a window's words (XOR the
+   * inverted filters): max(v) >= t exactly when some v >= t. Undefined past 32 filters.
+   */
+  private readonly reached?: Int32Array;
+  private readonly limits: Float64Array;
+  private readonly filterBits: Int32Array;
+  private readonly invertedBits: number;
 
   constructor(
     block: ConvBlockLayout,
@@ -68,6 +77,13 @@ export class TableBinaryConv {
       const bn = block.bn[f];
       return monotoneThreshold((s) => batchNormF32(fround(s + bias), bn) >= 0);
     });
+    this.limits = Float64Array.from(this.thresholds, (t) => t.threshold);
+    this.filterBits = Int32Array.from({ length: filters }, (_, f) => wordBit(f));
+    this.invertedBits = this.thresholds.reduce(
+      (bits, t, f) => (t.invert ? bits | wordBit(f) : bits),
+      0,
+    );
+    if (filters <= 32) this.reached = new Int32Array((block.inHeight + 2) * (block.inWidth + 2));
   }
 
   get weightBytes(): number {
@@ -80,6 +96,10 @@ export class TableBinaryConv {
     const planeSize = (h + 2) * (w + 2);
     if (this.laneWords === 4) this.sumsFourLanes(input, planeSize);
     else this.sums(input, planeSize);
+    if (this.reached) {
+      this.poolReached(this.reached, out, outWordsPerPixel);
+      return;
+    }
     const geometry = {
       height: h,
       width: w,
@@ -105,7 +125,7 @@ export class TableBinaryConv {
   /** 13-16 filters (the paper's 16): the four lane words kept in locals. */
   private sumsFourLanes(input: Int32Array, planeSize: number): void {
     const { inHeight: h, inWidth: w, filters } = this.layout;
-    const { table, conv, bytesPerPixel: bpp } = this;
+    const { table, conv, bytesPerPixel: bpp, reached, limits, filterBits } = this;
     const cin = this.activeChannels;
     const pw = w + 2;
     for (let y = 0; y < h; y++) {
@@ -135,6 +155,16 @@ export class TableBinaryConv {
         }
         const cell = (y + 1) * pw + x + 1;
         const full = taps * cin;
+        if (reached) {
+          let bits = 0;
+          for (let f = 0; f < filters; f++) {
+            const lane = f >> 2;
+            const word = lane === 0 ? a0 : lane === 1 ? a1 : lane === 2 ? a2 : a3;
+            if (full - 2 * ((word >>> (8 * (f & 3))) & 255) >= limits[f]) bits |= filterBits[f];
+          }
+          reached[cell] = bits;
+          continue;
+        }
         for (let f = 0; f < filters; f++) {
           const lane = f >> 2;
           const word = lane === 0 ? a0 : lane === 1 ? a1 : lane === 2 ? a2 : a3;
@@ -147,6 +177,7 @@ export class TableBinaryConv {
   private sums(input: Int32Array, planeSize: number): void {
     const { inHeight: h, inWidth: w, filters } = this.layout;
     const { table, conv, acc, bytesPerPixel: bpp, laneWords: lanes } = this;
+    const { reached, limits, filterBits } = this;
     const cin = this.activeChannels;
     const pw = w + 2;
     for (let y = 0; y < h; y++) {
@@ -170,9 +201,35 @@ export class TableBinaryConv {
         }
         const cell = (y + 1) * pw + x + 1;
         const full = taps * cin;
+        if (reached) {
+          let bits = 0;
+          for (let f = 0; f < filters; f++) {
+            const sum = full - 2 * ((acc[f >> 2] >>> (8 * (f & 3))) & 255);
+            if (sum >= limits[f]) bits |= filterBits[f];
+          }
+          reached[cell] = bits;
+          continue;
+        }
         for (let f = 0; f < filters; f++) {
           conv[f * planeSize + cell] = full - 2 * ((acc[f >> 2] >>> (8 * (f & 3))) & 255);
         }
+      }
+    }
+  }
+
+  /** 3x3 max-pool and threshold of every filter at once: OR of the window's words (see reached). */
+  private poolReached(reached: Int32Array, out: Int32Array, outWordsPerPixel: number): void {
+    const { inWidth: w, outHeight, outWidth, poolStride: stride } = this.layout;
+    const pw = w + 2;
+    const inverted = this.invertedBits;
+    for (let oy = 0; oy < outHeight; oy++) {
+      for (let ox = 0; ox < outWidth; ox++) {
+        // window rows oy*s-1 .. oy*s+1 are padded rows oy*s .. oy*s+2 (border words are 0)
+        const q = oy * stride * pw + ox * stride;
+        const top = reached[q] | reached[q + 1] | reached[q + 2];
+        const middle = reached[q + pw] | reached[q + pw + 1] | reached[q + pw + 2];
+        const bottom = reached[q + 2 * pw] | reached[q + 2 * pw + 1] | reached[q + 2 * pw + 2];
+        out[(oy * outWidth + ox) * outWordsPerPixel] |= (top | middle | bottom) ^ inverted;
       }
     }
   }

@@ -25,8 +25,37 @@ export class DomainExceptionFilter implements ExceptionFilter {
   constructor(@Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig) {}
 
   catch(exception: unknown, host: ArgumentsHost): unknown {
+    if (host.getType<GqlContextType>() === 'graphql') {
+      const error = this.toAnswer(exception);
+      GqlArgumentsHost.create(host);
+      return new GraphQLError(error.message, {
+        extensions: {
+          code: error.code,
+          status: httpStatusOf(error.code),
+          ...(error.details ? { details: error.details } : {}),
+        },
+      });
+    }
+    const http = host.switchToHttp();
+    return this.sendHttp(
+      exception,
+      http.getRequest<FastifyRequest>(),
+      http.getResponse<FastifyReply>(),
+    );
+  }
+
+  /**
+   * The HTTP answer of an error; also Fastify's error handler (api-app.factory.ts), so errors of
+   * routes outside Nest's router (the /v2 infer fast path) and of body parsing are answered alike.
+   */
+  sendHttp(exception: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+    const error = this.toAnswer(exception);
+    return sendHttpError(request, reply, error, httpStatusOf(error.code));
+  }
+
+  /** The domain error a client sees; 503s and 500s are logged. */
+  private toAnswer(exception: unknown): DomainError {
     const error = this.withRetryAfter(toDomainError(exception));
-    const status = httpStatusOf(error.code);
     if (error.code === ErrorCode.Unavailable) {
       this.logger.warn(
         `answered 503: ${exception instanceof Error ? exception.message.trim().split('\n').pop() : String(exception)}`,
@@ -37,23 +66,7 @@ export class DomainExceptionFilter implements ExceptionFilter {
         exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
       );
     }
-    if (host.getType<GqlContextType>() === 'graphql') {
-      GqlArgumentsHost.create(host);
-      return new GraphQLError(error.message, {
-        extensions: {
-          code: error.code,
-          status,
-          ...(error.details ? { details: error.details } : {}),
-        },
-      });
-    }
-    const http = host.switchToHttp();
-    return sendHttpError(
-      http.getRequest<FastifyRequest>(),
-      http.getResponse<FastifyReply>(),
-      error,
-      status,
-    );
+    return error;
   }
 
   /** When to try again: the limiter's own window for 429, the configured pause for 503. */
@@ -67,10 +80,7 @@ export class DomainExceptionFilter implements ExceptionFilter {
   }
 }
 
-/**
- * Writes an error response. Also Fastify's error handler (registered in api-app.factory.ts), so
- * errors raised before a route runs (body parsing, decompression, body limit) get the same shape.
- */
+/** Writes an error response: the Open Inference Protocol's shape under /v2, ours elsewhere. */
 export function sendHttpError(
   request: FastifyRequest,
   reply: FastifyReply,

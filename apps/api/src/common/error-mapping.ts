@@ -1,4 +1,5 @@
 import { HttpException } from '@nestjs/common';
+import { BinaryTensorDataError } from '@ddnn/contracts';
 import { DatasetImportError } from '@ddnn/datasets';
 import { DdnnConfigError } from '@ddnn/engine';
 import { isDatabaseUnavailable, Prisma } from '@ddnn/persistence';
@@ -150,6 +151,9 @@ export function toDomainError(error: unknown): DomainError {
       'Redis is unavailable or not answering; try again later',
       { dependency: 'redis' },
     );
+  }
+  if (error instanceof BinaryTensorDataError) {
+    return new DomainError(ErrorCode.InvalidInferenceRequest, error.message);
   }
   if (error instanceof DdnnConfigError) {
     return new DomainError(ErrorCode.InvalidModelConfig, error.message, { field: error.field });

@@ -19,9 +19,16 @@ export class RateLimitGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const key = `${context.getClass().name}:${request.ip}`;
-    await enforceRateLimit(this.store, this.config.RATE_LIMIT_PER_MINUTE, key);
+    await this.check(context.getClass().name, request.ip);
     return true;
+  }
+
+  /**
+   * Counts one request of a client IP against a scope's limit (the controller's name: its routes
+   * share one limit); throws 429 past it. Also the /v2 infer routes' Fastify hook.
+   */
+  async check(scope: string, ip: string): Promise<void> {
+    await enforceRateLimit(this.store, this.config.RATE_LIMIT_PER_MINUTE, `${scope}:${ip}`);
   }
 }
 

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Post, Query, Res } from '@nes
 import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { PartitionHeader } from '@ddnn/contracts';
 import { CurrentEdgeClient, EdgeClientOnly } from './edge-client.guard';
 import { AuthenticatedEdgeClient, EdgeClientsService } from './edge-clients.service';
 import { heartbeatSchema, registerClientSchema } from './edge-inputs';
@@ -56,11 +57,11 @@ export class EdgeClientController {
     reply
       .header('etag', `"${d.fileSha256}"`)
       .header('cache-control', 'private, no-cache')
-      .header('x-ddnn-model', d.modelName)
-      .header('x-ddnn-model-version', String(d.version))
-      .header('x-ddnn-partition-tier', d.tier)
-      .header('x-ddnn-weights-sha256', d.weightsSha256);
-    if (d.deviceIndex !== null) reply.header('x-ddnn-device-index', String(d.deviceIndex));
+      .header(PartitionHeader.model, d.modelName)
+      .header(PartitionHeader.modelVersion, String(d.version))
+      .header(PartitionHeader.tier, d.tier)
+      .header(PartitionHeader.weightsSha256, d.weightsSha256);
+    if (d.deviceIndex !== null) reply.header(PartitionHeader.deviceIndex, String(d.deviceIndex));
     if (download.notModified) return reply.status(304).send();
     const fileName = d.tier === 'device' ? `device${d.deviceIndex}.ddnnp` : 'local.ddnnp';
     return reply
@@ -70,10 +71,10 @@ export class EdgeClientController {
         'content-disposition',
         `attachment; filename="${d.modelName}-v${d.version}-${fileName}"`,
       )
-      .header('x-ddnn-signature', download.signature)
-      .header('x-ddnn-signature-statement', download.statement)
-      .header('x-ddnn-signature-algorithm', 'Ed25519')
-      .header('x-ddnn-signing-key-id', download.keyId)
+      .header(PartitionHeader.signature, download.signature)
+      .header(PartitionHeader.signatureStatement, download.statement)
+      .header(PartitionHeader.signatureAlgorithm, 'Ed25519')
+      .header(PartitionHeader.signingKeyId, download.keyId)
       .send(
         Buffer.from(download.bytes.buffer, download.bytes.byteOffset, download.bytes.byteLength),
       );

@@ -1,18 +1,12 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import {
-  loadPackageDefinition,
   Metadata,
   Server,
   ServerCredentials,
   type sendUnaryData,
   type ServerUnaryCall,
-  type ServiceDefinition,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { PlatformConfig } from '@ddnn/contracts';
 import { PrismaService } from '@ddnn/persistence';
 import { ErrorCode } from '../common/domain-error';
@@ -27,31 +21,9 @@ import { OIP_SERVER } from '../inference/oip-protocol';
 import { MetricsService } from '../metrics/metrics.service';
 import { InferenceStatistics } from '../inference/statistics/inference-statistics';
 import { modelStatistics } from '../inference/statistics/inference-statistics.controller';
-import { OPEN_INFERENCE_GRPC_PROTO } from './open-inference-grpc.proto';
+import { loadOipGrpcService } from './oip-grpc-service';
 import { TRITON_STATISTICS_GRPC_PROTO } from './triton-statistics-grpc.proto';
 import { GrpcInferRequest, grpcParameters, toOipRequest } from './grpc-tensors';
-
-function loadService(proto: string): ServiceDefinition {
-  // proto-loader reads files only: the proto text goes through a private temporary file.
-  const dir = mkdtempSync(join(tmpdir(), 'ddnn-oip-proto-'));
-  try {
-    const file = join(dir, 'service.proto');
-    writeFileSync(file, proto);
-    const definition = loadSync(file, {
-      keepCase: true,
-      longs: Number,
-      enums: String,
-      defaults: true,
-      oneofs: true,
-    });
-    const root = loadPackageDefinition(definition) as unknown as {
-      inference: { GRPCInferenceService: { service: ServiceDefinition } };
-    };
-    return root.inference.GRPCInferenceService.service;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 type Handler = (request: never, metadata: Metadata) => Promise<unknown>;
 
@@ -93,8 +65,8 @@ export class OipGrpcServer implements OnModuleDestroy {
     });
     const handlers = this.handlers();
     // Two protos, one service name: each registers its own methods' paths.
-    server.addService(loadService(OPEN_INFERENCE_GRPC_PROTO), handlers);
-    server.addService(loadService(TRITON_STATISTICS_GRPC_PROTO), handlers);
+    server.addService(loadOipGrpcService().service, handlers);
+    server.addService(loadOipGrpcService(TRITON_STATISTICS_GRPC_PROTO).service, handlers);
     const address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
     const bound = await new Promise<number>((resolve, reject) =>
       server.bindAsync(address, ServerCredentials.createInsecure(), (error, actual) =>

@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import { INFERENCE_HEADER_CONTENT_LENGTH } from '@ddnn/contracts';
 import {
   binaryOutputNames,
   encodeInferResponse,
@@ -40,7 +41,7 @@ export function sendInferResponse(
   if (headerLength === undefined) reply.type('application/json');
   else {
     reply.type('application/octet-stream');
-    reply.header('inference-header-content-length', String(headerLength));
+    reply.header(INFERENCE_HEADER_CONTENT_LENGTH, String(headerLength));
   }
   const encoding = negotiateEncoding(acceptEncoding);
   reply.header('vary', 'Accept-Encoding');

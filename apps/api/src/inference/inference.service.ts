@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import type { PlatformConfig } from '@ddnn/contracts';
+import { decodeBinaryBody, type PlatformConfig } from '@ddnn/contracts';
 import { initEngineBackend } from '@ddnn/engine';
 import { PrismaService } from '@ddnn/persistence';
 import { PLATFORM_CONFIG } from '../common/platform-config.token';
@@ -7,12 +7,12 @@ import { parseInput } from '../common/zod-validation';
 import { MetricsService } from '../metrics/metrics.service';
 import { ModelChanges } from '../models/model-changes';
 import { ModelsService, VersionRecord } from '../models/models.service';
-import { decodeBinaryBody } from './binary-tensor-data';
 import { InferenceBatchers } from './inference-batchers';
+import { InferenceMetrics } from './inference-metrics';
 import { LoadedVersion } from './loaded-version';
 import { ModelCache } from './model-cache';
 import { versionMetadata } from './model-metadata';
-import { InferResponse, inferRequestSchema } from './oip-protocol';
+import { InferResponse, inferRequestSchema, isWellFormedInferRequest } from './oip-protocol';
 import { InferenceStatistics } from './statistics/inference-statistics';
 import { checkWantedOutputs, outputTensors, SampleAnswer } from './oip-response';
 import { checkSampleLimit, splitRequest } from './request-batches';
@@ -34,29 +34,29 @@ export class InferenceService implements OnModuleInit, OnModuleDestroy {
   private readonly cache: ModelCache;
   private readonly batchers: InferenceBatchers;
   private readonly resolutions: VersionResolutionCache<VersionRecord>;
+  private readonly stages: InferenceMetrics;
   private backend?: Promise<string>;
 
   constructor(
     private readonly prisma: PrismaService,
     private readonly models: ModelsService,
-    private readonly metrics: MetricsService,
+    metrics: MetricsService,
     private readonly statistics: InferenceStatistics,
     changes: ModelChanges,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {
+    const stages = new InferenceMetrics(metrics);
+    this.stages = stages;
     this.batchers = new InferenceBatchers({
       maxBatch: config.INFERENCE_MAX_BATCH,
       maxDelayMs: config.INFERENCE_MAX_DELAY_MS,
       onQueueWait: (s, loaded) => {
-        metrics.inferenceStage.observe({ stage: 'queue_wait' }, s);
+        stages.queueWait.observe(s);
         statistics.queued(loaded.versionId, loaded.modelName, loaded.version, s);
       },
       onBatch: (loaded, samples, computeSeconds, requests) => {
-        metrics.batchSize.observe(
-          { model: loaded.modelName, version: String(loaded.version) },
-          samples,
-        );
-        metrics.inferenceStage.observe({ stage: 'compute' }, computeSeconds);
+        stages.version(loaded.modelName, String(loaded.version)).batchSize.observe(samples);
+        stages.compute.observe(computeSeconds);
         statistics.executed(
           loaded.versionId,
           loaded.modelName,
@@ -127,12 +127,14 @@ export class InferenceService implements OnModuleInit, OnModuleDestroy {
   ): Promise<InferResponse> {
     const started = process.hrtime.bigint();
     const json = Buffer.isBuffer(body) ? decodeBinaryBody(body, binaryHeaderLength) : body;
-    const request = parseInput(inferRequestSchema, json, 'inference request');
+    const request = isWellFormedInferRequest(json)
+      ? json
+      : parseInput(inferRequestSchema, json, 'inference request');
     checkSampleLimit(request, this.config.INFERENCE_MAX_SAMPLES);
     const wanted = request.outputs?.map((o) => o.name);
     checkWantedOutputs(wanted);
     const version = await this.resolve(modelName, ref);
-    const labels = { model: modelName, version: String(version.version) };
+    const series = this.stages.version(modelName, String(version.version));
     let samples = -1; // set once the request succeeded
     try {
       const loaded = await this.acquire(modelName, version);
@@ -140,7 +142,7 @@ export class InferenceService implements OnModuleInit, OnModuleDestroy {
         const decodeStarted = process.hrtime.bigint();
         const decoded = decodeRequest(request, loaded);
         const decodeSeconds = seconds(decodeStarted);
-        this.metrics.inferenceStage.observe({ stage: 'decode' }, decodeSeconds);
+        this.stages.decode.observe(decodeSeconds);
         this.statistics.computeInput(version.id, modelName, version.version, decodeSeconds);
         const maxBatch = this.config.INFERENCE_MAX_BATCH;
         const perSample =
@@ -163,20 +165,20 @@ export class InferenceService implements OnModuleInit, OnModuleDestroy {
           outputs: outputTensors(answers, loaded.config.numClasses, wanted),
         };
         const encodeSeconds = seconds(encodeStarted);
-        this.metrics.inferenceStage.observe({ stage: 'encode' }, encodeSeconds);
+        this.stages.encode.observe(encodeSeconds);
         this.statistics.computeOutput(version.id, modelName, version.version, encodeSeconds);
-        this.metrics.inferenceRequests.inc({ ...labels, outcome: 'ok' });
+        series.ok.inc();
         samples = decoded.numSamples;
         return response;
       } finally {
         loaded.release();
       }
     } catch (error) {
-      this.metrics.inferenceRequests.inc({ ...labels, outcome: 'error' });
+      series.error.inc();
       throw error;
     } finally {
       const total = seconds(started);
-      this.metrics.inferenceLatency.observe(labels, total);
+      series.latency.observe(total);
       this.statistics.finished(
         version.id,
         modelName,

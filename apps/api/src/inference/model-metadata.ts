@@ -1,7 +1,7 @@
 import type { VersionRecord } from '../models/models.service';
 import type { LoadedVersion } from './loaded-version';
 import type { TensorMetadata } from './oip-protocol';
-import { FEATURES_INPUT, PRESENT_INPUT, VIEWS_INPUT } from './request-decoding';
+import { FEATURES_INPUT, PRESENT_INPUT, VIEWS_INPUT } from '@ddnn/contracts';
 
 /** The OIP model metadata of a loaded version: its inputs, outputs and versions. */
 export function versionMetadata(

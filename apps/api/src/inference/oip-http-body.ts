@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { INFERENCE_HEADER_CONTENT_LENGTH } from '@ddnn/contracts';
 import { Transform } from 'node:stream';
 import { createGunzip, createInflate } from 'node:zlib';
 import { isOipPath } from '../common/domain-exception.filter';
@@ -24,7 +25,7 @@ export function registerBodyParsers(
 ): void {
   const { bodyLimit, maxJsonDepth } = limits;
   const tooDeep = (request: FastifyRequest, body: Buffer): Error | undefined => {
-    const headerLength = Number(request.headers['inference-header-content-length']);
+    const headerLength = Number(request.headers[INFERENCE_HEADER_CONTENT_LENGTH]);
     const json =
       isOipPath(request.url) && Number.isInteger(headerLength) && headerLength >= 0
         ? body.subarray(0, headerLength)

@@ -1,3 +1,4 @@
+import { OUTPUT_NAMES } from '@ddnn/contracts';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import type { OutputTensor } from './oip-protocol';
 
@@ -9,8 +10,6 @@ export interface SampleAnswer {
   entropy: number;
   commBytes: number;
 }
-
-export const OUTPUT_NAMES = ['class', 'probabilities', 'exit_tier', 'entropy', 'comm_bytes'];
 
 /** Checks requested output names before any work is done. */
 export function checkWantedOutputs(wanted: string[] | undefined): void {

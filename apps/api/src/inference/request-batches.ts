@@ -1,7 +1,7 @@
 import { DomainError, ErrorCode } from '../common/domain-error';
 import type { InferRequest } from './oip-protocol';
 import type { DecodedRequest } from './request-decoding';
-import { FEATURES_INPUT, VIEWS_INPUT } from './request-decoding';
+import { FEATURES_INPUT, VIEWS_INPUT } from '@ddnn/contracts';
 
 /**
  * Refuses a request whose sample count (N, the first dimension of its views or device

@@ -1,10 +1,7 @@
+import { FEATURES_INPUT, PRESENT_INPUT, VIEWS_INPUT } from '@ddnn/contracts';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import type { InferInput, InferRequest } from './oip-protocol';
 import type { LoadedVersion } from './loaded-version';
-
-export const VIEWS_INPUT = 'views';
-export const FEATURES_INPUT = 'device_features';
-export const PRESENT_INPUT = 'device_present';
 
 /** Mode (b): raw multi-view samples through the whole hierarchy. */
 export interface ViewsRequest {
@@ -153,6 +150,15 @@ export function decodeRequest(request: InferRequest, loaded: LoadedVersion): Dec
     });
     if (!mask.some(Boolean))
       throw bad(`input "${PRESENT_INPUT}": at least one device must be present`);
+  }
+  if (flat instanceof Uint8Array && n === 1) {
+    // binary tensor data, one sample: each device's bytes are a view on the body (no copy)
+    return {
+      mode: 'features',
+      numSamples: 1,
+      features: mask.map((on, d) => (on ? flat.subarray(d * B, (d + 1) * B) : null)),
+      presentKey: mask.map((m) => (m ? '1' : '0')).join(''),
+    };
   }
   const perDevice = mask.map((on) => (on ? new Uint8Array(n * B) : null));
   if (flat instanceof Uint8Array) {

@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { INFER_OPENAPI_PATHS } from '../inference/infer-openapi';
 import { RESOURCE_SCHEMAS, SUCCESS_RESPONSES } from './openapi-responses';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
@@ -35,7 +36,8 @@ const ERROR_SCHEMAS = {
  * The OpenAPI 3.1 document of the REST API (JSON Schema 2020-12 schemas, as the zod-derived
  * request bodies are): Nest's scan of the controllers, plus each operation's success content
  * (openapi-responses.ts), the error answers every route shares (4XX/5XX), the edge client's
- * bearer scheme and /metrics (a plain-text route the scan leaves out).
+ * bearer scheme, and the routes the scan leaves out: /metrics (plain text) and the /v2 infer
+ * routes (Fastify's own, infer-openapi.ts).
  */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const doc = SwaggerModule.createDocument(
@@ -64,6 +66,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     ...doc.components,
     schemas: { ...doc.components?.schemas, ...ERROR_SCHEMAS, ...RESOURCE_SCHEMAS },
   };
+  Object.assign(doc.paths, INFER_OPENAPI_PATHS);
   doc.paths['/metrics'] = {
     get: {
       summary: 'Prometheus metrics (text exposition format 0.0.4)',

@@ -1,5 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest, IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { encodeBinaryRequest, FEATURES_INPUT, inferPath, PRESENT_INPUT } from '@ddnn/contracts';
 import { PlatformError, PlatformUnreachableError } from '../platform/platform-errors';
 
 export interface CloudAnswer {
@@ -55,35 +56,17 @@ export class CloudTierClient {
     });
     const allPresent = features.every((f) => f !== null);
     const present = Uint8Array.from(features, (f) => (f ? 1 : 0));
-    const header = Buffer.from(
-      JSON.stringify({
-        inputs: [
-          {
-            name: 'device_features',
-            datatype: 'UINT8',
-            shape: [1, V, featureBytes],
-            parameters: { binary_data_size: packed.length },
-          },
-          ...(allPresent
-            ? []
-            : [
-                {
-                  name: 'device_present',
-                  datatype: 'BOOL',
-                  shape: [V],
-                  parameters: { binary_data_size: V },
-                },
-              ]),
-        ],
-        outputs: [{ name: 'class' }, { name: 'probabilities' }],
-      }),
+    const { body, headers } = encodeBinaryRequest(
+      [
+        { name: FEATURES_INPUT, datatype: 'UINT8', shape: [1, V, featureBytes], bytes: packed },
+        ...(allPresent
+          ? []
+          : [{ name: PRESENT_INPUT, datatype: 'BOOL', shape: [V], bytes: present }]),
+      ],
+      ['class', 'probabilities'],
     );
-    const body = Buffer.concat([header, packed, ...(allPresent ? [] : [present])]);
-    const url = new URL(
-      `/v2/models/${encodeURIComponent(this.modelName)}/versions/${version}/infer`,
-      this.platformUrl,
-    );
-    const { status, text, requestBytes, responseBytes } = await this.post(url, header.length, body);
+    const url = new URL(inferPath(this.modelName, version), this.platformUrl);
+    const { status, text, requestBytes, responseBytes } = await this.post(url, headers, body);
     let parsed: {
       outputs?: { name: string; data: unknown[] }[];
       /** The Open Inference Protocol's error string, with the platform's code beside it. */
@@ -119,7 +102,7 @@ export class CloudTierClient {
 
   private post(
     url: URL,
-    headerLength: number,
+    binaryHeaders: Record<string, string>,
     body: Buffer,
   ): Promise<{ status: number; text: string; requestBytes: number; responseBytes: number }> {
     return new Promise((resolve, reject) => {
@@ -131,9 +114,8 @@ export class CloudTierClient {
         timeout: this.timeoutMs,
         headers: {
           authorization: `Bearer ${this.credential}`,
-          'content-type': 'application/octet-stream',
+          ...binaryHeaders,
           'content-length': body.length,
-          'inference-header-content-length': headerLength,
         },
       });
       req.on('socket', (socket) => {

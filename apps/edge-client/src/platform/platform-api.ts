@@ -1,3 +1,4 @@
+import { PartitionHeader } from '@ddnn/contracts';
 import { PlatformError, PlatformUnreachableError } from './platform-errors';
 
 export interface RegisterRequest {
@@ -142,13 +143,14 @@ export class PlatformApi {
     };
     const meta = {
       etag: h.get('etag') ?? '',
-      modelName: h.get('x-ddnn-model') ?? '',
-      version: number('x-ddnn-model-version'),
-      tier: h.get('x-ddnn-partition-tier') ?? '',
-      deviceIndex: h.get('x-ddnn-device-index') === null ? null : number('x-ddnn-device-index'),
-      signature: h.get('x-ddnn-signature') ?? '',
-      signatureStatement: h.get('x-ddnn-signature-statement') ?? '',
-      keyId: h.get('x-ddnn-signing-key-id') ?? '',
+      modelName: h.get(PartitionHeader.model) ?? '',
+      version: number(PartitionHeader.modelVersion),
+      tier: h.get(PartitionHeader.tier) ?? '',
+      deviceIndex:
+        h.get(PartitionHeader.deviceIndex) === null ? null : number(PartitionHeader.deviceIndex),
+      signature: h.get(PartitionHeader.signature) ?? '',
+      signatureStatement: h.get(PartitionHeader.signatureStatement) ?? '',
+      keyId: h.get(PartitionHeader.signingKeyId) ?? '',
     };
     if (response.status === 304) return { ...meta, notModified: true, bytes: new Uint8Array(0) };
     const length = h.get('content-length');

@@ -1,5 +1,4 @@
-import { DomainError } from '../common/domain-error';
-import { decodeBinaryBody } from './binary-tensor-data';
+import { BinaryTensorDataError, decodeBinaryBody, encodeBinaryRequest } from './binary-tensor-data';
 
 function body(header: object, ...parts: Buffer[]): [Buffer, string] {
   const json = Buffer.from(JSON.stringify(header));
@@ -50,6 +49,28 @@ describe('decodeBinaryBody', () => {
     expect(() => decodeBinaryBody(buf, undefined)).toThrow(/Inference-Header-Content-Length/);
     expect(() => decodeBinaryBody(buf, len)).toThrow(/runs past the end/);
     const [extra, extraLen] = body({ inputs: [] }, Buffer.from([1]));
-    expect(() => decodeBinaryBody(extra, extraLen)).toThrow(DomainError);
+    expect(() => decodeBinaryBody(extra, extraLen)).toThrow(BinaryTensorDataError);
+  });
+
+  it('reads back what encodeBinaryRequest writes', () => {
+    const features = Uint8Array.from([1, 2, 3, 4, 5, 6]);
+    const present = Uint8Array.from([1, 0]);
+    const { body, headerLength, headers } = encodeBinaryRequest(
+      [
+        { name: 'device_features', datatype: 'UINT8', shape: [1, 2, 3], bytes: features },
+        { name: 'device_present', datatype: 'BOOL', shape: [2], bytes: present },
+      ],
+      ['class'],
+    );
+    expect(headers['inference-header-content-length']).toBe(String(headerLength));
+    const decoded = decodeBinaryBody(body, String(headerLength)) as {
+      inputs: { name: string; shape: number[]; data: ArrayLike<unknown> }[];
+      outputs: { name: string }[];
+    };
+    expect(decoded.inputs.map((i) => [i.name, i.shape, Array.from(i.data)])).toEqual([
+      ['device_features', [1, 2, 3], [1, 2, 3, 4, 5, 6]],
+      ['device_present', [2], [true, false]],
+    ]);
+    expect(decoded.outputs).toEqual([{ name: 'class' }]);
   });
 });

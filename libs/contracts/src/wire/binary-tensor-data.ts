@@ -1,12 +1,13 @@
-import { DomainError, ErrorCode } from '../common/domain-error';
+import { INFERENCE_HEADER_CONTENT_LENGTH } from './oip-names';
 
 /**
- * The binary tensor data extension of the Open Inference Protocol (Triton): the body starts
- * with `Inference-Header-Content-Length` bytes of JSON request; every input whose
+ * The binary tensor data extension of the Open Inference Protocol (Triton), both directions: the
+ * body starts with `Inference-Header-Content-Length` bytes of JSON request; every input whose
  * `parameters.binary_data_size` is set carries no `data` and its raw little-endian bytes follow,
  * in input order. A 128-byte packed feature map then costs 128 bytes, not ~500 of JSON.
+ * The platform decodes (decodeBinaryBody), its clients encode (encodeBinaryRequest).
  */
-const ELEMENT_BYTES: Record<string, number> = {
+export const ELEMENT_BYTES: Readonly<Record<string, number>> = {
   BOOL: 1,
   UINT8: 1,
   INT8: 1,
@@ -18,11 +19,17 @@ const ELEMENT_BYTES: Record<string, number> = {
   FP64: 8,
 };
 
+/** A binary body that does not follow the extension; the message says what is wrong. */
+export class BinaryTensorDataError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BinaryTensorDataError';
+  }
+}
+
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-function bad(message: string): DomainError {
-  return new DomainError(ErrorCode.InvalidInferenceRequest, message);
-}
+const bad = (message: string) => new BinaryTensorDataError(message);
 
 /**
  * The elements of one binary input. UINT8 stays a view on the body (zero-copy) and FP32 a
@@ -153,4 +160,41 @@ export function decodeBinaryBody(body: Buffer, headerLengthValue: string | undef
     );
   }
   return header;
+}
+
+/** One input sent as raw bytes (already little-endian, ELEMENT_BYTES per element). */
+export interface BinaryInput {
+  name: string;
+  datatype: string;
+  shape: number[];
+  bytes: Uint8Array;
+}
+
+/**
+ * A binary-extension request body and its headers (Content-Type, Inference-Header-Content-Length;
+ * Content-Length is the caller's): every input as raw bytes, the named outputs asked for as JSON.
+ */
+export function encodeBinaryRequest(
+  inputs: BinaryInput[],
+  outputs?: string[],
+): { body: Buffer; headerLength: number; headers: Record<string, string> } {
+  const header = Buffer.from(
+    JSON.stringify({
+      inputs: inputs.map(({ name, datatype, shape, bytes }) => ({
+        name,
+        datatype,
+        shape,
+        parameters: { binary_data_size: bytes.length },
+      })),
+      ...(outputs ? { outputs: outputs.map((name) => ({ name })) } : {}),
+    }),
+  );
+  return {
+    body: Buffer.concat([header, ...inputs.map((i) => i.bytes)]),
+    headerLength: header.length,
+    headers: {
+      'content-type': 'application/octet-stream',
+      [INFERENCE_HEADER_CONTENT_LENGTH]: String(header.length),
+    },
+  };
 }

@@ -1,0 +1,3 @@
+export * from './binary-tensor-data';
+export * from './oip-names';
+export * from './partition-headers';
