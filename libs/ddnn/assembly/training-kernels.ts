@@ -441,3 +441,67 @@ export function conv2dBackpropFilter(
     }
   }
 }
+
+/**
+ * A matrix product with one small dimension (the exits' class scores and their gradients):
+ *   c[m * cRow + n * cCol] = sum over k ascending of a[m * aRow + k * aCol] * b[k * cols + n]
+ * with b row-major [K, cols] (contiguous rows), four columns n at a time, float32 sums. The
+ * caller transposes or swaps operands so that the long dimension is n (see wasm-mat-mul.ts).
+ */
+export function matMulRows(
+  a: usize,
+  aRow: i32,
+  aCol: i32,
+  b: usize,
+  c: usize,
+  cRow: i32,
+  cCol: i32,
+  rows: i32,
+  depth: i32,
+  cols: i32,
+): void {
+  const bStride = (<usize>cols) << 2;
+  const aStep = (<usize>aCol) << 2;
+  const cStep = (<usize>cCol) << 2;
+  for (let m = 0; m < rows; m++) {
+    const aBase = a + ((<usize>(m * aRow)) << 2);
+    const cBase = c + ((<usize>(m * cRow)) << 2);
+    let n = 0;
+    for (; n + 4 <= cols; n += 4) {
+      let acc = f32x4.splat(0);
+      let pa = aBase;
+      let pb = b + ((<usize>n) << 2);
+      for (let k = 0; k < depth; k++, pa += aStep, pb += bStride) {
+        acc = f32x4.add(acc, f32x4.mul(f32x4.splat(load<f32>(pa)), v128.load(pb)));
+      }
+      const pc = cBase + <usize>n * cStep;
+      if (cCol == 1) {
+        v128.store(pc, acc);
+      } else {
+        store<f32>(pc, f32x4.extract_lane(acc, 0));
+        store<f32>(pc + cStep, f32x4.extract_lane(acc, 1));
+        store<f32>(pc + 2 * cStep, f32x4.extract_lane(acc, 2));
+        store<f32>(pc + 3 * cStep, f32x4.extract_lane(acc, 3));
+      }
+    }
+    for (; n < cols; n++) {
+      let sum: f32 = 0;
+      let pa = aBase;
+      let pb = b + ((<usize>n) << 2);
+      for (let k = 0; k < depth; k++, pa += aStep, pb += bStride) {
+        sum += load<f32>(pa) * load<f32>(pb);
+      }
+      store<f32>(cBase + <usize>n * cStep, sum);
+    }
+  }
+}
+
+/** dst[c * rows + r] = src[r * cols + c]: a row-major [rows, cols] matrix transposed. */
+export function transpose2d(src: usize, dst: usize, rows: i32, cols: i32): void {
+  for (let r = 0; r < rows; r++) {
+    const from = src + ((<usize>(r * cols)) << 2);
+    for (let c = 0; c < cols; c++) {
+      store<f32>(dst + ((<usize>(c * rows + r)) << 2), load<f32>(from + ((<usize>c) << 2)));
+    }
+  }
+}

@@ -1,3 +1,4 @@
+import { fastBatchMatMul } from './wasm-mat-mul';
 import { fastConv2DBackpropInput } from './wasm-conv2d-backprop-input';
 import { replaceWasmKernel } from './wasm-kernel-registry';
 import { fastMaxPoolGrad } from './wasm-max-pool-grad';
@@ -9,9 +10,17 @@ import { fastTile } from './wasm-tile';
  * (2x to 100x in isolation, measured by A/B against the originals). A JS bias Add and inference
  * BatchNorm were tried too and dropped: on the WASM heap they were no faster than the C++ ones.
  */
-export const FAST_WASM_KERNELS = ['Conv2DBackpropInput', 'MaxPoolGrad', 'Tile', 'SplitV', 'Concat'];
+export const FAST_WASM_KERNELS = [
+  'BatchMatMul',
+  'Conv2DBackpropInput',
+  'MaxPoolGrad',
+  'Tile',
+  'SplitV',
+  'Concat',
+];
 
 export function registerFastWasmKernels(): void {
+  replaceWasmKernel('BatchMatMul', fastBatchMatMul);
   replaceWasmKernel('Conv2DBackpropInput', fastConv2DBackpropInput);
   replaceWasmKernel('MaxPoolGrad', fastMaxPoolGrad);
   replaceWasmKernel('Tile', fastTile);
