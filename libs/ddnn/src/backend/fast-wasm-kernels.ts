@@ -1,4 +1,5 @@
 import { fastBatchMatMul } from './wasm-mat-mul';
+import { fastConv2D } from './wasm-conv2d';
 import { fastConv2DBackpropInput } from './wasm-conv2d-backprop-input';
 import { replaceWasmKernel } from './wasm-kernel-registry';
 import { fastMaxPoolGrad } from './wasm-max-pool-grad';
@@ -12,6 +13,7 @@ import { fastTile } from './wasm-tile';
  */
 export const FAST_WASM_KERNELS = [
   'BatchMatMul',
+  'Conv2D',
   'Conv2DBackpropInput',
   'MaxPoolGrad',
   'Tile',
@@ -21,6 +23,7 @@ export const FAST_WASM_KERNELS = [
 
 export function registerFastWasmKernels(): void {
   replaceWasmKernel('BatchMatMul', fastBatchMatMul);
+  replaceWasmKernel('Conv2D', fastConv2D);
   replaceWasmKernel('Conv2DBackpropInput', fastConv2DBackpropInput);
   replaceWasmKernel('MaxPoolGrad', fastMaxPoolGrad);
   replaceWasmKernel('Tile', fastTile);
