@@ -1,5 +1,6 @@
 import { fastBatchMatMul } from './wasm-mat-mul';
 import { fastConv2D } from './wasm-conv2d';
+import { fastIdentity } from './wasm-identity';
 import { fastConv2DBackpropInput } from './wasm-conv2d-backprop-input';
 import { replaceWasmKernel } from './wasm-kernel-registry';
 import { fastMaxPoolGrad } from './wasm-max-pool-grad';
@@ -19,6 +20,7 @@ export const FAST_WASM_KERNELS = [
   'Tile',
   'SplitV',
   'Concat',
+  'Identity',
 ];
 
 export function registerFastWasmKernels(): void {
@@ -29,4 +31,5 @@ export function registerFastWasmKernels(): void {
   replaceWasmKernel('Tile', fastTile);
   replaceWasmKernel('SplitV', fastSplitV);
   replaceWasmKernel('Concat', fastConcat);
+  replaceWasmKernel('Identity', fastIdentity);
 }
