@@ -36,6 +36,11 @@ async function main(): Promise<void> {
   const bnB = r([4]) as tf.Tensor1D;
   const views = r([32, 32, 32, 3]);
   const convDy = r([32, 32, 32, 4]);
+  const deviceW = r([3, 3, 3, 4]) as tf.Tensor4D;
+  const views64 = r([64, 32, 32, 3]) as tf.Tensor4D;
+  const exitX = r([32, 1024]);
+  const exitW = r([1024, 3]);
+  const exitDy = r([32, 3]);
   const cases: [string, () => tf.Tensor | tf.Tensor[]][] = [
     [
       'MaxPoolGrad device [32,32,32,4] 3x3/2',
@@ -87,6 +92,16 @@ async function main(): Promise<void> {
             { x: views, dy: convDy },
             { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 4] },
           ) as tf.Tensor,
+    ],
+    ['Conv2D device [32,32,32,3] -> 4', () => tf.conv2d(views as tf.Tensor4D, deviceW, 1, 'same')],
+    ['Conv2D device, inference batch 64', () => tf.conv2d(views64, deviceW, 1, 'same')],
+    [
+      'BatchMatMul exit input gradient dy [32,3] x W^T [3,1024]',
+      () => tf.matMul(exitDy, exitW, false, true),
+    ],
+    [
+      'BatchMatMul exit weight gradient x^T [1024,32] x dy [32,3]',
+      () => tf.matMul(exitX, exitDy, true, false),
     ],
   ];
   console.log(`SIMD kernel A/B, ${calls} interleaved calls each, ${new Date().toISOString()}`);

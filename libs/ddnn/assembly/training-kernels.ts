@@ -441,3 +441,159 @@ export function conv2dBackpropFilter(
     }
   }
 }
+
+/**
+ * A matrix product with one small dimension (the exits' class scores and their gradients):
+ *   c[m * cRow + n * cCol] = sum over k ascending of a[m * aRow + k * aCol] * b[k * cols + n]
+ * with b row-major [K, cols] (contiguous rows), four columns n at a time, float32 sums. The
+ * caller transposes or swaps operands so that the long dimension is n (see wasm-mat-mul.ts).
+ */
+export function matMulRows(
+  a: usize,
+  aRow: i32,
+  aCol: i32,
+  b: usize,
+  c: usize,
+  cRow: i32,
+  cCol: i32,
+  rows: i32,
+  depth: i32,
+  cols: i32,
+): void {
+  const bStride = (<usize>cols) << 2;
+  const aStep = (<usize>aCol) << 2;
+  const cStep = (<usize>cCol) << 2;
+  for (let m = 0; m < rows; m++) {
+    const aBase = a + ((<usize>(m * aRow)) << 2);
+    const cBase = c + ((<usize>(m * cRow)) << 2);
+    let n = 0;
+    for (; n + 4 <= cols; n += 4) {
+      let acc = f32x4.splat(0);
+      let pa = aBase;
+      let pb = b + ((<usize>n) << 2);
+      for (let k = 0; k < depth; k++, pa += aStep, pb += bStride) {
+        acc = f32x4.add(acc, f32x4.mul(v128.load32_splat(pa), v128.load(pb)));
+      }
+      const pc = cBase + <usize>n * cStep;
+      if (cCol == 1) {
+        v128.store(pc, acc);
+      } else {
+        store<f32>(pc, f32x4.extract_lane(acc, 0));
+        store<f32>(pc + cStep, f32x4.extract_lane(acc, 1));
+        store<f32>(pc + 2 * cStep, f32x4.extract_lane(acc, 2));
+        store<f32>(pc + 3 * cStep, f32x4.extract_lane(acc, 3));
+      }
+    }
+    for (; n < cols; n++) {
+      let sum: f32 = 0;
+      let pa = aBase;
+      let pb = b + ((<usize>n) << 2);
+      for (let k = 0; k < depth; k++, pa += aStep, pb += bStride) {
+        sum += load<f32>(pa) * load<f32>(pb);
+      }
+      store<f32>(cBase + <usize>n * cStep, sum);
+    }
+  }
+}
+
+/** dst[c * rows + r] = src[r * cols + c]: a row-major [rows, cols] matrix transposed. */
+export function transpose2d(src: usize, dst: usize, rows: i32, cols: i32): void {
+  for (let r = 0; r < rows; r++) {
+    const from = src + ((<usize>(r * cols)) << 2);
+    for (let c = 0; c < cols; c++) {
+      store<f32>(dst + ((<usize>(c * rows + r)) << 2), load<f32>(from + ((<usize>c) << 2)));
+    }
+  }
+}
+
+/**
+ * A NHWC convolution with few input channels (the devices' 3 -> 4 channel first layer), four
+ * output channels at a time (outChannels % 4 == 0), w laid out [fh, fw, inChannels, outChannels]:
+ *   y[n, oy, ox, co] = sum over kh, kw, ci ascending (inside the image) of
+ *                      x[n, oy*sh + kh - padTop, ox*sw + kw - padLeft, ci] * w[kh, kw, ci, co]
+ * in float32, the CPU backend's order. Four neighbouring output columns run at once (four
+ * independent sums) wherever their windows lie inside the image.
+ */
+export function conv2d(
+  x: usize,
+  w: usize,
+  y: usize,
+  batch: i32,
+  inHeight: i32,
+  inWidth: i32,
+  inChannels: i32,
+  outHeight: i32,
+  outWidth: i32,
+  outChannels: i32,
+  filterHeight: i32,
+  filterWidth: i32,
+  strideHeight: i32,
+  strideWidth: i32,
+  padTop: i32,
+  padLeft: i32,
+): void {
+  const pixel = (<usize>(strideWidth * inChannels)) << 2;
+  const wStep = (<usize>outChannels) << 2;
+  const yPixel = (<usize>outChannels) << 2;
+  for (let b = 0; b < batch; b++) {
+    for (let oy = 0; oy < outHeight; oy++) {
+      const iy0 = oy * strideHeight - padTop;
+      const khMin = iy0 < 0 ? -iy0 : 0;
+      const khMax = min(filterHeight, inHeight - iy0);
+      const yRow = y + <usize>((b * outHeight + oy) * outWidth) * yPixel;
+      for (let co = 0; co < outChannels; co += 4) {
+        let ox = 0;
+        while (ox < outWidth) {
+          const ix0 = ox * strideWidth - padLeft;
+          const py = yRow + <usize>ox * yPixel + ((<usize>co) << 2);
+          if (
+            ox + 4 <= outWidth &&
+            ix0 >= 0 &&
+            (ox + 3) * strideWidth - padLeft + filterWidth <= inWidth
+          ) {
+            let a0 = f32x4.splat(0);
+            let a1 = f32x4.splat(0);
+            let a2 = f32x4.splat(0);
+            let a3 = f32x4.splat(0);
+            for (let kh = khMin; kh < khMax; kh++) {
+              let px =
+                x + ((<usize>(((b * inHeight + iy0 + kh) * inWidth + ix0) * inChannels)) << 2);
+              let pw = w + ((<usize>(kh * filterWidth * inChannels * outChannels + co)) << 2);
+              const taps = filterWidth * inChannels;
+              for (let t = 0; t < taps; t++, px += 4, pw += wStep) {
+                const wv = v128.load(pw);
+                a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(px), wv));
+                a1 = f32x4.add(a1, f32x4.mul(v128.load32_splat(px + pixel), wv));
+                a2 = f32x4.add(a2, f32x4.mul(v128.load32_splat(px + 2 * pixel), wv));
+                a3 = f32x4.add(a3, f32x4.mul(v128.load32_splat(px + 3 * pixel), wv));
+              }
+            }
+            v128.store(py, a0);
+            v128.store(py + yPixel, a1);
+            v128.store(py + 2 * yPixel, a2);
+            v128.store(py + 3 * yPixel, a3);
+            ox += 4;
+          } else {
+            const kwMin = ix0 < 0 ? -ix0 : 0;
+            const kwMax = min(filterWidth, inWidth - ix0);
+            let acc = f32x4.splat(0);
+            for (let kh = khMin; kh < khMax; kh++) {
+              for (let kw = kwMin; kw < kwMax; kw++) {
+                let px =
+                  x +
+                  ((<usize>(((b * inHeight + iy0 + kh) * inWidth + ix0 + kw) * inChannels)) << 2);
+                let pw =
+                  w + ((<usize>((kh * filterWidth + kw) * inChannels * outChannels + co)) << 2);
+                for (let ci = 0; ci < inChannels; ci++, px += 4, pw += wStep) {
+                  acc = f32x4.add(acc, f32x4.mul(v128.load32_splat(px), v128.load(pw)));
+                }
+              }
+            }
+            v128.store(py, acc);
+            ox++;
+          }
+        }
+      }
+    }
+  }
+}

@@ -21,6 +21,11 @@ export const FUSED_KERNELS = {
   batchNormTraining: 'DdnnBatchNormTraining',
   /** (dy, x, mean, variance, gamma, dMean, dVariance) -> [dx, dGamma, dBeta]; attr epsilon. */
   batchNormTrainingGrad: 'DdnnBatchNormTrainingGrad',
+  /**
+   * (x, bias, mean, variance, gamma, beta) -> sign(batchNorm(x + bias)), +1 where >= 0: the
+   * inference tail of a binary ConvP block; attr epsilon. No gradient (inference only).
+   */
+  biasBatchNormSign: 'DdnnBiasBatchNormSign',
 } as const;
 
 const BACKENDS = ['wasm', 'cpu'] as const;
@@ -160,6 +165,29 @@ function batchNormTrainingGrad(
   }
 }
 
+/**
+ * sign(batchNorm(x + bias)) with inference statistics, per channel (the last axis), in the same
+ * operations as the CPU backend's Add, FusedBatchNorm and the sign kernel: x + bias rounded to
+ * float32, then offset + (x - mean) * scale / sqrt(variance + epsilon) in float64 rounded to
+ * float32, then its sign. So the bits equal the three kernels'.
+ */
+function biasBatchNormSign(
+  [x, bias, mean, variance, gamma, beta]: Float32Array[],
+  [out]: Float32Array[],
+  epsilon: number,
+): void {
+  const channels = bias.length;
+  const root = new Float64Array(channels);
+  for (let c = 0; c < channels; c++) root[c] = Math.sqrt(variance[c] + epsilon);
+  for (let i = 0; i < x.length;) {
+    for (let c = 0; c < channels; c++, i++) {
+      const shifted = Math.fround(x[i] + bias[c]);
+      const y = Math.fround(beta[c] + ((shifted - mean[c]) * gamma[c]) / root[c]);
+      out[i] = 2 * +(y >= 0) - 1;
+    }
+  }
+}
+
 type Args = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 
 /**
@@ -265,6 +293,23 @@ function kernelsFor(
         [x.shape, [channels], [channels]],
         (ins, outs) => batchNormTrainingGrad(ins, outs, epsilon),
       );
+    },
+    [FUSED_KERNELS.biasBatchNormSign]: (args) => {
+      const names = ['x', 'bias', 'mean', 'variance', 'gamma', 'beta'] as const;
+      const inputs = names.map((n) => (args.inputs as Record<string, tf.TensorInfo>)[n]);
+      const { epsilon } = args.attrs as { epsilon: number };
+      requireFloat32(FUSED_KERNELS.biasBatchNormSign, inputs);
+      const channels = inputs[0].shape[inputs[0].shape.length - 1];
+      for (const t of inputs.slice(1)) {
+        if (t.shape.length !== 1 || t.shape[0] !== channels) {
+          throw new Error(
+            `${FUSED_KERNELS.biasBatchNormSign} takes per-channel [${channels}] parameters, got [${t.shape.join(',')}]`,
+          );
+        }
+      }
+      return arraysFor(backendName, args.backend).run(inputs, [inputs[0].shape], (ins, outs) =>
+        biasBatchNormSign(ins, outs, epsilon),
+      )[0];
     },
   };
 }

@@ -1,6 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expectClose, memoryAcrossCalls, randomValues, runOn } from './backend-test-utils';
-import { fusedBatchNormTraining, fusedBinarizeWeights, fusedBinaryActivation } from './fused-ops';
+import {
+  fusedBatchNormTraining,
+  fusedBiasBatchNormSign,
+  fusedBinarizeWeights,
+  fusedBinaryActivation,
+} from './fused-ops';
 
 const EPSILON = 2e-5;
 
@@ -139,6 +144,51 @@ describe('fused sign and straight-through gradient match the tfjs compositions',
         tf.mul(tf.mul(fusedBinaryActivation(a), fusedBinarizeWeights(w)), dy),
       )([x, x]);
     });
+    expect(new Set(numTensors).size).toBe(1);
+    expect(new Set(numBytes).size).toBe(1);
+  });
+});
+
+describe('fused inference bias + BatchNorm + sign', () => {
+  /** Fused and composed (tf.add, tf.batchNorm, sign) on the same inputs; some land on 0. */
+  const both = (shape: number[], seed: number) => () => {
+    const channels = shape[shape.length - 1];
+    const size = tf.util.sizeFromShape(shape);
+    // integers make x + bias - mean exactly 0 in places: the sign's edge
+    const x = tf.tensor(randomValues(size, seed, seed % 2 === 0), shape);
+    const p = (k: number, lo = 0) =>
+      tf.add(tf.tensor1d(randomValues(channels, seed + k, true)), lo) as tf.Tensor1D;
+    const [bias, mean, variance, gamma, beta] = [p(1), p(2), p(3, 3.5), p(4), p(5)];
+    return [
+      fusedBiasBatchNormSign(x, bias, mean, variance, gamma, beta, EPSILON),
+      composedSign(tf.batchNorm(tf.add(x, bias), mean, variance, beta, gamma, EPSILON)),
+    ];
+  };
+
+  test.each(['wasm', 'cpu'] as const)('gives the CPU composition bit for bit on %s', async (b) => {
+    for (const [shape, seed] of [
+      [[64, 16, 16, 4], 1],
+      [[8, 16, 16, 16], 2],
+      [[5, 3, 3, 3], 3],
+      [[7, 2], 4],
+    ] as const) {
+      const [fused] = await runOn(b, both([...shape], seed));
+      const [, composed] = await runOn('cpu', both([...shape], seed));
+      expectClose(fused, composed, 0);
+    }
+  });
+
+  it('rejects parameters that are not per channel', async () => {
+    await expect(
+      runOn('cpu', () => {
+        const v = tf.ones([4]) as tf.Tensor1D;
+        return fusedBiasBatchNormSign(tf.ones([2, 4]), tf.ones([3]) as tf.Tensor1D, v, v, v, v, 1);
+      }),
+    ).rejects.toThrow(/per-channel \[4\]/);
+  });
+
+  it('keeps no tensor on WASM', async () => {
+    const { numTensors, numBytes } = await memoryAcrossCalls(both([4, 4, 4, 4], 9));
     expect(new Set(numTensors).size).toBe(1);
     expect(new Set(numBytes).size).toBe(1);
   });

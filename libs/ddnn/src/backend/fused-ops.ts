@@ -77,3 +77,26 @@ export function fusedBatchNormTraining<T extends tf.Tensor>(
     .runKernel(FUSED_KERNELS.batchNormTraining, { x, gamma, beta }, { epsilon }) as tf.Tensor[];
   return { y: y as T, mean: mean as tf.Tensor1D, variance: variance as tf.Tensor1D };
 }
+
+/**
+ * Inference tail of a binary ConvP block in one pass: sign(batchNorm(x + bias)) with the
+ * moving statistics, +1 where >= 0; the same bits as tf.add, tf.batchNorm and the sign on the
+ * CPU backend. Not differentiable (eval mode only).
+ */
+export function fusedBiasBatchNormSign<T extends tf.Tensor>(
+  x: T,
+  bias: tf.Tensor1D,
+  mean: tf.Tensor1D,
+  variance: tf.Tensor1D,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  epsilon: number,
+): T {
+  return tf
+    .engine()
+    .runKernel(
+      FUSED_KERNELS.biasBatchNormSign,
+      { x, bias, mean, variance, gamma, beta },
+      { epsilon },
+    ) as T;
+}

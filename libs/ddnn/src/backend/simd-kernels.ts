@@ -77,6 +77,37 @@ export interface SimdTrainingKernels {
     padTop: number,
     padLeft: number,
   ): void;
+  matMulRows(
+    a: number,
+    aRow: number,
+    aCol: number,
+    b: number,
+    c: number,
+    cRow: number,
+    cCol: number,
+    rows: number,
+    depth: number,
+    cols: number,
+  ): void;
+  transpose2d(src: number, dst: number, rows: number, cols: number): void;
+  conv2d(
+    x: number,
+    w: number,
+    y: number,
+    batch: number,
+    inHeight: number,
+    inWidth: number,
+    inChannels: number,
+    outHeight: number,
+    outWidth: number,
+    outChannels: number,
+    filterHeight: number,
+    filterWidth: number,
+    strideHeight: number,
+    strideWidth: number,
+    padTop: number,
+    padLeft: number,
+  ): void;
 }
 
 const WASM_FILE = join('libs', 'ddnn', 'wasm', 'training-kernels.wasm');

@@ -1,6 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AggregationScheme, ConvStackConfig } from '@ddnn/model-spec';
-import { fusedBatchNormTraining, fusedKernelsAvailable } from '../backend/fused-ops';
+import {
+  fusedBatchNormTraining,
+  fusedBiasBatchNormSign,
+  fusedKernelsAvailable,
+} from '../backend/fused-ops';
 import { binarizeWeights, binaryActivation } from './binarize';
 import type { BatchNormParams, ConvBlockParams, ExitParams, TierParams } from './model-parameters';
 
@@ -65,7 +69,21 @@ export function convBlock(
   // maxPool(conv + bias) == maxPool(conv) + bias, bit for bit (float rounding is monotonic and
   // the padding is excluded from the max): adding the bias after a stride-2 pool touches 4x
   // fewer elements, forward and backward.
-  const pooled = tf.add(tf.maxPool(conv, 3, stack.poolStride, 1), block.bias) as tf.Tensor4D;
+  const pooledConv = tf.maxPool(conv, 3, stack.poolStride, 1);
+  if (!mode.training && stack.binary && fusedKernelsAvailable()) {
+    // bias, BatchNorm and sign in one pass (3 kernels and 2 intermediate tensors fewer)
+    const { bn } = block;
+    return fusedBiasBatchNormSign(
+      pooledConv,
+      block.bias as tf.Tensor1D,
+      bn.movingMean as tf.Tensor1D,
+      bn.movingVariance as tf.Tensor1D,
+      bn.gamma as tf.Tensor1D,
+      bn.beta as tf.Tensor1D,
+      BN_EPSILON,
+    );
+  }
+  const pooled = tf.add(pooledConv, block.bias) as tf.Tensor4D;
   return activation(batchNorm(pooled, block.bn, mode), stack.binary);
 }
 
