@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { initEngineBackend } from '../libs/ddnn/src/backend/engine-backend';
-import { PAPER_MVMC_CONFIG } from '../libs/ddnn/src/config/presets';
+import { PAPER_MVMC_CONFIG } from '../libs/model-spec/src/config/presets';
 import { DdnnModel } from '../libs/ddnn/src/model/ddnn-model';
 import { trainModel } from '../libs/ddnn/src/training/train-model';
 import { randomMvmcData } from './random-mvmc-data';

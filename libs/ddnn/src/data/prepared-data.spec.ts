@@ -1,5 +1,5 @@
 import { PreparedData } from './prepared-data';
-import type { MultiViewData } from './multi-view-data';
+import type { MultiViewData } from '@ddnn/model-spec';
 
 /** Two samples of two 1x2x1 views, in the sample-major layout. */
 function data(pixels: Float32Array | Uint8Array): MultiViewData {
