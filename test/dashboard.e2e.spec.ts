@@ -823,6 +823,16 @@ describe('admin dashboard in a browser', () => {
       await page.keyboard.press('Control+A');
       await page.keyboard.press('Delete');
       await page.keyboard.insertText(operation);
+      // GraphiQL takes the editor's text into its state after a debounce (and then stores it):
+      // clicking run before that would run the previous operation again.
+      await waitFor(
+        async () =>
+          (await page.evaluate(() => localStorage.getItem('graphiql:query'))) === operation
+            ? true
+            : undefined,
+        10_000,
+        'GraphiQL to take the typed operation',
+      );
     }
     /** Runs the editor's operation and reads the response editor's JSON once `done` holds. */
     async function run(what: string, done: (json: { data?: unknown }) => boolean) {
