@@ -13,7 +13,7 @@ const SUBSCRIPTION = `subscription Progress($jobId: ID!) {
   trainingProgress(jobId: $jobId) { trainingJobId status epoch epochs progress losses accuracies etaMs error }
 }`;
 
-/** Live progress of one job over graphql-ws (Mercurius speaks graphql-transport-ws); returns unsubscribe. */
+/** Live progress of one job over graphql-ws (the API's graphql-transport-ws server); returns unsubscribe. */
 export function subscribeTrainingProgress(
   jobId: string,
   onEvent: (event: TrainingProgress) => void,
