@@ -12,7 +12,7 @@ import {
   redisConnectionOptions,
   type TrainingProgressEvent,
 } from '@ddnn/contracts';
-import { PrismaService } from '@ddnn/persistence';
+import { TrainingJobsRepository } from '@ddnn/persistence';
 import { PLATFORM_CONFIG } from '../common/platform-config.token';
 import { TrainingProgressPubSub } from './training-progress-pubsub';
 import type { TrainingProgressGql } from './types';
@@ -34,7 +34,7 @@ export class TrainingEventsBridge implements OnApplicationBootstrap, OnModuleDes
   constructor(
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
     private readonly pubsub: TrainingProgressPubSub,
-    private readonly prisma: PrismaService,
+    private readonly jobs: TrainingJobsRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -96,10 +96,7 @@ export class TrainingEventsBridge implements OnApplicationBootstrap, OnModuleDes
   }
 
   private async publishFinalState(jobId: string): Promise<void> {
-    const job = await this.prisma.client.trainingJob.findUnique({
-      where: { id: jobId },
-      omit: { checkpoint: true },
-    });
+    const job = await this.jobs.findById(jobId);
     if (!job) return;
     this.pubsub.publish(jobId, {
       trainingJobId: jobId,

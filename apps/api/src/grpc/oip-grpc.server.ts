@@ -96,14 +96,7 @@ export class OipGrpcServer implements OnModuleDestroy {
   private handlers(): UntypedServiceImplementation {
     const methods: Record<string, Handler> = {
       ServerLive: async () => ({ live: true }),
-      ServerReady: async () => {
-        try {
-          await this.prisma.client.$queryRaw`SELECT 1`;
-          return { ready: true };
-        } catch {
-          return { ready: false };
-        }
-      },
+      ServerReady: async () => ({ ready: await this.prisma.isReachable() }),
       ServerMetadata: async () => OIP_SERVER,
       ModelReady: async (request: { name: string; version: string }) =>
         this.inference.ready(request.name, request.version || undefined),

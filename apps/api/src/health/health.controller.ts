@@ -11,9 +11,7 @@ export class HealthController {
   @Get()
   @ApiOperation({ summary: 'Liveness and database reachability' })
   async health() {
-    try {
-      await this.prisma.client.$queryRaw`SELECT 1`;
-    } catch {
+    if (!(await this.prisma.isReachable())) {
       throw new DomainError(ErrorCode.Unavailable, 'database unreachable');
     }
     return { status: 'ok' };

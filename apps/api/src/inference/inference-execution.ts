@@ -1,4 +1,4 @@
-import { decideExit } from '@ddnn/device-runtime';
+import { decideTierExit } from '@ddnn/device-runtime';
 import { inferCloudFromFeatures, inferHierarchy, normalizedEntropy } from '@ddnn/engine';
 import type { LoadedVersion } from './loaded-version';
 import type { SampleAnswer } from './oip-response';
@@ -79,7 +79,7 @@ export function runFeatures(
     const scores = loaded.packed.cloud.runBatch(devices, total);
     return Array.from({ length: total }, (_, i) => {
       // softmax, entropy and arg max as the engine computes them
-      const decision = decideExit(scores.subarray(i * C, (i + 1) * C), Infinity);
+      const decision = decideTierExit(scores.subarray(i * C, (i + 1) * C), Infinity);
       return {
         predictedClass: decision.predictedClass,
         probabilities: decision.probabilities,

@@ -32,9 +32,7 @@ export class InferenceController {
 
   @Get('health/ready')
   async ready() {
-    try {
-      await this.prisma.client.$queryRaw`SELECT 1`;
-    } catch {
+    if (!(await this.prisma.isReachable())) {
       throw new DomainError(ErrorCode.Unavailable, 'database unreachable');
     }
     return { ready: true };

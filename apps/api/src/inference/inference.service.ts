@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { decodeBinaryBody, type PlatformConfig } from '@ddnn/contracts';
 import { initEngineBackend } from '@ddnn/engine';
-import { PrismaService } from '@ddnn/persistence';
+import { ModelRegistryRepository } from '@ddnn/persistence';
 import { PLATFORM_CONFIG } from '../common/platform-config.token';
 import { parseInput } from '../common/zod-validation';
 import { MetricsService } from '../metrics/metrics.service';
@@ -38,7 +38,7 @@ export class InferenceService implements OnModuleInit, OnModuleDestroy {
   private backend?: Promise<string>;
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly registry: ModelRegistryRepository,
     private readonly models: ModelsService,
     metrics: MetricsService,
     private readonly statistics: InferenceStatistics,
@@ -97,11 +97,7 @@ export class InferenceService implements OnModuleInit, OnModuleDestroy {
 
   async metadata(modelName: string, ref?: string) {
     const version = await this.resolve(modelName, ref);
-    const versions = await this.prisma.client.modelVersion.findMany({
-      where: { modelId: version.modelId },
-      select: { version: true },
-      orderBy: { version: 'asc' },
-    });
+    const versions = await this.registry.versionNumbers(version.modelId);
     return this.withVersion(modelName, version, (loaded) =>
       versionMetadata(modelName, version, loaded, versions),
     );
@@ -207,11 +203,8 @@ export class InferenceService implements OnModuleInit, OnModuleDestroy {
   private acquire(modelName: string, version: VersionRecord): Promise<LoadedVersion> {
     return this.cache.acquire(version.id, async () => {
       await this.backend;
-      const row = await this.prisma.client.modelVersion.findUniqueOrThrow({
-        where: { id: version.id },
-        select: { weights: true, dataset: { select: { classNames: true } } },
-      });
-      return LoadedVersion.fromWeights(version, modelName, row.dataset.classNames, row.weights);
+      const { weights, classNames } = await this.registry.versionWeights(version.id);
+      return LoadedVersion.fromWeights(version, modelName, classNames, weights);
     });
   }
 }

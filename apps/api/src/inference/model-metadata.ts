@@ -8,7 +8,7 @@ export function versionMetadata(
   modelName: string,
   version: VersionRecord,
   loaded: LoadedVersion,
-  versions: { version: number }[],
+  versions: number[],
 ) {
   const config = loaded.config;
   const V = config.numDevices;
@@ -33,7 +33,7 @@ export function versionMetadata(
   ];
   return {
     name: modelName,
-    versions: versions.map((v) => String(v.version)),
+    versions: versions.map(String),
     platform: 'ddnn_tfjs',
     inputs,
     outputs,

@@ -186,6 +186,13 @@ export type AdminCheckQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type AdminCheckQuery = { edgeClients: Array<{ id: string }> };
 
+export type TrainingProgressUpdatesSubscriptionVariables = Exact<{
+  jobId: Scalars['ID']['input'];
+}>;
+
+
+export type TrainingProgressUpdatesSubscription = { trainingProgress: { trainingJobId: string, status: TrainingJobStatus, epoch: number, epochs: number, progress: number, losses: unknown | null, accuracies: unknown | null, etaMs: number | null, error: string | null } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -474,3 +481,18 @@ export const AdminCheckDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<AdminCheckQuery, AdminCheckQueryVariables>;
+export const TrainingProgressUpdatesDocument = new TypedDocumentString(`
+    subscription TrainingProgressUpdates($jobId: ID!) {
+  trainingProgress(jobId: $jobId) {
+    trainingJobId
+    status
+    epoch
+    epochs
+    progress
+    losses
+    accuracies
+    etaMs
+    error
+  }
+}
+    `) as unknown as TypedDocumentString<TrainingProgressUpdatesSubscription, TrainingProgressUpdatesSubscriptionVariables>;

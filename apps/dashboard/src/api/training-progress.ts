@@ -1,5 +1,6 @@
 import { createClient, type Client } from 'graphql-ws';
 import { graphqlWebSocketUrl } from './graphql-endpoints';
+import { TrainingProgressUpdatesDocument } from './graphql.generated';
 import type { TrainingProgress } from './types';
 
 let client: Client | undefined;
@@ -9,10 +10,6 @@ function wsClient(): Client {
   return client;
 }
 
-const SUBSCRIPTION = `subscription Progress($jobId: ID!) {
-  trainingProgress(jobId: $jobId) { trainingJobId status epoch epochs progress losses accuracies etaMs error }
-}`;
-
 /** Live progress of one job over graphql-ws (the API's graphql-transport-ws server); returns unsubscribe. */
 export function subscribeTrainingProgress(
   jobId: string,
@@ -20,7 +17,7 @@ export function subscribeTrainingProgress(
   onError: (message: string) => void,
 ): () => void {
   return wsClient().subscribe<{ trainingProgress: TrainingProgress }>(
-    { query: SUBSCRIPTION, variables: { jobId } },
+    { query: TrainingProgressUpdatesDocument.toString(), variables: { jobId } },
     {
       next: (result) => {
         if (result.data) onEvent(result.data.trainingProgress);

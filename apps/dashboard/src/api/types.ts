@@ -10,6 +10,7 @@ import type {
   JobFieldsFragment,
   ModelsQuery,
   TrainingJobStatus,
+  TrainingProgressUpdatesSubscription,
   VersionFieldsFragment,
   VersionQuery,
 } from './graphql.generated';
@@ -32,17 +33,13 @@ export type TrainingEpoch = Omit<
   accuracies: Record<string, number>;
 };
 
-export interface TrainingProgress {
-  trainingJobId: string;
-  status: JobStatus;
-  epoch: number;
-  epochs: number;
-  progress: number;
+export type TrainingProgress = Omit<
+  TrainingProgressUpdatesSubscription['trainingProgress'],
+  'losses' | 'accuracies'
+> & {
   losses: Record<string, number> | null;
   accuracies: Record<string, number> | null;
-  etaMs: number | null;
-  error: string | null;
-}
+};
 
 // The evaluation report and operating point are the engine's own types, from the tfjs-free
 // model spec (type-only: nothing of it reaches the bundle).

@@ -14,6 +14,16 @@ export class PrismaService implements OnModuleDestroy {
     this.client = createPrismaClient(databaseUrl, options);
   }
 
+  /** Whether the database answers a trivial query now (readiness probes). */
+  async isReachable(): Promise<boolean> {
+    try {
+      await this.client.$queryRaw`SELECT 1`;
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   async onModuleDestroy(): Promise<void> {
     await this.client.$disconnect();
   }

@@ -111,6 +111,27 @@ export class ModelRegistryRepository {
     return { nodes, totalCount };
   }
 
+  /** The version numbers a model has, oldest first. */
+  async versionNumbers(modelId: string): Promise<number[]> {
+    const rows = await this.db.modelVersion.findMany({
+      where: { modelId },
+      select: { version: true },
+      orderBy: { version: 'asc' },
+    });
+    return rows.map((row) => row.version);
+  }
+
+  /** What a server needs to load a version: its weights and its dataset's class names. */
+  async versionWeights(
+    versionId: string,
+  ): Promise<{ weights: Uint8Array<ArrayBuffer>; classNames: string[] }> {
+    const row = await this.db.modelVersion.findUniqueOrThrow({
+      where: { id: versionId },
+      select: { weights: true, dataset: { select: { classNames: true } } },
+    });
+    return { weights: row.weights, classNames: row.dataset.classNames };
+  }
+
   findVersionById(id: string): Promise<VersionRecord | null> {
     return this.db.modelVersion.findUnique({ where: { id }, omit: { weights: true } });
   }
