@@ -27,22 +27,17 @@ export const QUICK_SETTINGS: ExperimentSettings = {
   },
 };
 
+/** Full mode: what differs from quick mode (the shared settings stay in one place). */
 export const FULL_SETTINGS: ExperimentSettings = {
+  ...QUICK_SETTINGS,
   seeds: [1, 2, 3],
-  datasetSeed: 1,
   paperEpochs: 100,
   epochs: 15,
-  batchSize: 32,
-  learningRate: 1e-3,
-  trainSize: 680,
-  testSize: 171,
-  validationFraction: 0.15,
-  workers: 2,
   mnist: {
+    ...QUICK_SETTINGS.mnist,
     seeds: [1, 2, 3],
     epochs: 20,
     floatEpochs: 20,
-    floatDeviceFilters: 8,
     trainSize: 8000,
     testSize: 2000,
   },

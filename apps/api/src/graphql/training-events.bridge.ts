@@ -15,6 +15,7 @@ import {
 import { TrainingJobsRepository } from '@ddnn/persistence';
 import { PLATFORM_CONFIG } from '../common/platform-config.token';
 import { TrainingProgressPubSub } from './training-progress-pubsub';
+import { finalProgress } from './training-progress-stream';
 import type { TrainingProgressGql } from './types';
 
 /** A final state that cannot be read (database down) is tried again this often, this many times. */
@@ -98,16 +99,6 @@ export class TrainingEventsBridge implements OnApplicationBootstrap, OnModuleDes
   private async publishFinalState(jobId: string): Promise<void> {
     const job = await this.jobs.findById(jobId);
     if (!job) return;
-    this.pubsub.publish(jobId, {
-      trainingJobId: jobId,
-      status: job.status as TrainingProgressGql['status'],
-      epoch: job.currentEpoch,
-      epochs: job.totalEpochs,
-      progress: job.progress,
-      losses: null,
-      accuracies: null,
-      etaMs: null,
-      error: job.error,
-    });
+    this.pubsub.publish(jobId, finalProgress(job));
   }
 }
