@@ -16,8 +16,10 @@ describe('hostile inputs', () => {
   let platform: TestPlatform;
   let credential: string;
   const BIG = 2 ** 31;
+  let emitWarning: jest.SpyInstance;
 
   beforeAll(async () => {
+    emitWarning = jest.spyOn(process, 'emitWarning');
     platform = await TestPlatform.start();
     const prisma = platform.prisma;
     expect(
@@ -101,6 +103,12 @@ describe('hostile inputs', () => {
     });
     return res;
   }
+
+  it('starts without Fastify warnings (one error handler, installed once)', () => {
+    const codes = emitWarning.mock.calls.map((call) => JSON.stringify(call));
+    emitWarning.mockRestore();
+    expect(codes.filter((call) => call.includes('FSTWRN'))).toEqual([]);
+  });
 
   it('refuses version numbers of 2^31 and more in every route and GraphQL argument', async () => {
     const range = /1\.\.2147483647|version|32-bit/i;

@@ -1,10 +1,11 @@
 import 'reflect-metadata';
 import fastifyMultipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { PlatformConfig } from '@ddnn/contracts';
 import { ApiModule } from './app.module';
+import { ApiFastifyAdapter } from './common/api-fastify-adapter';
 import { DomainExceptionFilter } from './common/domain-exception.filter';
 import { allowNullExtensions } from './graphql/graphql-over-http';
 import { registerBodyParsers } from './inference/oip-http-body';
@@ -19,7 +20,7 @@ import { MetricsService } from './metrics/metrics.service';
 
 /** Builds the API application (used by main.ts and by the end-to-end tests). */
 export async function createApiApp(config: PlatformConfig): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({
+  const adapter = new ApiFastifyAdapter({
     logger: { level: config.LOG_LEVEL },
     bodyLimit: config.BODY_MAX_BYTES,
     // Request ids: taken from X-Request-Id when a proxy sets a plausible one (bounded length and
@@ -53,8 +54,8 @@ export async function createApiApp(config: PlatformConfig): Promise<NestFastifyA
     edgeInference: app.get(EdgeInferenceGuard),
   });
   // Errors before a route runs (body parsing, decompression, body limits) and of the routes
-  // outside Nest's router: answered by the exception filter's own code. Replaces Nest's Fastify
-  // error handler, which answers these 500.
+  // outside Nest's router: answered by the exception filter's own code, the only Fastify error
+  // handler (ApiFastifyAdapter keeps Nest's, which answers these 500, from being installed).
   const errors = new DomainExceptionFilter(config);
   fastify.setErrorHandler((error, request, reply) => errors.sendHttp(error, request, reply));
   const metrics = app.get(MetricsService);
