@@ -117,10 +117,13 @@ DANGLING=$(run_in_image sh -c 'find node_modules -xtype l | head -5')
 run_in_image npx --no ddnn --help > /dev/null || fail "the ddnn command does not run in the image"
 step "runtime image: no tfjs-node, no dangling links, API_HOST=0.0.0.0, ddnn runs"
 
-PORT=$(node -e 's=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+free_port() { node -e 's=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+PORT=$(free_port)
+# the gRPC port too: the containers share the host's network, where 8001 (the default) may be taken
+GRPC_PORT=$(free_port)
 DATABASE_URL=$(node -e 'const u=new URL(process.argv[1]);u.pathname="/"+process.argv[2];console.log(u.href)' "$PG_SERVER" "$DB_NAME")
 ENV_ARGS=(-e DATABASE_URL="$DATABASE_URL" -e REDIS_URL="$REDIS_URL" -e QUEUE_PREFIX="$QUEUE_PREFIX"
-  -e ADMIN_TOKEN="$ADMIN_TOKEN" -e API_PORT="$PORT" -e LOG_LEVEL=warn)
+  -e ADMIN_TOKEN="$ADMIN_TOKEN" -e API_PORT="$PORT" -e GRPC_PORT="$GRPC_PORT" -e LOG_LEVEL=warn)
 API=ddnn-test-api-$SUFFIX
 WORKER=ddnn-test-worker-$SUFFIX
 NAMES+=("$API" "$WORKER")
