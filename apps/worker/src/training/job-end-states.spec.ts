@@ -1,6 +1,5 @@
 import type { TrainingProgressEvent } from '@ddnn/contracts';
-import { createBuiltinDataset, encodeDataset } from '@ddnn/datasets';
-import { initEngineBackend, PAPER_MVMC_CONFIG } from '@ddnn/engine';
+import { initEngineBackend } from '@ddnn/engine';
 import {
   createPrismaClient,
   createTestDatabase,
@@ -9,6 +8,7 @@ import {
 } from '@ddnn/persistence';
 import { UnrecoverableError } from 'bullmq';
 import { runTrainingJob, TrainingQueueJob } from './run-training-job';
+import { insertTinyMvmc } from './testing/job-fixtures';
 import { publishVersion } from './version-publisher';
 
 /** How a job ends when a cancel comes late or the row was settled already (real PostgreSQL). */
@@ -22,34 +22,7 @@ describe('training job end states', () => {
     await initEngineBackend('wasm');
     db = await createTestDatabase();
     prisma = createPrismaClient(db.url, { poolSize: 6 });
-    const { train, test } = createBuiltinDataset('synthetic-mvmc', {
-      seed: 4,
-      trainSize: 24,
-      testSize: 12,
-    });
-    const trainData = encodeDataset(train);
-    const testData = encodeDataset(test);
-    datasetId = (
-      await prisma.dataset.create({
-        data: {
-          name: 'tiny',
-          format: 'builtin:synthetic-mvmc',
-          viewCount: 6,
-          viewNames: [...train.viewNames],
-          classNames: [...train.classNames],
-          viewShape: [...train.viewShape],
-          trainSize: train.numSamples,
-          testSize: test.numSamples,
-          sizeBytes: trainData.length + testData.length,
-          sha256: '0'.repeat(64),
-          trainData: new Uint8Array(trainData),
-          testData: new Uint8Array(testData),
-        },
-      })
-    ).id;
-    modelId = (
-      await prisma.model.create({ data: { name: 'mvmc', config: PAPER_MVMC_CONFIG as object } })
-    ).id;
+    ({ datasetId, modelId } = await insertTinyMvmc(prisma, 4));
   });
   afterAll(async () => {
     await prisma.$disconnect();

@@ -1,6 +1,6 @@
 import type { TrainingProgressEvent } from '@ddnn/contracts';
 import { UnrecoverableError } from 'bullmq';
-import { createBuiltinDataset, encodeDataset } from '@ddnn/datasets';
+import type { createBuiltinDataset } from '@ddnn/datasets';
 import {
   deserializeModel,
   initEngineBackend,
@@ -17,6 +17,7 @@ import {
   type TestDatabase,
 } from '@ddnn/persistence';
 import { runTrainingJob, TrainingQueueJob } from './run-training-job';
+import { insertTinyMvmc } from './testing/job-fixtures';
 
 /** Real PostgreSQL and the real engine (WASM), on a tiny dataset: 2-3 short epochs per test. */
 describe('runTrainingJob', () => {
@@ -30,35 +31,7 @@ describe('runTrainingJob', () => {
     await initEngineBackend('wasm');
     db = await createTestDatabase();
     prisma = createPrismaClient(db.url, { poolSize: 3 });
-    const { train, test } = createBuiltinDataset('synthetic-mvmc', {
-      seed: 3,
-      trainSize: 24,
-      testSize: 12,
-    });
-    trainSet = train;
-    const trainData = encodeDataset(train);
-    const testData = encodeDataset(test);
-    datasetId = (
-      await prisma.dataset.create({
-        data: {
-          name: 'tiny',
-          format: 'builtin:synthetic-mvmc',
-          viewCount: 6,
-          viewNames: [...train.viewNames],
-          classNames: [...train.classNames],
-          viewShape: [...train.viewShape],
-          trainSize: train.numSamples,
-          testSize: test.numSamples,
-          sizeBytes: trainData.length + testData.length,
-          sha256: '0'.repeat(64),
-          trainData: new Uint8Array(trainData),
-          testData: new Uint8Array(testData),
-        },
-      })
-    ).id;
-    modelId = (
-      await prisma.model.create({ data: { name: 'mvmc', config: PAPER_MVMC_CONFIG as object } })
-    ).id;
+    ({ datasetId, modelId, train: trainSet } = await insertTinyMvmc(prisma, 3));
   });
   afterAll(async () => {
     await prisma.$disconnect();

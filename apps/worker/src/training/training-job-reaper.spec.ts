@@ -8,6 +8,7 @@ import {
   type TestDatabase,
 } from '@ddnn/persistence';
 import { reapTrainingJobs } from './training-job-reaper';
+import { insertPlaceholderModel } from './testing/job-fixtures';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -28,23 +29,7 @@ describe('reapTrainingJobs', () => {
       connection: redisConnectionOptions(REDIS_URL),
       prefix,
     });
-    const bytes = new Uint8Array([1]);
-    datasetId = (
-      await prisma.dataset.create({
-        data: {
-          name: 'd',
-          format: 'x',
-          viewCount: 1,
-          trainSize: 1,
-          testSize: 1,
-          sizeBytes: 2,
-          sha256: '0'.repeat(64),
-          trainData: bytes,
-          testData: bytes,
-        },
-      })
-    ).id;
-    modelId = (await prisma.model.create({ data: { name: 'm', config: {} } })).id;
+    ({ modelId, datasetId } = await insertPlaceholderModel(prisma));
   });
   afterAll(async () => {
     await queue.obliterate({ force: true });

@@ -6,6 +6,7 @@ import {
 } from '@ddnn/persistence';
 import type { EvaluationReport } from '@ddnn/engine';
 import { publishVersion, TrainedVersion } from './version-publisher';
+import { insertPlaceholderModel } from './testing/job-fixtures';
 
 describe('publishVersion', () => {
   let db: TestDatabase;
@@ -15,24 +16,10 @@ describe('publishVersion', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     prisma = createPrismaClient(db.url, { poolSize: 6 });
-    const bytes = new Uint8Array([1]);
-    const dataset = await prisma.dataset.create({
-      data: {
-        name: 'd',
-        format: 'x',
-        viewCount: 1,
-        trainSize: 1,
-        testSize: 1,
-        sizeBytes: 2,
-        sha256: '0'.repeat(64),
-        trainData: bytes,
-        testData: bytes,
-      },
-    });
-    const model = await prisma.model.create({ data: { name: 'm', config: {} } });
+    const { modelId, datasetId } = await insertPlaceholderModel(prisma);
     base = {
-      modelId: model.id,
-      datasetId: dataset.id,
+      modelId,
+      datasetId,
       config: {},
       report: { operatingPoint: { threshold: 0.5 } } as unknown as EvaluationReport,
       threshold: 0.5,
