@@ -106,15 +106,30 @@ function httpCodeOf(status: number): ErrorCode {
 }
 
 /**
+ * The SQLSTATE of a database error: on a Prisma known-request error it sits in the driver
+ * adapter's cause; some errors (text with a NUL character, on Prisma 7.5) arrive as the adapter's
+ * own DriverAdapterError, whose cause carries it directly.
+ */
+function sqlStateOf(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const cause =
+    error instanceof Prisma.PrismaClientKnownRequestError
+      ? (error.meta as { driverAdapterError?: { cause?: { originalCode?: unknown } } } | undefined)
+          ?.driverAdapterError?.cause
+      : (error as { name?: unknown }).name === 'DriverAdapterError'
+        ? (error as { cause?: { originalCode?: unknown } }).cause
+        : undefined;
+  return typeof cause?.originalCode === 'string' ? cause.originalCode : undefined;
+}
+
+/**
  * PostgreSQL "data exceptions" (SQLSTATE class 22) are values the database cannot take: a number
  * past int4, an id that is not a UUID, text with a NUL character. Inputs are validated before
  * they reach the database; this is the net under every route and GraphQL argument, so such a
  * value is a 400 saying what is wrong, never a 500.
  */
-function databaseDataError(error: Prisma.PrismaClientKnownRequestError): DomainError | undefined {
-  const cause = (error.meta as { driverAdapterError?: { cause?: { originalCode?: unknown } } })
-    ?.driverAdapterError?.cause;
-  const sqlState = typeof cause?.originalCode === 'string' ? cause.originalCode : undefined;
+function databaseDataError(error: unknown): DomainError | undefined {
+  const sqlState = sqlStateOf(error);
   if (!sqlState?.startsWith('22')) return undefined;
   const reason =
     sqlState === '22003'
@@ -158,9 +173,9 @@ export function toDomainError(error: unknown): DomainError {
   if (error instanceof DdnnConfigError) {
     return new DomainError(ErrorCode.InvalidModelConfig, error.message, { field: error.field });
   }
+  const dataError = databaseDataError(error);
+  if (dataError) return dataError;
   if (error instanceof Prisma.PrismaClientKnownRequestError) {
-    const dataError = databaseDataError(error);
-    if (dataError) return dataError;
     if (error.code === 'P2002') {
       return new DomainError(ErrorCode.AlreadyExists, 'a record with the same unique key exists', {
         target: (error.meta as { target?: unknown } | undefined)?.target,
