@@ -1,16 +1,13 @@
 import { createHash, createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 import {
-  createModel,
-  cutPartitions,
   deviceFeatureShape,
   initEngineBackend,
   parseDdnnConfig,
-  serializeModel,
   type CutPartition,
 } from '@ddnn/engine';
 import { decodePartition, PartitionFormatError } from '@ddnn/partition-format';
 import { createApiApp } from '../apps/api/src/api-app.factory';
-import { publishTestVersion } from './support/publish-test-version';
+import { insertEmptyDataset, publishUntrainedVersion } from './support/publish-test-version';
 import { ADMIN_TOKEN, TestPlatform } from './support/test-platform';
 
 /** Three 8x8 cameras, three classes: partitions are a few hundred bytes. */
@@ -44,22 +41,11 @@ describe('edge platform end to end', () => {
   beforeAll(async () => {
     await initEngineBackend('wasm');
     platform = await TestPlatform.start();
-    const dataset = await platform.prisma.dataset.create({
-      data: {
-        name: 'edge-fixture',
-        format: 'fixture',
-        viewCount: 3,
-        viewNames: ['a', 'b', 'c'],
-        classNames: ['x', 'y', 'z'],
-        viewShape: [8, 8, 1],
-        trainSize: 0,
-        testSize: 0,
-        sizeBytes: 0,
-        sha256: sha256(''),
-        trainData: new Uint8Array(0),
-        testData: new Uint8Array(0),
-      },
-    });
+    const dataset = await insertEmptyDataset(
+      platform.prisma,
+      { name: 'edge-fixture', viewCount: 3, viewShape: [8, 8, 1], classNames: ['x', 'y', 'z'] },
+      ['a', 'b', 'c'],
+    );
     datasetId = dataset.id;
   }, 120_000);
   afterAll(async () => {
@@ -70,18 +56,13 @@ describe('edge platform end to end', () => {
   async function insertVersion(modelName: string, seed: number) {
     const prisma = platform.prisma;
     const model = await prisma.model.findUniqueOrThrow({ where: { name: modelName } });
-    const engineModel = createModel(model.config, seed);
-    const parts = cutPartitions(engineModel, { thresholds: { local: 0.5 } });
-    const weights = serializeModel(engineModel);
-    engineModel.dispose();
-    const published = await publishTestVersion(prisma, {
+    const published = await publishUntrainedVersion(prisma, {
       modelId: model.id,
       datasetId,
       config: model.config,
-      threshold: 0.5,
-      weights,
-      partitions: parts,
+      seed,
     });
+    const parts = published.partitions;
     const record = { id: published.versionId, version: published.version, parts };
     versions.set(`${modelName}@${published.version}`, record);
     return record;

@@ -1,9 +1,8 @@
-import { cutPartitions, createModel, serializeModel } from '@ddnn/engine';
 import { pixelBombZip } from '../libs/datasets/src/testing/pixel-bomb';
 import { readdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { publishTestVersion } from './support/publish-test-version';
+import { insertEmptyDataset, publishUntrainedVersion } from './support/publish-test-version';
 import { ADMIN_TOKEN, TestPlatform } from './support/test-platform';
 
 type Response = Awaited<ReturnType<TestPlatform['http']>>;
@@ -26,33 +25,17 @@ describe('hostile inputs', () => {
       (await platform.http('/models', { method: 'POST', admin: true, json: { name: 'm' } })).status,
     ).toBe(201);
     const model = await prisma.model.findUniqueOrThrow({ where: { name: 'm' } });
-    const dataset = await prisma.dataset.create({
-      data: {
-        name: 'd',
-        format: 'test',
-        viewCount: 6,
-        viewNames: [],
-        classNames: ['a', 'b', 'c'],
-        viewShape: [32, 32, 3],
-        trainSize: 0,
-        testSize: 0,
-        sizeBytes: 0,
-        sha256: '0'.repeat(64),
-        trainData: new Uint8Array(0),
-        testData: new Uint8Array(0),
-      },
+    const dataset = await insertEmptyDataset(prisma, {
+      name: 'd',
+      viewCount: 6,
+      viewShape: [32, 32, 3],
+      classNames: ['a', 'b', 'c'],
     });
-    const engineModel = createModel(model.config, 1);
-    const partitions = cutPartitions(engineModel, { thresholds: { local: 0.5 } });
-    const weights = serializeModel(engineModel);
-    engineModel.dispose();
-    await publishTestVersion(prisma, {
+    await publishUntrainedVersion(prisma, {
       modelId: model.id,
       datasetId: dataset.id,
       config: model.config,
-      threshold: 0.5,
-      weights,
-      partitions,
+      seed: 1,
     });
     const token = await platform.http('/edge/enrollment-tokens', {
       method: 'POST',

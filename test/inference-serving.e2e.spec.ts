@@ -1,18 +1,15 @@
 import { createBuiltinDataset, encodeDataset } from '@ddnn/datasets';
 import {
-  createModel,
-  cutPartitions,
   type DdnnConfigInput,
   deserializeModel,
   inferCloudFromFeatures,
   inferHierarchy,
   initEngineBackend,
   PAPER_MVMC_CONFIG,
-  serializeModel,
 } from '@ddnn/engine';
 import * as tf from '@tensorflow/tfjs-core';
 import { createApiApp } from '../apps/api/src/api-app.factory';
-import { publishTestVersion } from './support/publish-test-version';
+import { publishUntrainedVersion } from './support/publish-test-version';
 import { ADMIN_TOKEN, TestPlatform, waitFor } from './support/test-platform';
 
 /**
@@ -67,17 +64,12 @@ describe('serving: bounded requests, safe eviction, fresh aliases', () => {
   const data = createBuiltinDataset('synthetic-mvmc', { seed: 5, trainSize: 12, testSize: 64 });
 
   async function publish(seed: number, config: DdnnConfigInput): Promise<Published> {
-    const model = createModel(config, seed);
-    const weights = serializeModel(model);
-    const { version } = await publishTestVersion(platform.prisma, {
+    const { version, weights } = await publishUntrainedVersion(platform.prisma, {
       modelId,
       datasetId,
-      config: model.config,
-      threshold: 0.5,
-      weights,
-      partitions: cutPartitions(model, { thresholds: { local: 0.5 } }),
+      config,
+      seed,
     });
-    model.dispose();
     return { version, weights };
   }
 

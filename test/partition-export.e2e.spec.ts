@@ -3,16 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportPartitionToC } from '@ddnn/device-runtime';
-import {
-  createModel,
-  cutPartitions,
-  initEngineBackend,
-  PAPER_MVMC_CONFIG,
-  serializeModel,
-  type DdnnConfigInput,
-} from '@ddnn/engine';
+import { initEngineBackend, PAPER_MVMC_CONFIG, type DdnnConfigInput } from '@ddnn/engine';
 import { sha256Hex } from '@ddnn/partition-format';
-import { publishTestVersion } from './support/publish-test-version';
+import { insertEmptyDataset, publishUntrainedVersion } from './support/publish-test-version';
 import { TestPlatform } from './support/test-platform';
 
 /**
@@ -32,36 +25,19 @@ describe('C export of a version from the API', () => {
       json: { name, config },
     });
     expect(created.status).toBe(201);
-    const dataset = await platform.prisma.dataset.upsert({
-      where: { name: 'c-export-data' },
-      update: {},
-      create: {
-        name: 'c-export-data',
-        format: 'test',
-        viewCount: 6,
-        viewNames: [],
-        classNames: ['a', 'b', 'c'],
-        viewShape: [32, 32, 3],
-        trainSize: 0,
-        testSize: 0,
-        sizeBytes: 0,
-        sha256: '0'.repeat(64),
-        trainData: Buffer.alloc(0),
-        testData: Buffer.alloc(0),
-      },
+    const dataset = await insertEmptyDataset(platform.prisma, {
+      name: 'c-export-data',
+      viewCount: 6,
+      viewShape: [32, 32, 3],
+      classNames: ['a', 'b', 'c'],
     });
-    const model = createModel(config, 1);
-    const partitions = cutPartitions(model, { thresholds: { local: 0.5 } });
-    device0.set(name, partitions.find((p) => p.manifest.deviceIndex === 0)!.bytes);
-    await publishTestVersion(platform.prisma, {
+    const { partitions } = await publishUntrainedVersion(platform.prisma, {
       modelId: created.json.id,
       datasetId: dataset.id,
-      config: model.config,
-      threshold: 0.5,
-      weights: serializeModel(model),
-      partitions,
+      config,
+      seed: 1,
     });
-    model.dispose();
+    device0.set(name, partitions.find((p) => p.manifest.deviceIndex === 0)!.bytes);
   }
 
   beforeAll(async () => {

@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
-import { createModel, cutPartitions, serializeModel } from '@ddnn/engine';
-import { publishTestVersion } from './publish-test-version';
+import { insertEmptyDataset, publishUntrainedVersion } from './publish-test-version';
 import type { TestPlatform } from './test-platform';
 
 /** Three 8x8 binary cameras, three classes: a model small enough to serve in any test. */
@@ -20,22 +18,11 @@ export const OIP_MODEL_CONFIG = {
  */
 export async function createOipModel(platform: TestPlatform, name: string): Promise<void> {
   const prisma = platform.prisma;
-  const dataset = await prisma.dataset.create({
-    data: {
-      name: `${name}-fixture`,
-      format: 'fixture',
-      viewCount: 3,
-      viewNames: ['a', 'b', 'c'],
-      classNames: ['x', 'y', 'z'],
-      viewShape: [8, 8, 1],
-      trainSize: 0,
-      testSize: 0,
-      sizeBytes: 0,
-      sha256: createHash('sha256').update(name).digest('hex'),
-      trainData: new Uint8Array(0),
-      testData: new Uint8Array(0),
-    },
-  });
+  const dataset = await insertEmptyDataset(
+    prisma,
+    { name: `${name}-fixture`, viewCount: 3, viewShape: [8, 8, 1], classNames: ['x', 'y', 'z'] },
+    ['a', 'b', 'c'],
+  );
   const created = await platform.http('/models', {
     method: 'POST',
     admin: true,
@@ -44,17 +31,11 @@ export async function createOipModel(platform: TestPlatform, name: string): Prom
   if (created.status !== 201) throw new Error(`POST /models: ${created.status} ${created.text}`);
   const model = await prisma.model.findUniqueOrThrow({ where: { name } });
   for (const seed of [1, 2]) {
-    const engineModel = createModel(model.config, seed);
-    const partitions = cutPartitions(engineModel, { thresholds: { local: 0.5 } });
-    const weights = serializeModel(engineModel);
-    engineModel.dispose();
-    await publishTestVersion(prisma, {
+    await publishUntrainedVersion(prisma, {
       modelId: model.id,
       datasetId: dataset.id,
       config: model.config,
-      threshold: 0.5,
-      weights,
-      partitions,
+      seed,
     });
   }
   const alias = await platform.http(`/models/${name}/aliases/production`, {
