@@ -4,6 +4,7 @@ import { createBuiltinDataset, encodeDataset } from '@ddnn/datasets';
 import { freePort, LocalPostgres } from './local-postgres';
 import { LocalRedis } from './local-redis';
 import { PlatformProcess } from './platform-process';
+import { jsonRequest, parseJsonOrUndefined, type JsonRequestInit } from './json-fetch';
 
 export interface SoakOptions {
   /** How long load and faults run (the final settling comes on top, at most settleMs). */
@@ -99,31 +100,16 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   async function call(
     op: string,
     path: string,
-    init: RequestInit & { json?: unknown; admin?: boolean } = {},
+    init: JsonRequestInit = {},
   ): Promise<{ status: number; json: unknown }> {
-    const headers = new Headers(init.headers);
-    if (init.admin) headers.set('authorization', `Bearer ${ADMIN_TOKEN}`);
-    let body = init.body;
-    if (init.json !== undefined) {
-      headers.set('content-type', 'application/json');
-      body = JSON.stringify(init.json);
-    }
     let outcome: string;
     let result: { status: number; json: unknown } = { status: 0, json: undefined };
     try {
       const response = await fetch(`${url}${path}`, {
-        ...init,
-        headers,
-        body,
+        ...jsonRequest(init, ADMIN_TOKEN),
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
-      const text = await response.text();
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        json = undefined;
-      }
+      const json = parseJsonOrUndefined(await response.text());
       result = { status: response.status, json };
       const gqlCode = (json as { errors?: { extensions?: { code?: string } }[] } | undefined)
         ?.errors?.[0]?.extensions?.code;

@@ -3,6 +3,11 @@ import { LocalPostgres, freePort } from '../../scripts/support/local-postgres';
 import { LocalRedis } from '../../scripts/support/local-redis';
 import { PlatformProcess } from '../../scripts/support/platform-process';
 import { ensureBuilt } from './ensure-built';
+import {
+  jsonRequest,
+  parseJsonOrUndefined,
+  type JsonRequestInit,
+} from '../../scripts/support/json-fetch';
 import { ADMIN_TOKEN } from './test-platform';
 
 /** Response bodies are checked by the tests' expectations; typed loosely on purpose. */
@@ -85,29 +90,15 @@ export class OwnServicesPlatform {
 /** fetch with a timeout; `admin` adds the admin token, `json` a JSON body. */
 export async function httpCall(
   url: string,
-  init: RequestInit & { admin?: boolean; json?: unknown; timeoutMs?: number } = {},
+  init: JsonRequestInit & { timeoutMs?: number } = {},
 ): Promise<HttpAnswer> {
-  const headers = new Headers(init.headers);
-  if (init.admin) headers.set('authorization', `Bearer ${ADMIN_TOKEN}`);
-  let body = init.body;
-  if (init.json !== undefined) {
-    headers.set('content-type', 'application/json');
-    body = JSON.stringify(init.json);
-  }
+  const { timeoutMs = 30_000, ...request } = init;
   const started = Date.now();
   const response = await fetch(url, {
-    ...init,
-    headers,
-    body,
-    signal: AbortSignal.timeout(init.timeoutMs ?? 30_000),
+    ...jsonRequest(request, ADMIN_TOKEN),
+    signal: AbortSignal.timeout(timeoutMs),
   });
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
+  const json = parseJsonOrUndefined(await response.text());
   return {
     status: response.status,
     json: json as Json,

@@ -10,6 +10,11 @@ import {
   type TestDatabase,
 } from '@ddnn/persistence';
 import { createApiApp } from '../../apps/api/src/api-app.factory';
+import {
+  jsonRequest,
+  parseJsonOrUndefined,
+  type JsonRequestInit,
+} from '../../scripts/support/json-fetch';
 import { ensureBuilt } from './ensure-built';
 import { deleteRedisPrefix } from './redis-cleanup';
 
@@ -112,22 +117,10 @@ export class TestPlatform {
   }
 
   /** fetch against the API; `admin` adds the admin token. */
-  async http(path: string, init: RequestInit & { admin?: boolean; json?: unknown } = {}) {
-    const headers = new Headers(init.headers);
-    if (init.admin) headers.set('authorization', `Bearer ${ADMIN_TOKEN}`);
-    let body = init.body;
-    if (init.json !== undefined) {
-      headers.set('content-type', 'application/json');
-      body = JSON.stringify(init.json);
-    }
-    const response = await fetch(`${this.baseUrl}${path}`, { ...init, headers, body });
+  async http(path: string, init: JsonRequestInit = {}) {
+    const response = await fetch(`${this.baseUrl}${path}`, jsonRequest(init, ADMIN_TOKEN));
     const text = await response.text();
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
+    const json = parseJsonOrUndefined(text);
     return { status: response.status, json: json as Json, text, headers: response.headers };
   }
 
