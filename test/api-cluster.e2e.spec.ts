@@ -8,7 +8,10 @@ import { ensureBuiltFor } from './support/ensure-built';
 import { deleteRedisPrefix } from './support/redis-cleanup';
 import { waitFor } from './support/test-platform';
 
-/** API_PROCESSES=2: one port served by two API processes, a dead one replaced, a clean stop. */
+/**
+ * API_PROCESSES=2: one port served by two API processes, metrics of both in every scrape, a dead
+ * one replaced, a clean stop.
+ */
 describe('API as a cluster of processes', () => {
   let db: TestDatabase;
   let api: ChildProcess;
@@ -71,11 +74,20 @@ describe('API as a cluster of processes', () => {
     await db?.drop();
   });
 
-  it('serves from two processes, replaces one that dies, and stops cleanly', async () => {
+  it('serves from two processes, scrapes both, replaces one that dies, and stops cleanly', async () => {
     const [first, second] = children();
     expect([first, second].every((pid) => pid > 0)).toBe(true);
     const answers = await Promise.all(Array.from({ length: 40 }, () => get('/health')));
     expect(answers.map((a) => a.status)).toEqual(Array(40).fill(200));
+    // /metrics counts the requests of both processes, whichever process answers the scrape
+    const healthCount = async () => {
+      const text = await (await get('/metrics')).text();
+      const line = text
+        .split('\n')
+        .find((l) => l.startsWith('ddnn_http_requests_total{') && l.includes('route="/health"'));
+      return Number(line?.split(' ').pop());
+    };
+    expect([await healthCount(), await healthCount(), await healthCount()]).toEqual([40, 40, 40]);
     const created = await fetch(`http://127.0.0.1:${port}/models`, {
       method: 'POST',
       headers: {

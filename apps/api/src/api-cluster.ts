@@ -1,5 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { PlatformConfig } from '@ddnn/contracts';
+import { serveClusterMetrics } from './metrics/cluster-metrics';
 
 /** Set in the environment of the API processes a cluster primary forks. */
 export const CLUSTER_WORKER_ENV = 'DDNN_API_CLUSTER_WORKER';
@@ -9,8 +10,8 @@ export const CLUSTER_WORKER_ENV = 'DDNN_API_CLUSTER_WORKER';
  * (Node cluster: the primary accepts connections and hands them out round robin), restarts one
  * that dies, and stops them on SIGTERM/SIGINT. Migrations ran once, here, before; only the first
  * process seeds the built-in datasets. Each process keeps its own model cache, resolution cache
- * (alias moves reach them all over Redis) and metrics registry (/metrics is the answering
- * process's).
+ * (alias moves reach them all over Redis) and metrics registry; /metrics answers with all the
+ * processes' metrics, aggregated here (cluster-metrics.ts).
  */
 export async function runApiCluster(config: PlatformConfig): Promise<void> {
   const processes = config.API_PROCESSES;
@@ -44,6 +45,7 @@ export async function runApiCluster(config: PlatformConfig): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  serveClusterMetrics();
   for (let i = 0; i < processes; i++) fork(i === 0);
 }
 

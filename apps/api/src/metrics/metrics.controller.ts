@@ -22,6 +22,6 @@ export class MetricsController {
       this.metrics.queueJobs.set({ state }, count);
     this.metrics.trainingJobs.reset();
     for (const row of byStatus) this.metrics.trainingJobs.set({ status: row.status }, row.count);
-    return this.metrics.registry.metrics();
+    return this.metrics.exposition();
   }
 }

@@ -1,10 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { isClusterWorker } from '../api-cluster';
+import { ClusterMetricsClient } from './cluster-metrics';
 
-/** The API's Prometheus registry (one per app instance, so tests can start several apps). */
+/**
+ * The API's Prometheus registries (one set per app instance, so tests can start several apps):
+ * `registry` counts what this process serves (summed over processes in a cluster), `scrapeTime`
+ * holds gauges read from shared state when scraped (queue depth, jobs by status).
+ */
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
+  readonly scrapeTime = new Registry();
+  private readonly cluster = isClusterWorker()
+    ? new ClusterMetricsClient(this.registry)
+    : undefined;
 
   readonly httpRequests = new Counter({
     name: 'ddnn_http_requests_total',
@@ -63,14 +73,14 @@ export class MetricsService {
     name: 'ddnn_training_queue_jobs',
     help: 'Training queue jobs by BullMQ state',
     labelNames: ['state'] as const,
-    registers: [this.registry],
+    registers: [this.scrapeTime],
   });
 
   readonly trainingJobs = new Gauge({
     name: 'ddnn_training_jobs',
     help: 'Training jobs in the database by status',
     labelNames: ['status'] as const,
-    registers: [this.registry],
+    registers: [this.scrapeTime],
   });
 
   constructor() {
@@ -79,5 +89,11 @@ export class MetricsService {
     // counters); the same counts stay available, by type, in the gauges without the suffix.
     for (const kind of ['handles', 'requests', 'resources'])
       this.registry.removeSingleMetric(`ddnn_api_nodejs_active_${kind}_total`);
+  }
+
+  /** The exposition text: every API process's metrics (aggregated in a cluster), then the gauges. */
+  async exposition(): Promise<string> {
+    const served = this.cluster ? await this.cluster.metrics() : await this.registry.metrics();
+    return `${served.trimEnd()}\n${await this.scrapeTime.metrics()}`;
   }
 }
