@@ -57,7 +57,12 @@ export function tableConvKernel(
   if (!enabled) return null;
   const module = compiledModule();
   if (!module) return null;
-  const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
-  const instance = new WebAssembly.Instance(module, { env: { memory } });
-  return { kernel: instance.exports as unknown as TableConvKernel, memory };
+  try {
+    const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
+    const instance = new WebAssembly.Instance(module, { env: { memory } });
+    return { kernel: instance.exports as unknown as TableConvKernel, memory };
+  } catch {
+    // out of WASM memory reservations (V8 allows some thousands per process): the JS kernel runs
+    return null;
+  }
 }
