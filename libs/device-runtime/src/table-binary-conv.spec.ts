@@ -1,7 +1,7 @@
 import type { ConvBlockLayout } from './device-layout';
 import { pooledSize } from '@ddnn/model-spec';
 import { TableBinaryConv } from './table-binary-conv';
-import { tableConvWasmFile } from './table-conv-wasm';
+import { setTableConvWasmEnabled, tableConvWasmFile } from './table-conv-wasm';
 
 /** Deterministic pseudo-random 32-bit integers (xorshift32). */
 function randomInts(seed: number): () => number {
@@ -54,6 +54,13 @@ describe('TableBinaryConv: the WASM SIMD kernel and the JavaScript one', () => {
     const next = randomInts(1);
     expect(new TableBinaryConv(randomBlock(next, 4, 4, 24, 16, 1)).usesWasm).toBe(true);
     expect(new TableBinaryConv(randomBlock(next, 4, 4, 24, 16, 1), 24, false).usesWasm).toBe(false);
+    // turned off (as when it cannot load): the JavaScript kernel
+    setTableConvWasmEnabled(false);
+    try {
+      expect(new TableBinaryConv(randomBlock(next, 4, 4, 24, 16, 1)).usesWasm).toBe(false);
+    } finally {
+      setTableConvWasmEnabled(true);
+    }
     // other lane counts keep the JavaScript kernel
     expect(new TableBinaryConv(randomBlock(next, 4, 4, 24, 12, 1)).usesWasm).toBe(false);
   });
