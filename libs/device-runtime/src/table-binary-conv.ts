@@ -2,6 +2,18 @@ import { popcount32, wordBit } from './bit-ops';
 import { blockGeometry, type BlockGeometry, type ConvBlockLayout } from './device-layout';
 import { batchNormF32, FloatThreshold, fround, monotoneThreshold } from './float32-math';
 import { paddedPlanes, poolSigns } from './sign-pooling';
+import { tableConvKernel, type TableConvKernel } from './table-conv-wasm';
+
+/** The WASM SIMD table kernel on its own memory, and where it finds its arrays there. */
+interface WasmTableConv {
+  kernel: TableConvKernel;
+  input: Int32Array;
+  inputAt: number;
+  reachedAt: number;
+  limitsAt: number;
+}
+
+const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
 
 /** Input channels up to which 9 taps of mismatches fit an 8-bit lane (9 * 28 = 252). */
 export const MAX_TABLE_CONV_CHANNELS = 28;
@@ -29,13 +41,20 @@ export class TableBinaryConv {
    * inverted filters): max(v) >= t exactly when some v >= t. Undefined past 32 filters.
    */
   private readonly reached?: Int32Array;
+  /** 13-16 filters with the compiled kernel loaded: the sums and `reached` run in WASM SIMD. */
+  private readonly wasm?: WasmTableConv;
   private readonly limits: Float64Array;
   private readonly filterBits: Int32Array;
   private readonly invertedBits: number;
 
+  /**
+   * `useWasm` false keeps the JavaScript kernel (it also runs when the compiled one is not built
+   * or cannot load); both give the same bits.
+   */
   constructor(
     block: ConvBlockLayout,
     private readonly activeChannels = block.inChannels,
+    useWasm = true,
   ) {
     const { inChannels: cin, filters, kernel } = block;
     if (cin > MAX_TABLE_CONV_CHANNELS) {
@@ -83,7 +102,56 @@ export class TableBinaryConv {
       (bits, t, f) => (t.invert ? bits | wordBit(f) : bits),
       0,
     );
-    if (filters <= 32) this.reached = new Int32Array((block.inHeight + 2) * (block.inWidth + 2));
+    const cells = (block.inHeight + 2) * (block.inWidth + 2);
+    const wasm =
+      useWasm && lanes === 4 ? this.loadWasm(block.inHeight * block.inWidth, cells) : null;
+    if (wasm) {
+      this.wasm = wasm.conv;
+      this.reached = wasm.reached;
+    } else if (filters <= 32) this.reached = new Int32Array(cells);
+  }
+
+  /**
+   * The table, the input, `reached` and the count limits on the compiled kernel's memory. Filter
+   * f reaches its threshold at a pixel with `taps` taps inside when taps * cin - 2 * count >=
+   * limits[f]: for an integer count that holds for a prefix 0..n-1 of counts, so the kernel
+   * compares count < n (n per taps and filter, 0 for the unused lanes past `filters`).
+   */
+  private loadWasm(
+    pixels: number,
+    cells: number,
+  ): { conv: WasmTableConv; reached: Int32Array } | null {
+    const inputAt = this.table.byteLength;
+    const reachedAt = align16(inputAt + pixels * 4);
+    const limitsAt = align16(reachedAt + cells * 4);
+    const loaded = tableConvKernel(limitsAt + 10 * 16);
+    if (!loaded) return null;
+    const { buffer } = loaded.memory;
+    new Int32Array(buffer, 0, this.table.length).set(this.table);
+    const below = new Uint8Array(buffer, limitsAt, 10 * 16);
+    for (let taps = 0; taps <= 9; taps++) {
+      const full = taps * this.activeChannels;
+      for (let f = 0; f < this.layout.filters; f++) {
+        let n = 0;
+        while (n < 255 && full - 2 * n >= this.limits[f]) n++;
+        below[taps * 16 + f] = n;
+      }
+    }
+    return {
+      conv: {
+        kernel: loaded.kernel,
+        input: new Int32Array(buffer, inputAt, pixels),
+        inputAt,
+        reachedAt,
+        limitsAt,
+      },
+      reached: new Int32Array(buffer, reachedAt, cells),
+    };
+  }
+
+  /** True when this convolution runs the compiled WASM SIMD kernel. */
+  get usesWasm(): boolean {
+    return this.wasm !== undefined;
   }
 
   get weightBytes(): number {
@@ -94,7 +162,19 @@ export class TableBinaryConv {
   run(input: Int32Array, out: Int32Array, outWordsPerPixel: number): void {
     const { inHeight: h, inWidth: w, filters } = this.layout;
     const planeSize = (h + 2) * (w + 2);
-    if (this.laneWords === 4) this.sumsFourLanes(input, planeSize);
+    const wasm = this.wasm;
+    if (wasm) {
+      wasm.input.set(input.length === wasm.input.length ? input : input.subarray(0, h * w));
+      wasm.kernel.tableReached(
+        0,
+        wasm.inputAt,
+        wasm.reachedAt,
+        wasm.limitsAt,
+        h,
+        w,
+        this.bytesPerPixel,
+      );
+    } else if (this.laneWords === 4) this.sumsFourLanes(input, planeSize);
     else this.sums(input, planeSize);
     if (this.reached) {
       this.poolReached(this.reached, out, outWordsPerPixel);

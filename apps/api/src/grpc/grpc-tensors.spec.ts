@@ -1,3 +1,8 @@
+import {
+  decodeBinaryBody,
+  encodeBinaryRequest,
+  INFERENCE_HEADER_CONTENT_LENGTH,
+} from '@ddnn/contracts';
 import { grpcParameters, type GrpcInferRequest, toOipRequest } from './grpc-tensors';
 
 const base: GrpcInferRequest = {
@@ -21,7 +26,8 @@ const empty = {
 };
 
 describe('gRPC ModelInferRequest as the REST request', () => {
-  it('turns raw_input_contents into the binary tensor data layout, one buffer per input', () => {
+  it('turns raw_input_contents into what the binary tensor data layout decodes to, one buffer per input', () => {
+    const features = Buffer.from([9, 7, 8]).subarray(1);
     const out = toOipRequest({
       ...base,
       inputs: [
@@ -29,22 +35,61 @@ describe('gRPC ModelInferRequest as the REST request', () => {
         { name: 'b', datatype: 'BOOL', shape: [1], parameters: {} },
       ],
       outputs: [{ name: 'class', parameters: {} }],
-      raw_input_contents: [Buffer.from([7, 8]), Buffer.from([1])],
+      raw_input_contents: [features, Buffer.from([1])],
     });
-    if (!('binary' in out)) throw new Error('expected binary');
-    const length = Number(out.headerLength);
-    expect(JSON.parse(out.binary.subarray(0, length).toString())).toEqual({
+    const json = out.json as { inputs: { data: unknown }[] };
+    expect(json).toEqual({
       id: 'r1',
       outputs: [{ name: 'class' }],
       inputs: [
-        { name: 'a', datatype: 'UINT8', shape: [1, 2], parameters: { binary_data_size: 2 } },
-        { name: 'b', datatype: 'BOOL', shape: [1], parameters: { binary_data_size: 1 } },
+        {
+          name: 'a',
+          datatype: 'UINT8',
+          shape: [1, 2],
+          parameters: { binary_data_size: 2 },
+          data: new Uint8Array([7, 8]),
+        },
+        {
+          name: 'b',
+          datatype: 'BOOL',
+          shape: [1],
+          parameters: { binary_data_size: 1 },
+          data: [true],
+        },
       ],
     });
-    expect([...out.binary.subarray(length)]).toEqual([7, 8, 1]);
+    // UINT8 is a view on the received bytes, as decodeBinaryBody's
+    const view = json.inputs[0].data as Uint8Array;
+    expect(view.buffer).toBe(features.buffer);
+    expect(view.byteOffset).toBe(features.byteOffset);
+    // the same request as a REST binary body decodes to the same
+    const { body, headers } = encodeBinaryRequest([
+      { name: 'a', datatype: 'UINT8', shape: [1, 2], bytes: new Uint8Array([7, 8]) },
+      { name: 'b', datatype: 'BOOL', shape: [1], bytes: new Uint8Array([1]) },
+    ]);
+    const rest = decodeBinaryBody(body, headers[INFERENCE_HEADER_CONTENT_LENGTH]) as {
+      inputs: unknown[];
+    };
+    expect(json.inputs).toEqual(rest.inputs);
     expect(() =>
       toOipRequest({ ...base, inputs: [], raw_input_contents: [Buffer.from([1])] }),
     ).toThrow('raw_input_contents has 1 entries for 0 inputs');
+  });
+
+  it("answers a raw input decodeBinaryBody would refuse with decodeBinaryBody's errors", () => {
+    const raw = (datatype: string, bytes: number[]) => () =>
+      toOipRequest({
+        ...base,
+        inputs: [{ name: 'x', datatype, shape: [1], parameters: {} }],
+        raw_input_contents: [Buffer.from(bytes)],
+      });
+    expect(raw('BYTES', [1])).toThrow(
+      'input "x": datatype BYTES cannot be sent as binary data here',
+    );
+    expect(raw('FP32', [1, 2, 3])).toThrow(
+      'input "x": binary_data_size must be a multiple of 4 bytes, got 3',
+    );
+    expect(raw('BOOL', [2])).toThrow('input "x": BOOL element 0 is the byte 2');
   });
 
   it('reads typed contents by datatype, and plain parameters from InferParameters', () => {

@@ -1,3 +1,4 @@
+import { decodeBinaryInput } from '@ddnn/contracts';
 import { DomainError, ErrorCode } from '../common/domain-error';
 
 /** InferParameter as proto-loader decodes it (oneofs: true names the field that is set). */
@@ -84,12 +85,11 @@ function bad(message: string): DomainError {
 
 /**
  * A ModelInferRequest as the REST request InferenceService reads: with raw_input_contents (what
- * Triton's clients send) the binary tensor data layout, one raw buffer per input in order; else
- * the typed `contents` of each input as JSON data.
+ * Triton's clients send) what a binary tensor data body decodes to (one raw buffer per input in
+ * order, checked and read as decodeBinaryBody does: UINT8 a view on the buffer); else the typed
+ * `contents` of each input as JSON data.
  */
-export function toOipRequest(
-  request: GrpcInferRequest,
-): { binary: Buffer; headerLength: string } | { json: unknown } {
+export function toOipRequest(request: GrpcInferRequest): { json: unknown } {
   const common = {
     ...(request.id ? { id: request.id } : {}),
     ...(plain(request.parameters) ? { parameters: plain(request.parameters) } : {}),
@@ -104,18 +104,19 @@ export function toOipRequest(
         `raw_input_contents has ${raw.length} entries for ${request.inputs.length} inputs: send one raw buffer per input, in input order`,
       );
     }
-    const header = Buffer.from(
-      JSON.stringify({
+    // what decodeBinaryBody makes of the same request sent over REST, without the JSON round trip
+    return {
+      json: {
         ...common,
         inputs: request.inputs.map((input, i) => ({
           name: input.name,
           datatype: input.datatype,
           shape: input.shape,
           parameters: { binary_data_size: raw[i].length },
+          data: decodeBinaryInput(input, raw[i]),
         })),
-      }),
-    );
-    return { binary: Buffer.concat([header, ...raw]), headerLength: String(header.length) };
+      },
+    };
   }
   return {
     json: {

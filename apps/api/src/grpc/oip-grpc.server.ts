@@ -134,12 +134,9 @@ export class OipGrpcServer implements OnModuleDestroy {
           request.model_name,
           bytes,
         );
-        const oip = toOipRequest(request);
+        const { json } = toOipRequest(request);
         const version = request.model_version || undefined;
-        const response =
-          'json' in oip
-            ? await this.inference.infer(request.model_name, version, oip.json)
-            : await this.inference.infer(request.model_name, version, oip.binary, oip.headerLength);
+        const response = await this.inference.infer(request.model_name, version, json);
         return {
           model_name: response.model_name,
           model_version: response.model_version,

@@ -34,11 +34,12 @@ function flatten(data: unknown[], out: unknown[] = []): unknown[] {
 }
 
 function checkShape(input: InferInput, expected: (number | 'N')[]): number {
-  const pretty = `[${expected.join(', ')}]`;
-  if (
-    input.shape.length !== expected.length ||
-    expected.some((e, i) => e !== 'N' && e !== input.shape[i])
-  ) {
+  let matches = input.shape.length === expected.length;
+  for (let i = 0; matches && i < expected.length; i++) {
+    matches = expected[i] === 'N' || expected[i] === input.shape[i];
+  }
+  if (!matches) {
+    const pretty = `[${expected.join(', ')}]`;
     throw bad(`input "${input.name}": shape must be ${pretty}, got [${input.shape.join(', ')}]`, {
       input: input.name,
       expectedShape: expected,
@@ -63,7 +64,8 @@ function values(input: InferInput): ArrayLike<unknown> {
   // Row-major flat data (the usual case) is used as it is; nested arrays are flattened.
   const data = input.data;
   const flat = Array.isArray(data) && data.some(Array.isArray) ? flatten(data) : data;
-  const expected = input.shape.reduce((a, b) => a * b, 1);
+  let expected = 1;
+  for (const size of input.shape) expected *= size;
   if (flat.length !== expected) {
     throw bad(
       `input "${input.name}": shape [${input.shape.join(', ')}] holds ${expected} values but data has ${flat.length}`,
@@ -73,15 +75,28 @@ function values(input: InferInput): ArrayLike<unknown> {
   return flat;
 }
 
+const KNOWN_INPUTS = [VIEWS_INPUT, FEATURES_INPUT, PRESENT_INPUT];
+
+/** Every device present (no "present" input), per number of devices: the mask and its key. */
+const allPresent = new Map<number, { mask: boolean[]; key: string }>();
+
+function everyDevicePresent(devices: number): { mask: boolean[]; key: string } {
+  let found = allPresent.get(devices);
+  if (!found) {
+    found = { mask: Array.from({ length: devices }, () => true), key: '1'.repeat(devices) };
+    allPresent.set(devices, found);
+  }
+  return found;
+}
+
 /** Validates an OIP request against a loaded version; every 400 says what was expected. */
 export function decodeRequest(request: InferRequest, loaded: LoadedVersion): DecodedRequest {
   const config = loaded.config;
   const V = config.numDevices;
   const [H, W, C] = config.inputShape;
   const names = request.inputs.map((i) => i.name);
-  const known = [VIEWS_INPUT, FEATURES_INPUT, PRESENT_INPUT];
-  const unknown = names.filter((n) => !known.includes(n));
-  if (unknown.length > 0 || new Set(names).size !== names.length) {
+  const unknown = names.filter((n) => !KNOWN_INPUTS.includes(n));
+  if (unknown.length > 0 || (names.length > 1 && new Set(names).size !== names.length)) {
     throw bad(
       `unexpected or repeated inputs [${names.join(', ')}]: send either "${VIEWS_INPUT}" (FP32 [N, ${V}, ${H}, ${W}, ${C}], ` +
         `raw views) or "${FEATURES_INPUT}" (UINT8 [N, ${V}, ${loaded.featureBytesPerDevice}], bit-packed device features) ` +
@@ -135,7 +150,8 @@ export function decodeRequest(request: InferRequest, loaded: LoadedVersion): Dec
   const B = loaded.featureBytesPerDevice;
   const n = checkShape(f, ['N', V, B]);
   const flat = values(f);
-  let mask = Array.from({ length: V }, () => true);
+  // shared when every device is present: only read below
+  let { mask, key: presentKey } = everyDevicePresent(V);
   if (present) {
     checkDatatype(present, 'BOOL');
     if (present.shape.length !== 1 || present.shape[0] !== V) {
@@ -150,6 +166,7 @@ export function decodeRequest(request: InferRequest, loaded: LoadedVersion): Dec
     });
     if (!mask.some(Boolean))
       throw bad(`input "${PRESENT_INPUT}": at least one device must be present`);
+    presentKey = mask.map((m) => (m ? '1' : '0')).join('');
   }
   if (flat instanceof Uint8Array && n === 1) {
     // binary tensor data, one sample: each device's bytes are a view on the body (no copy)
@@ -157,7 +174,7 @@ export function decodeRequest(request: InferRequest, loaded: LoadedVersion): Dec
       mode: 'features',
       numSamples: 1,
       features: mask.map((on, d) => (on ? flat.subarray(d * B, (d + 1) * B) : null)),
-      presentKey: mask.map((m) => (m ? '1' : '0')).join(''),
+      presentKey,
     };
   }
   const perDevice = mask.map((on) => (on ? new Uint8Array(n * B) : null));
@@ -173,7 +190,7 @@ export function decodeRequest(request: InferRequest, loaded: LoadedVersion): Dec
       mode: 'features',
       numSamples: n,
       features: perDevice,
-      presentKey: mask.map((m) => (m ? '1' : '0')).join(''),
+      presentKey,
     };
   }
   for (let s = 0; s < n; s++) {
@@ -195,6 +212,6 @@ export function decodeRequest(request: InferRequest, loaded: LoadedVersion): Dec
     mode: 'features',
     numSamples: n,
     features: perDevice,
-    presentKey: mask.map((m) => (m ? '1' : '0')).join(''),
+    presentKey,
   };
 }

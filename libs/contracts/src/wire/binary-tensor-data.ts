@@ -95,6 +95,41 @@ function readElements(
   return out;
 }
 
+/** An input's datatype can travel as binary data, and `size` bytes hold whole elements of it. */
+function checkBinaryInput(
+  input: { name?: unknown; datatype?: unknown },
+  size: unknown,
+): asserts size is number {
+  const elementBytes = ELEMENT_BYTES[String(input.datatype)];
+  if (!elementBytes)
+    throw bad(
+      `input "${input.name}": datatype ${input.datatype} cannot be sent as binary data here`,
+    );
+  if (
+    typeof size !== 'number' ||
+    !Number.isInteger(size) ||
+    size < 0 ||
+    size % elementBytes !== 0
+  ) {
+    throw bad(
+      `input "${input.name}": binary_data_size must be a multiple of ${elementBytes} bytes, got ${JSON.stringify(size)}`,
+    );
+  }
+}
+
+/**
+ * The elements of one input given as raw bytes outside a binary body (gRPC's
+ * raw_input_contents), with decodeBinaryBody's checks and errors for an input whose
+ * binary_data_size is `bytes.length`; UINT8 stays a view on `bytes`.
+ */
+export function decodeBinaryInput(
+  input: { name: string; datatype: string },
+  bytes: Buffer,
+): (number | boolean)[] | Uint8Array | Float32Array {
+  checkBinaryInput(input, bytes.length);
+  return readElements(input.name, input.datatype, bytes);
+}
+
 /** Turns a binary-extension body into the equivalent JSON request (inputs get their `data`). */
 export function decodeBinaryBody(body: Buffer, headerLengthValue: string | undefined): unknown {
   const headerLength = Number(headerLengthValue);
@@ -127,21 +162,7 @@ export function decodeBinaryBody(body: Buffer, headerLengthValue: string | undef
   for (const input of Array.isArray(header?.inputs) ? header.inputs : []) {
     const size = input?.parameters?.binary_data_size;
     if (size === undefined) continue;
-    const elementBytes = ELEMENT_BYTES[String(input.datatype)];
-    if (!elementBytes)
-      throw bad(
-        `input "${input.name}": datatype ${input.datatype} cannot be sent as binary data here`,
-      );
-    if (
-      typeof size !== 'number' ||
-      !Number.isInteger(size) ||
-      size < 0 ||
-      size % elementBytes !== 0
-    ) {
-      throw bad(
-        `input "${input.name}": binary_data_size must be a multiple of ${elementBytes} bytes, got ${JSON.stringify(size)}`,
-      );
-    }
+    checkBinaryInput(input, size);
     if (offset + size > body.length) {
       throw bad(
         `input "${input.name}": binary_data_size ${size} runs past the end of the body (${body.length - offset} bytes left)`,
