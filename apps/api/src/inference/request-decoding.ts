@@ -89,6 +89,19 @@ function everyDevicePresent(devices: number): { mask: boolean[]; key: string } {
   return found;
 }
 
+/**
+ * The index of the first NaN or infinity, or -1. `v - v` is 0 exactly for finite v; unlike
+ * `Number.isFinite` it looks up no global, which under Jest's VM sandbox cost ~300 ns a value
+ * (a 22 MB body of views held the event loop for over a second in the serving spec).
+ */
+function firstNonFinite(values: Float32Array): number {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v - v !== 0) return i;
+  }
+  return -1;
+}
+
 /** Validates an OIP request against a loaded version; every 400 says what was expected. */
 export function decodeRequest(request: InferRequest, loaded: LoadedVersion): DecodedRequest {
   const config = loaded.config;
@@ -121,10 +134,9 @@ export function decodeRequest(request: InferRequest, loaded: LoadedVersion): Dec
     const flat = values(views);
     if (flat instanceof Float32Array) {
       // binary tensor data: already float32, only finiteness to check
-      for (let i = 0; i < flat.length; i++) {
-        if (!Number.isFinite(flat[i])) {
-          throw bad(`input "${VIEWS_INPUT}": value ${i} is ${flat[i]}, expected a finite number`);
-        }
+      const i = firstNonFinite(flat);
+      if (i >= 0) {
+        throw bad(`input "${VIEWS_INPUT}": value ${i} is ${flat[i]}, expected a finite number`);
       }
       return { mode: 'views', numSamples: n, pixels: flat };
     }
