@@ -7,6 +7,7 @@
 import { loadavg } from 'node:os';
 import { initEngineBackend } from '../libs/ddnn/src/backend/engine-backend';
 import { PAPER_MVMC_CONFIG } from '../libs/model-spec/src/config/presets';
+import { PreparedData } from '../libs/ddnn/src/data/prepared-data';
 import { DdnnModel } from '../libs/ddnn/src/model/ddnn-model';
 import { trainModel } from '../libs/ddnn/src/training/train-model';
 import { randomMvmcData } from './random-mvmc-data';
@@ -21,7 +22,10 @@ const load = () =>
 async function main(): Promise<void> {
   const rounds = Number(process.argv[2] ?? 4);
   await initEngineBackend('wasm');
-  const data = randomMvmcData(32 * STEPS, 3);
+  // prepared (in shared memory) outside the timed runs: both arms time their steps alone
+  const data = PreparedData.fromParts(
+    new PreparedData(randomMvmcData(32 * STEPS, 3), PAPER_MVMC_CONFIG.numClasses).shared(),
+  );
   const options = { epochs: 1, batchSize: 32, learningRate: 1e-3, seed: 1 };
   const model = DdnnModel.create(PAPER_MVMC_CONFIG, 1);
   // warm-up, and the training thread started

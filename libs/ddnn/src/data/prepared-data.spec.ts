@@ -31,6 +31,19 @@ describe('PreparedData', () => {
     expect(Array.from(prepared.perDevice[1])).toEqual([2, 3, 7, 8]);
   });
 
+  it('keeps the class count it validated against, also through shared memory', () => {
+    const prepared = new PreparedData(data(new Uint8Array(8)), 3);
+    expect(prepared.numClasses).toBe(3);
+    const parts = prepared.shared();
+    expect(parts.perDevice[0].buffer).toBeInstanceOf(SharedArrayBuffer);
+    const copy = PreparedData.fromParts(parts);
+    expect(copy).toBeInstanceOf(PreparedData);
+    expect(copy.numClasses).toBe(3);
+    expect(Array.from(copy.perDevice[1])).toEqual(Array.from(prepared.perDevice[1]));
+    // already shared: the same arrays, not another copy
+    expect(copy.shared().perDevice[0]).toBe(parts.perDevice[0]);
+  });
+
   test.each([NaN, Infinity, -Infinity])('rejects a pixel of %s, naming it', (bad) => {
     const pixels = new Float32Array(8);
     pixels[6] = bad; // sample 1, view 1

@@ -6,6 +6,7 @@ export interface PreparedDataParts {
   numSamples: number;
   numViews: number;
   viewShape: readonly [number, number, number];
+  numClasses: number;
   perDevice: Float32Array[];
   viewLabels: Int32Array;
   labels: Int32Array;
@@ -19,6 +20,8 @@ export class PreparedData {
   readonly numSamples: number;
   readonly numViews: number;
   readonly viewShape: readonly [number, number, number];
+  /** The class count the labels were validated against (0..numClasses-1, -1 for absent views). */
+  readonly numClasses: number;
   readonly perDevice: Float32Array[];
   readonly viewLabels: Int32Array;
   readonly labels: Int32Array;
@@ -50,6 +53,7 @@ export class PreparedData {
     this.numSamples = n;
     this.numViews = v;
     this.viewShape = data.viewShape;
+    this.numClasses = numClasses;
     this.viewLabels = data.viewLabels;
     this.labels = data.labels;
     this.perDevice = [];
@@ -86,6 +90,7 @@ export class PreparedData {
       numSamples: this.numSamples,
       numViews: this.numViews,
       viewShape: this.viewShape,
+      numClasses: this.numClasses,
       perDevice: this.perDevice.map((a) => share(a, (b) => new Float32Array(b))),
       viewLabels: share(this.viewLabels, (b) => new Int32Array(b)),
       labels: share(this.labels, (b) => new Int32Array(b)),

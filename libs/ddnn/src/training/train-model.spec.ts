@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initEngineBackend } from '../backend/engine-backend';
+import { PreparedData } from '../data/prepared-data';
 import { DdnnModel } from '../model/ddnn-model';
 import { serializeModel } from '../model/model-serialization';
 import { TOY_CONFIG, toyData } from '../testing/toy-data';
@@ -65,6 +66,23 @@ describe('trainModel', () => {
     'resumes from an epoch-k checkpoint to exactly the weights of an uninterrupted run (device dropout %p)',
     async (deviceDropout) => {
       await resumesExactly({ ...hp, deviceDropout });
+    },
+  );
+
+  it.each([1, 2])(
+    'trains on data prepared beforehand exactly as on the raw data (%p threads)',
+    async (threads) => {
+      const raw = DdnnModel.create(TOY_CONFIG, 3);
+      const ready = DdnnModel.create(TOY_CONFIG, 3);
+      await trainModel(raw, data, { ...hp, epochs: 2, threads });
+      const prepared = new PreparedData(data, TOY_CONFIG.numClasses);
+      await trainModel(ready, prepared, { ...hp, epochs: 2, threads });
+      expect(serializeModel(ready)).toEqual(serializeModel(raw));
+      // the prepared arrays are the caller's, untouched by training (reusable for another run)
+      expect(Array.from(prepared.perDevice[0])).toEqual(
+        Array.from(new PreparedData(data, TOY_CONFIG.numClasses).perDevice[0]),
+      );
+      [raw, ready].forEach((m) => m.dispose());
     },
   );
 
@@ -344,6 +362,14 @@ describe('trainModel', () => {
     (nan.pixels as Float32Array)[3] = NaN;
     await expect(trainModel(model, nan, { ...hp, epochs: 1 })).rejects.toThrow(/not a finite/);
     await expect(trainModel(model, data, { ...hp, epochs: 0 })).rejects.toThrow(/epochs/);
+    // prepared data carries the class count its labels were checked against
+    await expect(
+      trainModel(model, new PreparedData(data, TOY_CONFIG.numClasses + 1), { ...hp, epochs: 1 }),
+    ).rejects.toThrow(/prepared for 4 classes but the model has 3/);
+    const twoViews = new PreparedData(toyData(10, 1, 2), TOY_CONFIG.numClasses);
+    await expect(trainModel(model, twoViews, { ...hp, epochs: 1 })).rejects.toThrow(
+      /2 views but the model has 3 devices/,
+    );
     model.dispose();
   });
 });

@@ -80,10 +80,14 @@ const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
  * Joint training of every exit: summed (weighted) softmax cross-entropy, Adam. Deterministic:
  * the same seed and data give the same weights; each epoch's order derives from (seed, epoch),
  * so a run resumed from its epoch-k checkpoint ends exactly where an uninterrupted run does.
+ *
+ * `data` may be prepared already (`new PreparedData(data, numClasses)`, validated for the
+ * model's class count): a caller that trains several times on the same data, or a benchmark
+ * that times the training alone, prepares it once. The result is the same either way.
  */
 export async function trainModel(
   model: DdnnModel,
-  data: MultiViewData,
+  data: MultiViewData | PreparedData,
   options: TrainOptions,
 ): Promise<TrainSummary> {
   const { onEpoch, signal, onCheckpoint, resumeFrom, keepBest, threads = 1, ...raw } = options;
@@ -108,7 +112,13 @@ export async function trainModel(
       `the data's views are ${data.viewShape.join('x')} but the model expects ${model.config.inputShape.join('x')}`,
     );
   }
-  let prepared = new PreparedData(data, model.config.numClasses);
+  if (data instanceof PreparedData && data.numClasses !== model.config.numClasses) {
+    throw new Error(
+      `the data was prepared for ${data.numClasses} classes but the model has ${model.config.numClasses}`,
+    );
+  }
+  let prepared =
+    data instanceof PreparedData ? data : new PreparedData(data, model.config.numClasses);
   const keeper = keepBest ? new BestEpochKeeper(model, keepBest.validation) : null;
   const optimizer = new HostAdam(hp.learningRate, 0.9, 0.999, 1e-8);
   const keys = exitKeys(model);
