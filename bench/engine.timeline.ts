@@ -4,7 +4,9 @@
  * and time runnable but waiting for one (Linux /proc/self/task/<tid>/schedstat), so that time
  * lost to serial sections (one thread idle) is told apart from time lost to other processes.
  *   npx tsc -p bench/tsconfig.json && npx tsc-alias -p bench/tsconfig.json &&
- *   node dist/bench-build/bench/engine.timeline.js [steps=30] [threads=2]
+ *   node dist/bench-build/bench/engine.timeline.js [steps=30] [threads=2] [short] [first]
+ * `short`: the measured epoch follows only a 2-step warm-up, as in bench:engine (else a whole
+ * epoch first); `first`: also prints the first 12 steps' durations.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -93,7 +95,7 @@ async function main(): Promise<void> {
   const model = DdnnModel.create(PAPER_MVMC_CONFIG, 1);
   // warm-up: kernels compiled, the training thread started
   await trainModel(model, randomMvmcData(64, 2), options);
-  await trainModel(model, data, options);
+  if (!process.argv.includes('short')) await trainModel(model, data, options);
   const load = () =>
     loadavg()
       .map((l) => l.toFixed(2))
@@ -121,6 +123,16 @@ async function main(): Promise<void> {
     );
   }
   report(marks, threads);
+  const starts = marks.filter(([p]) => p === 'step started').map(([, t]) => t);
+  const quarter = Math.floor(starts.length / 4);
+  const spans = [0, 1, 2, 3].map((q) =>
+    ((starts[(q + 1) * quarter - 1] - starts[q * quarter]) / (quarter - 1)).toFixed(1),
+  );
+  console.log(`  mean step by quarter of the epoch: ${spans.join(' / ')} ms`);
+  if (process.argv.includes('first')) {
+    const first = starts.slice(0, 13).map((t, i, a) => (i ? (t - a[i - 1]).toFixed(0) : ''));
+    console.log(`  first steps: ${first.slice(1).join(' ')} ms`);
+  }
   console.log(`load average ${load()}`);
   model.dispose();
 }
