@@ -12,6 +12,7 @@ import {
   trainableEntries,
   type StepGradients,
 } from './step-gradients';
+import { addTimelineMarks, markPhase, timelineRecording } from './step-timeline';
 import type { TrainingHyperparameters } from './training-options';
 
 /** Upper bound of trainModel's `threads` option. */
@@ -81,6 +82,7 @@ export class DataParallelSteps {
 
   /** Gradients, batch statistics and exit figures of the batch `indices`, as stepGradients. */
   async gradients(indices: Int32Array, droppedDevice: number | null): Promise<StepGradients> {
+    markPhase('step started');
     const sizes = shardSizes(indices.length, this.threads.length + 1);
     const shards: Int32Array[] = [];
     for (let i = 0, start = 0; i < sizes.length; start += sizes[i], i++) {
@@ -96,9 +98,11 @@ export class DataParallelSteps {
         indices: shard,
         droppedDevice,
         denominators,
+        timeline: timelineRecording(),
       }),
     );
     const settled = Promise.allSettled(remote);
+    markPhase('shards posted');
     const local = stepGradients(
       this.model,
       this.data,
@@ -107,11 +111,15 @@ export class DataParallelSteps {
       droppedDevice,
       denominators,
     );
+    markPhase('own shard computed');
     let others: ShardGradients[];
     try {
-      others = (await settled).map((r) => {
+      const replies = await settled;
+      markPhase('replies received');
+      others = replies.map((r) => {
         if (r.status === 'rejected') throw r.reason;
         if (r.value.type !== 'gradients') throw new Error(`unexpected reply ${r.value.type}`);
+        if (r.value.timeline) addTimelineMarks(r.value.timeline);
         return r.value;
       });
     } catch (error) {

@@ -1,5 +1,6 @@
 import type { EngineBackendName } from '../backend/engine-backend';
 import type { PreparedDataParts } from '../data/prepared-data';
+import type { TimelineMark } from './step-timeline';
 import type { TrainingHyperparameters } from './training-options';
 
 /** Messages between trainModel's thread and a training thread (shard-worker.ts). */
@@ -23,6 +24,8 @@ export interface ShardStep {
   droppedDevice: number | null;
   /** The whole batch's labelled rows per exit (see stepGradients). */
   denominators: number[];
+  /** Whether to send the step's phase marks back (step-timeline.ts). */
+  timeline?: boolean;
 }
 
 export interface BatchNormStats {
@@ -33,6 +36,8 @@ export interface BatchNormStats {
 
 export interface ShardGradients {
   type: 'gradients';
+  /** The step's phase marks, when the request asked for them. */
+  timeline?: TimelineMark[];
   /** Per trainable variable, model order. */
   grads: Float32Array[];
   /** Per training-mode BatchNorm, forward order. */

@@ -18,6 +18,7 @@ import type {
   ShardStep,
 } from './shard-protocol';
 import { stepGradients, trainableEntries } from './step-gradients';
+import { timelineNow, type TimelineMark } from './step-timeline';
 
 interface Run {
   model: DdnnModel;
@@ -41,6 +42,9 @@ async function init(message: ShardInit): Promise<void> {
 }
 
 function step(message: ShardStep): ShardGradients {
+  const timeline: TimelineMark[] | undefined = message.timeline
+    ? [['worker received', timelineNow()]]
+    : undefined;
   if (!run) throw new Error('the training thread got a step before its init');
   const { model, data, hp } = run;
   const variables = trainableEntries(model);
@@ -50,6 +54,7 @@ function step(message: ShardStep): ShardGradients {
   tf.tidy(() => {
     variables.forEach(([, v], i) => v.assign(tf.tensor(message.weights[i], v.shape, 'float32')));
   });
+  timeline?.push(['worker assigned weights', timelineNow()]);
   const g = stepGradients(
     model,
     data,
@@ -60,9 +65,11 @@ function step(message: ShardStep): ShardGradients {
   );
   // copies: the CPU backend hands out its own arrays, and the reply transfers these buffers
   const read = (t: tf.Tensor) => (t.dataSync() as Float32Array).slice();
+  timeline?.push(['worker computed', timelineNow()]);
   try {
     return {
       type: 'gradients',
+      timeline,
       grads: variables.map(([, v]) => {
         const grad = g.grads[v.name];
         return grad ? read(grad) : new Float32Array(v.size);
@@ -111,6 +118,7 @@ port.on('message', (message: ShardRequest) => {
     } catch (error) {
       reply = { type: 'error', message: error instanceof Error ? error.message : String(error) };
     }
+    if (reply.type === 'gradients') reply.timeline?.push(['worker replied', timelineNow()]);
     port.postMessage(reply, transferables(reply));
   });
 });

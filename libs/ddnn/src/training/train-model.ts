@@ -9,6 +9,7 @@ import { createRandom, deriveSeed, shuffledIndices } from '../random/seeded-rand
 import { BestEpochKeeper } from './best-epoch-keeper';
 import { DataParallelSteps, MAX_TRAINING_THREADS } from './data-parallel-steps';
 import { HostAdam } from './host-adam';
+import { markPhase } from './step-timeline';
 import {
   exitKeys,
   exitWeightList,
@@ -56,11 +57,14 @@ async function trainStep(
   hp: TrainingHyperparameters,
   droppedDevice: number | null,
 ): Promise<Pick<StepGradients, 'losses' | 'correct' | 'counted'>> {
+  if (!parallel) markPhase('step started');
   const step = parallel
     ? await parallel.gradients(indices, droppedDevice)
     : stepGradients(model, data, indices, hp, droppedDevice);
+  markPhase('gradients summed');
   try {
     optimizer.apply(trainableEntries(model), step.grads);
+    markPhase('Adam applied');
   } catch (error) {
     for (const u of step.bnUpdates) tf.dispose([u.mean, u.variance]);
     throw error;
@@ -68,6 +72,7 @@ async function trainStep(
     tf.dispose(step.grads);
   }
   applyBatchNormUpdates(step.bnUpdates);
+  markPhase('BatchNorm averages updated');
   return step;
 }
 
